@@ -1,0 +1,68 @@
+package dev.sieve.schemas;
+
+import java.util.List;
+
+/** Every topic Sieve reads or writes (see DESIGN.md, "Data flow"). Names are under a prefix. */
+public final class Topics {
+
+  /** Written by users' apps: Confluent-framed Avro {@link ContentEvent}, or JSON. */
+  public static final Topic<String, ContentEvent> CONTENT_RAW =
+      new Topic<>("content.raw", String.class, ContentEvent.class, false);
+
+  /** Validated, normalised, de-duplicated content, written by ingest-job. */
+  public static final Topic<String, ContentEvent> CONTENT =
+      new Topic<>("content", String.class, ContentEvent.class, false);
+
+  /** Records ingest-job could not use, with the reason and the original bytes. */
+  public static final Topic<String, DeadLetter> CONTENT_DLQ =
+      new Topic<>("content.dlq", String.class, DeadLetter.class, false);
+
+  /** One prediction per content event and classifier. */
+  public static final Topic<String, Prediction> PREDICTIONS =
+      new Topic<>("predictions", String.class, Prediction.class, false);
+
+  /** Internal: embedding and scores from inference-job to active-learning-job. */
+  public static final Topic<String, ScoredContent> SCORED =
+      new Topic<>("scored", String.class, ScoredContent.class, false);
+
+  /** The labeling queue, consumed by labelers through a share group. */
+  public static final Topic<String, LabelRequest> LABELING_REQUESTS =
+      new Topic<>("labeling.requests", String.class, LabelRequest.class, false);
+
+  /** Labelers' answers. */
+  public static final Topic<String, Label> LABELS =
+      new Topic<>("labels", String.class, Label.class, false);
+
+  /** Labels joined with content and embedding, for retraining. */
+  public static final Topic<String, LabelledExample> LABELLED =
+      new Topic<>("labelled", String.class, LabelledExample.class, false);
+
+  /** Model versions keyed by classifier name; compacted, so the latest per classifier survives. */
+  public static final Topic<String, ModelVersion> MODELS =
+      new Topic<>("models", String.class, ModelVersion.class, true);
+
+  /** Drift alerts keyed by classifier name. */
+  public static final Topic<String, DriftAlert> DRIFT =
+      new Topic<>("drift", String.class, DriftAlert.class, false);
+
+  /** Retrain requests keyed by classifier name. */
+  public static final Topic<String, RetrainRequest> RETRAIN_REQUESTS =
+      new Topic<>("retrain.requests", String.class, RetrainRequest.class, false);
+
+  /** All of them, for topic creation. */
+  public static final List<Topic<String, ?>> ALL =
+      List.of(
+          CONTENT_RAW,
+          CONTENT,
+          CONTENT_DLQ,
+          PREDICTIONS,
+          SCORED,
+          LABELING_REQUESTS,
+          LABELS,
+          LABELLED,
+          MODELS,
+          DRIFT,
+          RETRAIN_REQUESTS);
+
+  private Topics() {}
+}
