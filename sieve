@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sieve launcher: runs the CLI, building it first when the sources are newer than the last build.
+#   ./sieve --help
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cp_file="$root/cli/target/classpath.txt"
+
+needs_build() {
+  [ ! -f "$cp_file" ] && return 0
+  # any source, resource or POM newer than the last build
+  [ -n "$(find "$root" -path "$root/.git" -prune -o \
+      \( -path '*/src/main/*' -o -name pom.xml \) -newer "$cp_file" -type f -print -quit)" ]
+}
+
+if needs_build; then
+  echo "sieve: building the CLI (first run, or sources changed) ..." >&2
+  (cd "$root" && ./mvnw -q -B -DskipTests -pl cli -am package) >&2
+fi
+
+# DJL must never probe the network (DESIGN.md): offline mode and no tracking, before any DJL class loads.
+export OPT_OUT_TRACKING=true
+export DJL_OFFLINE=true
+exec java \
+  -Dai.djl.offline=true \
+  -Djava.net.preferIPv4Stack=true \
+  --add-opens=java.base/java.lang=ALL-UNNAMED \
+  --add-opens=java.base/java.util=ALL-UNNAMED \
+  --add-opens=java.base/java.nio=ALL-UNNAMED \
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+  --add-opens=java.base/java.net=ALL-UNNAMED \
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
+  ${SIEVE_JAVA_OPTS:-} \
+  -cp "$root/cli/target/classes:$(cat "$cp_file")" \
+  dev.sieve.cli.SieveCli "$@"
