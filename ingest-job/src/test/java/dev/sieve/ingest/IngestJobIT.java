@@ -1,0 +1,327 @@
+package dev.sieve.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sieve.core.kafka.KafkaSources;
+import dev.sieve.core.registry.RegistryConfig;
+import dev.sieve.core.registry.RestSchemaRegistryClient;
+import dev.sieve.core.serde.ConfluentAvroCodec;
+import dev.sieve.embedded.EmbeddedFlink;
+import dev.sieve.embedded.ListeningSockets;
+import dev.sieve.embedded.SharedStack;
+import dev.sieve.ingest.config.IngestConfig;
+import dev.sieve.ingest.content.RejectReason;
+import dev.sieve.ingest.io.IngestSinks;
+import dev.sieve.ingest.testing.Samples;
+import dev.sieve.schemas.ContentEvent;
+import dev.sieve.schemas.DeadLetter;
+import dev.sieve.schemas.Label;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * ingest-job end to end on the real stack: an in-process Kafka broker, the Apicurio registry, and a
+ * MiniCluster with RocksDB state and 1 s checkpoints, in exactly-once mode.
+ */
+class IngestJobIT {
+
+  private static final int VALID = 1_000;
+  private static final int DUPLICATES = 60;
+  private static final Duration DEADLINE = Duration.ofSeconds(45);
+
+  private static final InMemoryReporter METRICS = InMemoryReporter.create();
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          () ->
+              new MiniClusterResourceConfiguration.Builder()
+                  .setConfiguration(
+                      METRICS.addToConfiguration(EmbeddedFlink.configuration(workDir())))
+                  .setNumberTaskManagers(1)
+                  .setNumberSlotsPerTaskManager(2)
+                  .build());
+
+  private final SharedStack stack = SharedStack.get();
+  private final String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+  private final RestSchemaRegistryClient registry =
+      new RestSchemaRegistryClient(RegistryConfig.forUrl(stack.registryUrl()));
+  private final ConfluentAvroCodec<ContentEvent> contentCodec =
+      new ConfluentAvroCodec<>(registry, ContentEvent.class);
+  private final ConfluentAvroCodec<DeadLetter> deadLetterCodec =
+      new ConfluentAvroCodec<>(registry, DeadLetter.class);
+
+  @Test
+  void ingestsValidContentExactlyOnceAndDeadLettersEveryMalformedRecord() throws Exception {
+    IngestConfig config =
+        IngestConfig.fromArgs(
+            "--bootstrap-servers", stack.bootstrapServers(),
+            "--registry-url", stack.registryUrl(),
+            "--topic-prefix", prefix,
+            "--checkpoint-interval", "1s");
+    stack
+        .kafka()
+        .createTopics(
+            List.of(
+                new NewTopic(config.inputTopic(), 2, (short) 1),
+                new NewTopic(config.contentTopic(), 2, (short) 1),
+                new NewTopic(config.dlqTopic(), 1, (short) 1)));
+
+    // Arrange: valid events in both wire forms (some to normalise, some to truncate), repeats of
+    // earlier ids, and one record of every malformed kind.
+    Map<String, String> expectedText = new LinkedHashMap<>();
+    Map<RejectReason, byte[]> malformed =
+        Samples.malformed(
+            contentCodec, new ConfluentAvroCodec<>(registry, Label.class), config.inputTopic());
+    malformed.put(RejectReason.TEXT_TOO_LONG, Samples.tooLong("huge", config.hardCapChars()));
+    Map<RejectReason, RecordMetadata> malformedAt = new LinkedHashMap<>();
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      for (int i = 0; i < VALID; i++) {
+        String id = "content-" + i;
+        String text = i % 100 == 7 ? "long " + "w".repeat(3_000) : "  Cafe\u0301 n\u00ba" + i + "\u0007 ";
+        expectedText.put(
+            id, i % 100 == 7 ? ("long " + "w".repeat(3_000)).substring(0, 2_000) : "Caf\u00e9 n\u00ba" + i);
+        sent.add(producer.send(record(config.inputTopic(), id, valueOf(config, i, id, text))));
+      }
+      for (int i = 0; i < DUPLICATES; i++) {
+        String id = "content-" + (i * 7);
+        sent.add(producer.send(record(config.inputTopic(), id, valueOf(config, i, id, "repeat"))));
+      }
+      Map<RejectReason, Future<RecordMetadata>> bad = new LinkedHashMap<>();
+      malformed.forEach(
+          (reason, value) ->
+              bad.put(reason, producer.send(record(config.inputTopic(), "bad-" + reason, value))));
+      for (Future<RecordMetadata> f : sent) {
+        f.get();
+      }
+      for (var e : bad.entrySet()) {
+        malformedAt.put(e.getKey(), e.getValue().get());
+      }
+    }
+
+    // Act: the real job, unbounded, as main() would build it.
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    IngestJob.configureEnvironment(env, config);
+    IngestJob.defineWorkflow(
+        env,
+        KafkaSources.rawRecords(config.common(), config.inputTopic()),
+        IngestSinks.content(config),
+        IngestSinks.deadLetters(config),
+        config);
+    JobClient job = env.executeAsync("ingest-job-it");
+    JobID jobId = job.getJobID();
+
+    try {
+      Map<String, ConsumerRecord<byte[], byte[]>> content = new HashMap<>();
+      List<ConsumerRecord<byte[], byte[]>> contentRecords = new ArrayList<>();
+      List<ConsumerRecord<byte[], byte[]>> dlqRecords = new ArrayList<>();
+      try (KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
+        consumer.assign(
+            List.of(
+                new TopicPartition(config.contentTopic(), 0),
+                new TopicPartition(config.contentTopic(), 1),
+                new TopicPartition(config.dlqTopic(), 0)));
+        consumer.seekToBeginning(consumer.assignment());
+        await().atMost(DEADLINE).until(() -> status(job) == JobStatus.RUNNING);
+        await()
+            .atMost(DEADLINE)
+            .pollInterval(Duration.ofMillis(200))
+            .failFast("the job stopped running", () -> status(job) != JobStatus.RUNNING)
+            .until(
+                () -> {
+                  for (var r : consumer.poll(Duration.ofMillis(100))) {
+                    (r.topic().equals(config.dlqTopic()) ? dlqRecords : contentRecords).add(r);
+                  }
+                  return contentRecords.size() >= VALID
+                      && dlqRecords.size() >= malformed.size()
+                      && counter(jobId, ".sieve.duplicates") == DUPLICATES;
+                });
+        // Everything is in; one more checkpoint's worth of polling would show any extra record.
+        await()
+            .pollDelay(Duration.ofMillis(2_500))
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () -> {
+                  for (var r : consumer.poll(Duration.ofMillis(100))) {
+                    (r.topic().equals(config.dlqTopic()) ? dlqRecords : contentRecords).add(r);
+                  }
+                  return true;
+                });
+      }
+
+      // Assert: every valid event exactly once, keyed by id, normalised.
+      for (var r : contentRecords) {
+        content.put(new String(r.key(), StandardCharsets.UTF_8), r);
+      }
+      assertThat(contentRecords).hasSize(VALID);
+      assertThat(content.keySet()).containsExactlyInAnyOrderElementsOf(expectedText.keySet());
+      content.forEach(
+          (id, r) -> {
+            ContentEvent event = contentCodec.decode(r.value());
+            assertThat(event.getId()).isEqualTo(id);
+            assertThat(event.getText()).as(id).isEqualTo(expectedText.get(id));
+            assertThat(event.getTruncated()).as(id).isEqualTo(event.getText().startsWith("long"));
+            assertThat(event.getTimestampMs()).as(id).isNotNull();
+          });
+      assertThat(contentCodec.decode(content.get("content-7").value()).getOriginalLength())
+          .isEqualTo(3_005);
+
+      // Every malformed record in the DLQ with its reason, original bytes, key and origin.
+      assertThat(dlqRecords).hasSize(malformed.size());
+      Map<String, DeadLetter> letters = new HashMap<>();
+      for (var r : dlqRecords) {
+        DeadLetter letter = deadLetterCodec.decode(r.value());
+        letters.put(letter.getReason(), letter);
+        assertThat(r.key()).isEqualTo(bytes(letter.getKey()));
+      }
+      assertThat(letters.keySet())
+          .containsExactlyInAnyOrderElementsOf(malformed.keySet().stream().map(Enum::name).toList());
+      malformed.forEach(
+          (reason, value) -> {
+            DeadLetter letter = letters.get(reason.name());
+            RecordMetadata at = malformedAt.get(reason);
+            assertThat(bytes(letter.getValue())).as(reason.name()).isEqualTo(value);
+            assertThat(bytes(letter.getKey()))
+                .isEqualTo(("bad-" + reason).getBytes(StandardCharsets.UTF_8));
+            assertThat(letter.getSourceTopic()).isEqualTo(config.inputTopic());
+            assertThat(letter.getSourcePartition()).isEqualTo(at.partition());
+            assertThat(letter.getSourceOffset()).isEqualTo(at.offset());
+            assertThat(letter.getSourceTimestampMs()).isEqualTo(at.timestamp());
+            assertThat(letter.getJob()).isEqualTo(IngestJob.JOB);
+            assertThat(letter.getMessage()).isNotBlank();
+            assertThat(counter(jobId, ".sieve.reason." + reason + ".rejected"))
+                .as(reason.name())
+                .isEqualTo(1);
+          });
+
+      // Duplicates dropped and counted, the rest accepted; the job never restarted.
+      assertThat(counter(jobId, ".sieve.duplicates")).isEqualTo(DUPLICATES);
+      assertThat(counter(jobId, ".sieve.accepted")).isEqualTo(VALID);
+      assertThat(status(job)).isEqualTo(JobStatus.RUNNING);
+      assertThat(gauge(jobId, ".numRestarts")).isEqualTo(0L);
+
+      // Every server of this JVM (broker, Flink) listens on loopback only.
+      List<InetSocketAddress> listeners = ListeningSockets.tcpListeners(ProcessHandle.current().pid());
+      assertThat(listeners).isNotEmpty();
+      assertThat(listeners).allSatisfy(a -> assertThat(a.getAddress().isLoopbackAddress()).isTrue());
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private byte[] valueOf(IngestConfig config, int i, String id, String text) {
+    if (i % 2 == 0) {
+      ContentEvent event = Samples.content(id, text);
+      event.setSource("avro-producer");
+      return contentCodec.encode(config.inputTopic(), event);
+    }
+    return Samples.utf8(
+        "{\"id\":\"" + id + "\",\"text\":\"" + jsonEscape(text) + "\",\"source\":\"json\"}");
+  }
+
+  private static String jsonEscape(String s) {
+    StringBuilder out = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      out.append(c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return out.toString();
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
+    return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
+  }
+
+  private KafkaProducer<byte[], byte[]> producer() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", stack.bootstrapServers());
+    props.put("acks", "all");
+    props.put("linger.ms", "5");
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private KafkaConsumer<byte[], byte[]> readCommitted() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", stack.bootstrapServers());
+    props.put("isolation.level", "read_committed");
+    props.put("enable.auto.commit", "false");
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static JobStatus status(JobClient job) throws Exception {
+    return job.getJobStatus().get();
+  }
+
+  /** The sum over subtasks of the counters whose identifier ends with {@code suffix}. */
+  private static long counter(JobID jobId, String suffix) {
+    long sum = 0;
+    for (Map.Entry<String, Metric> e : METRICS.getMetricsByIdentifiers(jobId).entrySet()) {
+      if (e.getKey().endsWith(suffix) && e.getValue() instanceof Counter c) {
+        sum += c.getCount();
+      }
+    }
+    return sum;
+  }
+
+  private static Object gauge(JobID jobId, String suffix) {
+    return METRICS.getMetricsByIdentifiers(jobId).entrySet().stream()
+        .filter(e -> e.getKey().endsWith(suffix) && e.getValue() instanceof Gauge<?>)
+        .map(e -> ((Gauge<?>) e.getValue()).getValue())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric *" + suffix));
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    if (buffer == null) {
+      return null;
+    }
+    ByteBuffer copy = buffer.duplicate();
+    byte[] out = new byte[copy.remaining()];
+    copy.get(out);
+    return out;
+  }
+
+  private static Path workDir() {
+    try {
+      return Files.createTempDirectory("ingest-job-it");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
