@@ -54,15 +54,22 @@ public final class IngestJob {
     flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb"); // dedup state outgrows the heap
     flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-    configureEnvironment(env, config);
+    defineKafkaJob(env, config);
+    env.execute("sieve " + JOB);
+  }
 
+  /**
+   * The job as it runs in production, on {@code env}: Kafka source and sinks from {@code config}.
+   * Used by {@link #main} and by the CLI, which submits it to its own MiniCluster.
+   */
+  public static void defineKafkaJob(StreamExecutionEnvironment env, IngestConfig config) {
+    configureEnvironment(env, config);
     defineWorkflow(
         env,
         KafkaSources.rawRecords(config.common(), config.inputTopic()),
         IngestSinks.content(config),
         IngestSinks.deadLetters(config),
         config);
-    env.execute("sieve " + JOB);
   }
 
   /** Checkpointing, no Kryo, and the (masked) configuration in the web UI. */
