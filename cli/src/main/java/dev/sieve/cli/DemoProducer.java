@@ -140,6 +140,7 @@ final class DemoProducer {
     bad.add(kv("demo-bad-7", "{\"id\": \"demo-bad-7\"}".getBytes(StandardCharsets.UTF_8)));
     bad.add(kv("demo-bad-8", "{\"id\": \"demo-bad-8\", \"text\": \"   \"}".getBytes(StandardCharsets.UTF_8)));
     bad.add(kv("demo-bad-9", null));
+    bad.add(kv("demo-bad-11", Arrays.copyOf(good, good.length + 2))); // trailing bytes
     bad.add(kv(null, "{\"id\": \"\", \"text\": \"who am I?\"}".getBytes(StandardCharsets.UTF_8)));
     return bad;
   }

@@ -20,7 +20,9 @@ public class AvroDecodeException extends RuntimeException {
     UNKNOWN_SCHEMA_ID,
     /** The writer schema cannot be read as the reader schema (e.g. another record type). */
     WRONG_RECORD_TYPE,
-    /** The Avro body is truncated, corrupt, or followed by trailing bytes. */
+    /** The Avro body ends before the record does: bytes were cut off. */
+    TRUNCATED,
+    /** The Avro body is corrupt (bad lengths or union indexes), or followed by trailing bytes. */
     MALFORMED_AVRO
   }
 

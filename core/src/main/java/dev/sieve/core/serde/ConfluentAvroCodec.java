@@ -4,6 +4,7 @@ import dev.sieve.core.registry.SchemaNotFoundException;
 import dev.sieve.core.registry.SchemaRegistryClient;
 import dev.sieve.core.registry.Subjects;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
@@ -134,7 +135,9 @@ public final class ConfluentAvroCodec<T extends SpecificRecord> {
       // EOFException for truncated bytes; AvroRuntimeException / SystemLimitException /
       // IndexOutOfBounds for corrupt lengths and union indexes.
       throw new AvroDecodeException(
-          AvroDecodeException.Reason.MALFORMED_AVRO,
+          e instanceof EOFException
+              ? AvroDecodeException.Reason.TRUNCATED
+              : AvroDecodeException.Reason.MALFORMED_AVRO,
           id,
           "cannot read "
               + (bytes.length - ConfluentWireFormat.HEADER_SIZE)

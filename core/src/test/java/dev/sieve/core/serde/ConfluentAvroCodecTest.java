@@ -179,13 +179,13 @@ class ConfluentAvroCodecTest {
   }
 
   @Test
-  void truncatedBodyIsMalformed() {
+  void truncatedBodyIsTruncated() {
     byte[] bytes = codec.encode(TOPIC, contentEvent("c-1", "a text long enough to cut"));
     byte[] truncated = Arrays.copyOf(bytes, bytes.length - 10);
 
     assertThatThrownBy(() -> codec.decode(truncated))
         .isInstanceOfSatisfying(
-            AvroDecodeException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_AVRO))
+            AvroDecodeException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED))
         .hasMessageContaining("cannot read");
   }
 

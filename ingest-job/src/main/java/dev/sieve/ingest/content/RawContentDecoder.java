@@ -87,7 +87,8 @@ public final class RawContentDecoder {
             case BAD_MAGIC_BYTE -> RejectReason.BAD_MAGIC_BYTE;
             case UNKNOWN_SCHEMA_ID -> RejectReason.UNKNOWN_SCHEMA_ID;
             case WRONG_RECORD_TYPE -> RejectReason.WRONG_RECORD_TYPE;
-            case TOO_SHORT, MALFORMED_AVRO -> RejectReason.MALFORMED_AVRO;
+            case TOO_SHORT, TRUNCATED -> RejectReason.TRUNCATED_AVRO;
+            case MALFORMED_AVRO -> RejectReason.MALFORMED_AVRO;
           };
       return Checked.rejected(reason, e.getMessage());
     }

@@ -15,8 +15,10 @@ public enum RejectReason {
   UNKNOWN_SCHEMA_ID("the schema id in the Avro frame is not in the registry"),
   /** The writer schema is another record type that cannot be read as a ContentEvent. */
   WRONG_RECORD_TYPE("Avro of another record type, not readable as ContentEvent"),
-  /** The Avro bytes are truncated or corrupt (or the frame is shorter than its 5-byte header). */
-  MALFORMED_AVRO("truncated or corrupt Avro"),
+  /** The Avro bytes end before the record does (or the frame is shorter than its 5-byte header). */
+  TRUNCATED_AVRO("truncated Avro: the bytes end before the record does"),
+  /** The Avro bytes are corrupt (bad lengths or union indexes) or followed by trailing bytes. */
+  MALFORMED_AVRO("corrupt Avro, or trailing bytes after the record"),
   /** The value looks like JSON (starts with '{' or '[') but does not parse. */
   MALFORMED_JSON("the value starts like JSON but does not parse"),
   /** The value is valid JSON, but not an object. */

@@ -95,7 +95,7 @@ class RawContentDecoderTest {
   @Test
   void rejectsAFrameShorterThanItsHeader() {
     assertThat(decoder.decode(new byte[] {0, 0, 1}).reason())
-        .isEqualTo(RejectReason.MALFORMED_AVRO);
+        .isEqualTo(RejectReason.TRUNCATED_AVRO);
   }
 
   @Test

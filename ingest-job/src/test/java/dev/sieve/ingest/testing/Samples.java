@@ -48,7 +48,8 @@ public final class Samples {
     badMagic[0] = 1;
     values.put(RejectReason.BAD_MAGIC_BYTE, badMagic);
     values.put(RejectReason.UNKNOWN_SCHEMA_ID, withSchemaId(good, 987_654));
-    values.put(RejectReason.MALFORMED_AVRO, Arrays.copyOf(good, good.length - 3));
+    values.put(RejectReason.TRUNCATED_AVRO, Arrays.copyOf(good, good.length - 3));
+    values.put(RejectReason.MALFORMED_AVRO, Arrays.copyOf(good, good.length + 2)); // trailing
     values.put(
         RejectReason.WRONG_RECORD_TYPE,
         other.encode(
