@@ -1,0 +1,134 @@
+package dev.sieve.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+
+/**
+ * The Flink side of the embedded stack: a {@link MiniCluster} configuration with what the Sieve
+ * jobs run with in production (RocksDB state, filesystem checkpoints, no silent Kryo, a fixed-delay
+ * restart strategy), bound to 127.0.0.1 only.
+ *
+ * <p>Flink binds 0.0.0.0 unless the REST, JobManager and TaskManager addresses and bind hosts are
+ * all set, so every server it opens (REST endpoint, blob server, RPC) is pinned to loopback here.
+ *
+ * <p>Tests use it with {@code flink-test-utils} (which this module does not depend on, because the
+ * CLI ships this module), one MiniCluster per test class:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final MiniClusterExtension FLINK =
+ *     new MiniClusterExtension(
+ *         new MiniClusterResourceConfiguration.Builder()
+ *             .setConfiguration(EmbeddedFlink.configuration(workDir))
+ *             .setNumberTaskManagers(1)
+ *             .setNumberSlotsPerTaskManager(2)
+ *             .build());
+ * }</pre>
+ *
+ * where {@code workDir} is a directory the test owns (for example a {@code static} path made with
+ * {@code Files.createTempDirectory}). The CLI calls {@link #startMiniCluster(Path, int)} instead.
+ */
+public final class EmbeddedFlink {
+
+  /** Checkpoint interval of {@link #configuration(Path)}. */
+  public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+
+  private static final int RESTART_ATTEMPTS = 3;
+  private static final Duration RESTART_DELAY = Duration.ofSeconds(1);
+
+  private EmbeddedFlink() {}
+
+  /** The MiniCluster configuration with 1 s checkpoints under {@code workDir/checkpoints}. */
+  public static Configuration configuration(Path workDir) {
+    return configuration(workDir, DEFAULT_CHECKPOINT_INTERVAL);
+  }
+
+  /**
+   * The MiniCluster configuration: loopback only, a random free REST port, RocksDB state backend
+   * (incremental checkpoints), checkpoints every {@code checkpointInterval} to {@code
+   * workDir/checkpoints}, savepoints to {@code workDir/savepoints}, temporary files under {@code
+   * workDir/tmp} (created here), {@code pipeline.generic-types: false}, and a fixed-delay restart
+   * strategy (3 attempts, 1 s apart).
+   */
+  public static Configuration configuration(Path workDir, Duration checkpointInterval) {
+    String host = FreePorts.LOOPBACK;
+    Configuration conf = new Configuration();
+    conf.set(RestOptions.BIND_ADDRESS, host);
+    conf.set(RestOptions.ADDRESS, host);
+    // "0": the REST endpoint takes any free port; MiniCluster#getRestAddress() tells which.
+    conf.set(RestOptions.BIND_PORT, "0");
+    conf.set(JobManagerOptions.BIND_HOST, host);
+    conf.set(JobManagerOptions.ADDRESS, host);
+    conf.set(TaskManagerOptions.BIND_HOST, host);
+    conf.set(TaskManagerOptions.HOST, host);
+
+    // Spill files, RocksDB working dirs and REST uploads stay in workDir, not in /tmp.
+    Path tmp = workDir.resolve("tmp").toAbsolutePath();
+    try {
+      Files.createDirectories(tmp);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create " + tmp, e);
+    }
+    conf.set(CoreOptions.TMP_DIRS, tmp.toString());
+    conf.set(WebOptions.TMP_DIR, tmp.toString());
+
+    conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        workDir.resolve("checkpoints").toAbsolutePath().toUri().toString());
+    conf.set(
+        CheckpointingOptions.SAVEPOINT_DIRECTORY,
+        workDir.resolve("savepoints").toAbsolutePath().toUri().toString());
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+
+    // Every record type must be Avro or a POJO; a Kryo fallback fails the job at submission.
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTART_ATTEMPTS);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, RESTART_DELAY);
+    return conf;
+  }
+
+  /**
+   * Starts a MiniCluster with one TaskManager of {@code slots} slots and {@link
+   * #configuration(Path)}. The caller closes it ({@link MiniCluster#close()}).
+   */
+  public static MiniCluster startMiniCluster(Path workDir, int slots) {
+    MiniClusterConfiguration config =
+        new MiniClusterConfiguration.Builder()
+            .setConfiguration(configuration(workDir))
+            .setNumTaskManagers(1)
+            .setNumSlotsPerTaskManager(slots)
+            .build();
+    MiniCluster cluster = new MiniCluster(config);
+    try {
+      cluster.start();
+    } catch (Exception e) {
+      try {
+        cluster.close();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new IllegalStateException("Flink MiniCluster did not start", e);
+    }
+    return cluster;
+  }
+}

@@ -1,0 +1,297 @@
+package dev.sieve.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kafka 4.2 broker and KRaft controller in this JVM (one combined node), listening on
+ * 127.0.0.1 only, with its data in a temporary directory.
+ *
+ * <p>It is Apache Kafka's own server ({@link KafkaRaftServer}), not a fake, so share groups
+ * (queues) and transactions behave as in production. Internal topics have one replica, so the
+ * single node can serve them. Kafka's {@code KafkaClusterTestKit} is not used because it binds all
+ * interfaces.
+ *
+ * <p>Settings a user of this class should know about:
+ *
+ * <ul>
+ *   <li>{@code transaction.max.timeout.ms} is one hour, so Flink's exactly-once {@code KafkaSink}
+ *       (whose default transaction timeout is one hour) is accepted by the broker;
+ *   <li>{@code group.initial.rebalance.delay.ms} is 0, so consumers start at once;
+ *   <li>{@code auto.create.topics.enable} keeps Kafka's default (true), but tests should create
+ *       their topics with {@link #createTopics(Collection)};
+ *   <li>share groups work with no extra setting: {@code share.version=1} is finalized when the
+ *       storage is formatted. A new share group starts at the latest offset, as in production.
+ * </ul>
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final int NODE_ID = 1;
+  private static final int START_ATTEMPTS = 3;
+
+  private final Path dir;
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+  private boolean closed;
+
+  private EmbeddedKafka(Path dir, KafkaRaftServer server, String bootstrapServers) {
+    this.dir = dir;
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /**
+   * Formats a fresh data directory, starts the broker and controller on free loopback ports, and
+   * returns once the broker answers an admin request (or fails after 60 s).
+   */
+  public static EmbeddedKafka start() {
+    // A free port found by FreePorts can be taken by another process before the broker binds it;
+    // with several test JVMs on one machine that happens now and then, so try fresh ports.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce();
+      } catch (RuntimeException e) {
+        if (attempt >= START_ATTEMPTS || !causedByBindFailure(e)) {
+          throw e;
+        }
+        LOG.warn("Kafka could not bind its ports (attempt {}), retrying on others", attempt);
+      }
+    }
+  }
+
+  private static boolean causedByBindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException
+          || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static EmbeddedKafka startOnce() {
+    long started = System.nanoTime();
+    Path dir = TempDirs.create("sieve-kafka-");
+    KafkaRaftServer server = null;
+    try {
+      int brokerPort = FreePorts.next();
+      int controllerPort = FreePorts.next();
+      Properties props = serverProperties(dir.resolve("data"), brokerPort, controllerPort);
+      format(dir, props);
+      server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
+      server.startup();
+      String bootstrap = FreePorts.LOOPBACK + ":" + brokerPort;
+      awaitReady(bootstrap);
+      LOG.info(
+          "Kafka broker ready at {} in {} ms (data in {})",
+          bootstrap,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+          dir);
+      return new EmbeddedKafka(dir, server, bootstrap);
+    } catch (RuntimeException e) {
+      if (server != null) {
+        shutdown(server);
+      }
+      TempDirs.deleteQuietly(dir);
+      throw e;
+    }
+  }
+
+  /** {@code 127.0.0.1:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Creates the topics that do not exist yet; topics that exist already are left as they are. */
+  public void createTopics(Collection<NewTopic> topics) {
+    if (topics.isEmpty()) {
+      return;
+    }
+    try (Admin admin = Admin.create(adminProperties(bootstrapServers))) {
+      Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+      List<String> failures = new ArrayList<>();
+      for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
+        try {
+          result.getValue().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            failures.add(result.getKey() + ": " + e.getCause());
+          }
+        } catch (Exception e) {
+          failures.add(result.getKey() + ": " + e);
+        }
+      }
+      if (!failures.isEmpty()) {
+        throw new IllegalStateException("Could not create topics: " + failures);
+      }
+    }
+  }
+
+  /** Stops the broker and controller and deletes their data directory. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    shutdown(server);
+    TempDirs.deleteQuietly(dir);
+    LOG.info("Kafka broker at {} stopped", bootstrapServers);
+  }
+
+  private static Properties serverProperties(Path logDir, int brokerPort, int controllerPort) {
+    String host = FreePorts.LOOPBACK;
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", String.valueOf(NODE_ID));
+    p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    // Loopback only, for both listeners: nothing we start may be reachable from the network.
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
+    p.put("log.dirs", logDir.toString());
+
+    // One node: every internal topic has one replica, and few partitions so it is created fast.
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "3");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "3");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("share.coordinator.state.topic.num.partitions", "3");
+    p.put("default.replication.factor", "1");
+    p.put("min.insync.replicas", "1");
+    p.put("num.partitions", "1");
+
+    p.put("group.initial.rebalance.delay.ms", "0");
+    // Flink's exactly-once KafkaSink asks for transaction timeouts up to 1 h by default.
+    p.put("transaction.max.timeout.ms", String.valueOf(Duration.ofHours(1).toMillis()));
+
+    // A small test broker: fewer threads, and a 128 MB log-cleaner buffer would be wasted heap.
+    p.put("num.network.threads", "2");
+    p.put("num.io.threads", "2");
+    p.put("background.threads", "2");
+    p.put("log.cleaner.threads", "1");
+    p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+    return p;
+  }
+
+  /**
+   * Formats the log directory as {@code kafka-storage.sh format} would. {@code StorageTool.execute}
+   * is the entry point that returns an exit code instead of calling {@code System.exit}, as {@code
+   * main} does.
+   */
+  private static void format(Path dir, Properties props) {
+    Path configFile = dir.resolve("server.properties");
+    try (OutputStream out = Files.newOutputStream(configFile)) {
+      props.store(out, "Sieve embedded Kafka");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + configFile, e);
+    }
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    int exitCode;
+    try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+      exitCode =
+          StorageTool.execute(
+              new String[] {
+                "format",
+                "--cluster-id",
+                Uuid.randomUuid().toString(),
+                "--config",
+                configFile.toString()
+              },
+              printStream);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "Formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8), e);
+    }
+    if (exitCode != 0) {
+      throw new IllegalStateException(
+          "Formatting Kafka storage failed with exit code "
+              + exitCode
+              + ": "
+              + output.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static void awaitReady(String bootstrap) {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    Exception last = null;
+    try (Admin admin = Admin.create(adminProperties(bootstrap))) {
+      while (System.nanoTime() < deadline) {
+        try {
+          if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted while waiting for Kafka", e);
+        } catch (Exception e) {
+          last = e;
+        }
+        pause(Duration.ofMillis(100));
+      }
+    }
+    throw new IllegalStateException(
+        "Kafka broker at " + bootstrap + " not ready after " + READY_TIMEOUT, last);
+  }
+
+  static Properties adminProperties(String bootstrap) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    return p;
+  }
+
+  private static void shutdown(KafkaRaftServer server) {
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } catch (RuntimeException e) {
+      LOG.warn("Kafka broker did not shut down cleanly", e);
+    }
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for Kafka", e);
+    }
+  }
+}
