@@ -41,6 +41,10 @@ public final class Topics {
   public static final Topic<String, ModelVersion> MODELS =
       new Topic<>("models", String.class, ModelVersion.class, true);
 
+  /** Model versions the inference job refused, with the reason; keyed by classifier name. */
+  public static final Topic<String, ModelAlert> MODEL_ALERTS =
+      new Topic<>("models.alerts", String.class, ModelAlert.class, false);
+
   /** Drift alerts keyed by classifier name. */
   public static final Topic<String, DriftAlert> DRIFT =
       new Topic<>("drift", String.class, DriftAlert.class, false);
@@ -61,6 +65,7 @@ public final class Topics {
           LABELS,
           LABELLED,
           MODELS,
+          MODEL_ALERTS,
           DRIFT,
           RETRAIN_REQUESTS);
 
