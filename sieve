@@ -20,15 +20,19 @@ fi
 # DJL must never probe the network (DESIGN.md): offline mode and no tracking, before any DJL class loads.
 export OPT_OUT_TRACKING=true
 export DJL_OFFLINE=true
-exec java \
-  -Dai.djl.offline=true \
-  -Djava.net.preferIPv4Stack=true \
-  --add-opens=java.base/java.lang=ALL-UNNAMED \
-  --add-opens=java.base/java.util=ALL-UNNAMED \
-  --add-opens=java.base/java.nio=ALL-UNNAMED \
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
-  --add-opens=java.base/java.net=ALL-UNNAMED \
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
-  ${SIEVE_JAVA_OPTS:-} \
+java_opts=(
+  -Dai.djl.offline=true          # DJL: no model hub, no network probe
+  -Dsieve.home="$root"           # lets commands find ../shared/datasets beside the checkout
+  -Djava.net.preferIPv4Stack=true # servers bind 127.0.0.1, never an IPv6 wildcard
+  # Java 17 module opens for Flink:
+  --add-opens=java.base/java.lang=ALL-UNNAMED            # Kryo/POJO serializers, RocksDB
+  --add-opens=java.base/java.util=ALL-UNNAMED            # serializers of collections
+  --add-opens=java.base/java.nio=ALL-UNNAMED             # MemoryUtils reads direct buffer addresses
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED    # ClosureCleaner
+  --add-opens=java.base/java.net=ALL-UNNAMED             # serializers of java.net types
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED # serializers of concurrent collections
+)
+# shellcheck disable=SC2086 # SIEVE_JAVA_OPTS is a list of options on purpose
+exec java "${java_opts[@]}" ${SIEVE_JAVA_OPTS:-} \
   -cp "$root/cli/target/classes:$(cat "$cp_file")" \
   dev.sieve.cli.SieveCli "$@"
