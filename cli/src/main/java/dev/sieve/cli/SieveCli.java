@@ -12,7 +12,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SieveCli.Version.class,
     description = "Self-improving text classification on Kafka and Flink.",
-    subcommands = {DemoCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      BenchCommand.class,
+      EvalCommand.class,
+      TopicsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SieveCli {
 
   public static void main(String[] args) {

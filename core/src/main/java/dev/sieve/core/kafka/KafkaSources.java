@@ -1,9 +1,12 @@
 package dev.sieve.core.kafka;
 
 import dev.sieve.core.config.CommonConfig;
+import dev.sieve.core.serde.ConfluentAvroDeserializationSchema;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /** Kafka sources configured the same way for every Sieve job. */
@@ -23,17 +26,35 @@ public final class KafkaSources {
   }
 
   /** The builder behind {@link #rawRecords}, for callers that need a bound or other offsets. */
-  @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector's API still takes it
   public static KafkaSourceBuilder<KafkaRawRecord> rawRecordsBuilder(
       CommonConfig config, String topic) {
-    return KafkaSource.<KafkaRawRecord>builder()
+    return KafkaSources.<KafkaRawRecord>configured(config, topic)
+        .setDeserializer(new RawRecordDeserializationSchema());
+  }
+
+  /**
+   * A builder of a source of Confluent-framed Avro {@code type} records from {@code topic},
+   * configured like {@link #rawRecords}. Only for topics that Sieve's own jobs write (such as
+   * {@code sieve.content}): a record that cannot be decoded fails the task, where a user's topic
+   * should be read raw and dead-lettered instead.
+   */
+  public static <T extends SpecificRecord> KafkaSourceBuilder<T> avroBuilder(
+      CommonConfig config, String topic, Class<T> type) {
+    return KafkaSources.<T>configured(config, topic)
+        .setDeserializer(
+            KafkaRecordDeserializationSchema.valueOnly(
+                new ConfluentAvroDeserializationSchema<>(config.registry(), type)));
+  }
+
+  @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector's API still takes it
+  private static <T> KafkaSourceBuilder<T> configured(CommonConfig config, String topic) {
+    return KafkaSource.<T>builder()
         .setProperty("isolation.level", "read_committed") // a default the pass-through may change
         .setProperties(config.kafkaClientProperties())
         .setBootstrapServers(config.bootstrapServers())
         .setTopics(topic)
         .setGroupId(config.groupId())
         .setClientIdPrefix(config.groupId() + "-" + topic)
-        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-        .setDeserializer(new RawRecordDeserializationSchema());
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
   }
 }

@@ -9,7 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,20 @@ class KafkaPlumbingTest {
         .containsEntry("compression.type", "zstd")
         .containsEntry("acks", "all");
     assertThat(KafkaSinks.DEFAULT_TRANSACTION_TIMEOUT.toMillis()).isLessThanOrEqualTo(900_000L);
+  }
+
+  @Test
+  void avroSourcesProduceAvroTypedRecordsNeverKryo() {
+    CommonConfig config =
+        CommonConfig.from(
+            JobArguments.parse("--bootstrap-servers=k:9092", "--registry-url=http://r:8081"),
+            "inference");
+
+    KafkaSource<DeadLetter> source =
+        KafkaSources.avroBuilder(config, "sieve.content.dlq", DeadLetter.class).build();
+
+    assertThat(source.getProducedType()).isInstanceOf(AvroTypeInfo.class);
+    assertThat(source.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
   }
 
   @Test

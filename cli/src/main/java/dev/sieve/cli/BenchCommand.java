@@ -1,0 +1,11 @@
+package dev.sieve.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code sieve bench}: benchmarks, as commands that print figures (never as timed tests). */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks that print figures.",
+    subcommands = {InferenceBenchCommand.class})
+final class BenchCommand {}

@@ -1,0 +1,154 @@
+package dev.sieve.inference;
+
+import dev.sieve.core.kafka.KafkaRawRecord;
+import dev.sieve.inference.config.InferenceConfig;
+import dev.sieve.inference.functions.MicroBatchInferenceOperator;
+import dev.sieve.inference.functions.ModelReaderFactory;
+import dev.sieve.inference.functions.ModelRecordDecoder;
+import dev.sieve.inference.io.InferenceSinks;
+import dev.sieve.inference.io.InferenceSources;
+import dev.sieve.inference.runtime.SieveModelRuntime;
+import dev.sieve.inference.scoring.ModelRuntime;
+import dev.sieve.schemas.ContentEvent;
+import dev.sieve.schemas.ModelAlert;
+import dev.sieve.schemas.ModelVersion;
+import dev.sieve.schemas.Prediction;
+import dev.sieve.schemas.ScoredContent;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * inference-job: embeds every content event of {@code sieve.content} once and classifies it with
+ * every classifier's current head, in micro-batches, writing one prediction per event and
+ * classifier to {@code sieve.predictions} and the embedding with all scores to {@code
+ * sieve.scored}; signed model versions from {@code sieve.models} are validated and hot-swapped, and
+ * refusals go to {@code sieve.models.alerts}. See the module README.
+ */
+public final class InferenceJob {
+
+  public static final String JOB = "inference-job";
+
+  static final TypeInformation<ContentEvent> CONTENT = new AvroTypeInfo<>(ContentEvent.class);
+  static final TypeInformation<ModelVersion> MODEL_VERSION = new AvroTypeInfo<>(ModelVersion.class);
+  static final TypeInformation<Prediction> PREDICTION = new AvroTypeInfo<>(Prediction.class);
+
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceJob.class);
+
+  private InferenceJob() {}
+
+  public static void main(String[] args) throws Exception {
+    InferenceConfig config = InferenceConfig.fromArgs(args); // fails fast, naming the bad argument
+    LOG.info("Starting {} with {}", JOB, config.describe());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    defineKafkaJob(env, config);
+    env.execute("sieve " + JOB);
+  }
+
+  /** The job as it runs in production: Kafka sources and sinks, the real model runtime. */
+  public static void defineKafkaJob(StreamExecutionEnvironment env, InferenceConfig config) {
+    configureEnvironment(env, config);
+    defineWorkflow(
+        env,
+        InferenceSources.content(config),
+        InferenceSources.models(config),
+        InferenceSinks.predictions(config),
+        InferenceSinks.scored(config),
+        InferenceSinks.alerts(config),
+        config);
+  }
+
+  /** Exactly-once checkpointing, no Kryo, and the (masked) configuration in the web UI. */
+  public static void configureEnvironment(StreamExecutionEnvironment env, InferenceConfig config) {
+    Configuration options = new Configuration();
+    options.set(PipelineOptions.GENERIC_TYPES, false);
+    env.configure(options);
+    env.enableCheckpointing(
+        config.common().checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    env.getConfig().setGlobalJobParameters(Configuration.fromMap(config.describe()));
+  }
+
+  /** The workflow with the real model runtime of {@code config}. */
+  public static void defineWorkflow(
+      StreamExecutionEnvironment env,
+      Source<ContentEvent, ?, ?> contentSource,
+      Source<KafkaRawRecord, ?, ?> modelSource,
+      Sink<Prediction> predictionSink,
+      Sink<ScoredContent> scoredSink,
+      Sink<ModelAlert> alertSink,
+      InferenceConfig config) {
+    defineWorkflow(
+        env, contentSource, modelSource, predictionSink, scoredSink, alertSink, config,
+        SieveModelRuntime.of(config));
+  }
+
+  /**
+   * content + broadcast model versions → micro-batch inference → predictions; embeddings and
+   * scores → scored; refused or malformed model versions → alerts.
+   */
+  public static void defineWorkflow(
+      StreamExecutionEnvironment env,
+      Source<ContentEvent, ?, ?> contentSource,
+      Source<KafkaRawRecord, ?, ?> modelSource,
+      Sink<Prediction> predictionSink,
+      Sink<ScoredContent> scoredSink,
+      Sink<ModelAlert> alertSink,
+      InferenceConfig config,
+      ModelRuntime runtime) {
+    DataStream<ContentEvent> content =
+        env.fromSource(contentSource, WatermarkStrategy.noWatermarks(), "Read content", CONTENT)
+            .uid("content-source");
+
+    // One reader: the compacted topic is small, and each record is decoded (and alerted) once.
+    SingleOutputStreamOperator<ModelVersion> models =
+        env.fromSource(
+                modelSource,
+                WatermarkStrategy.noWatermarks(),
+                "Read models",
+                Types.POJO(KafkaRawRecord.class))
+            .uid("models-source")
+            .setParallelism(1)
+            .process(
+                new ModelRecordDecoder(ModelReaderFactory.viaRegistry(config.common().registry())),
+                MODEL_VERSION)
+            .uid("decode-models")
+            .name("Decode model versions")
+            .setParallelism(1);
+
+    SingleOutputStreamOperator<Prediction> predictions =
+        content
+            .connect(models.broadcast())
+            .transform(
+                "Micro-batch inference",
+                PREDICTION,
+                new MicroBatchInferenceOperator(
+                    runtime, config.batchMaxSize(), config.batchMaxWait().toMillis()))
+            .uid("micro-batch-inference");
+
+    predictions.sinkTo(predictionSink).uid("predictions-sink").name("Write predictions");
+
+    predictions
+        .getSideOutput(MicroBatchInferenceOperator.SCORED)
+        .sinkTo(scoredSink)
+        .uid("scored-sink")
+        .name("Write scored content");
+
+    predictions
+        .getSideOutput(MicroBatchInferenceOperator.ALERTS)
+        .union(models.getSideOutput(ModelRecordDecoder.ALERTS))
+        .sinkTo(alertSink)
+        .uid("alerts-sink")
+        .name("Write model alerts");
+  }
+}

@@ -1,0 +1,144 @@
+package dev.sieve.inference.config;
+
+import dev.sieve.core.config.CommonConfig;
+import dev.sieve.core.config.ConfigException;
+import dev.sieve.core.config.JobArguments;
+import dev.sieve.model.EmbeddingModel;
+import dev.sieve.schemas.Topics;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything inference-job is configured with, parsed once from the command line. Immutable. The
+ * signing key never appears in {@link #toString()} or {@link #describe()}.
+ *
+ * @param common Kafka, registry, delivery guarantee and checkpointing (see {@link CommonConfig})
+ * @param embeddingModel id of the embedding network; every served head must name it (and its
+ *     digest)
+ * @param signingKey HMAC-SHA256 key that model versions must be signed with
+ * @param batchMaxSize a micro-batch is scored as soon as it holds this many events
+ * @param batchMaxWait … or when its first event has waited this long, whichever comes first
+ * @param intraOpThreads ONNX Runtime threads per inference call; Flink's parallelism is the other
+ *     axis, so one thread per slot avoids oversubscribing the cores
+ */
+public record InferenceConfig(
+    CommonConfig common,
+    String embeddingModel,
+    String signingKey,
+    int batchMaxSize,
+    Duration batchMaxWait,
+    int intraOpThreads)
+    implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final String JOB_NAME = "inference";
+
+  public static final String EMBEDDING_MODEL = "embedding-model";
+  public static final String SIGNING_KEY = "model-signing-key";
+  public static final String BATCH_MAX_SIZE = "batch-max-size";
+  public static final String BATCH_MAX_WAIT = "batch-max-wait";
+  public static final String INTRA_OP_THREADS = "intra-op-threads";
+
+  /** The int8-quantised all-MiniLM-L6-v2: about as accurate as fp32, twice as fast on a CPU. */
+  public static final String DEFAULT_EMBEDDING_MODEL = EmbeddingModel.MINILM_L6_V2_Q.id();
+
+  /**
+   * Length-bucketed batches of 8 to 32 tweets embed about 25 % faster than one text at a time
+   * (DESIGN.md, "Padding decides throughput"), and gain little beyond 32.
+   */
+  public static final int DEFAULT_BATCH_MAX_SIZE = 32;
+
+  /**
+   * The latency target is a median of at most 30 ms inside the job. Under steady traffic an event
+   * waits about half of this for its batch to close, then the batch's inference: a small batch
+   * takes a few milliseconds per text on one core, so 10 ms of waiting keeps the median near 15
+   * to 25 ms, while a busy subtask fills batches by size long before the wait ends.
+   */
+  public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(10);
+
+  /** One ONNX Runtime thread per Flink slot: parallelism, not intra-op threads, uses the cores. */
+  public static final int DEFAULT_INTRA_OP_THREADS = 1;
+
+  public InferenceConfig {
+    if (common == null) {
+      throw new ConfigException("common configuration is required");
+    }
+    try {
+      EmbeddingModel.byId(embeddingModel); // an enum lookup: loads no native code
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ConfigException("--" + EMBEDDING_MODEL + ": " + e.getMessage(), e);
+    }
+    if (signingKey == null || signingKey.isBlank()) {
+      throw new ConfigException(
+          "missing required argument --"
+              + SIGNING_KEY
+              + " (the HMAC key model versions are signed with)");
+    }
+    if (batchMaxSize < 1) {
+      throw new ConfigException("--" + BATCH_MAX_SIZE + " must be at least 1");
+    }
+    if (batchMaxWait == null || batchMaxWait.isNegative() || batchMaxWait.isZero()) {
+      throw new ConfigException("--" + BATCH_MAX_WAIT + " must be positive");
+    }
+    if (intraOpThreads < 1) {
+      throw new ConfigException("--" + INTRA_OP_THREADS + " must be at least 1");
+    }
+  }
+
+  /** Parses the arguments of {@code main}; fails with a message naming any missing or bad key. */
+  public static InferenceConfig fromArgs(String... args) {
+    return from(JobArguments.parse(args));
+  }
+
+  public static InferenceConfig from(JobArguments args) {
+    InferenceConfig config =
+        new InferenceConfig(
+            CommonConfig.from(args, JOB_NAME),
+            args.string(EMBEDDING_MODEL, DEFAULT_EMBEDDING_MODEL),
+            args.required(SIGNING_KEY),
+            args.intValue(BATCH_MAX_SIZE, DEFAULT_BATCH_MAX_SIZE, 1),
+            args.duration(BATCH_MAX_WAIT, DEFAULT_BATCH_MAX_WAIT),
+            args.intValue(INTRA_OP_THREADS, DEFAULT_INTRA_OP_THREADS, 1));
+    args.failOnUnknown();
+    return config;
+  }
+
+  public String contentTopic() {
+    return common.topic(Topics.CONTENT);
+  }
+
+  public String modelsTopic() {
+    return common.topic(Topics.MODELS);
+  }
+
+  public String predictionsTopic() {
+    return common.topic(Topics.PREDICTIONS);
+  }
+
+  public String scoredTopic() {
+    return common.topic(Topics.SCORED);
+  }
+
+  public String alertsTopic() {
+    return common.topic(Topics.MODEL_ALERTS);
+  }
+
+  /** Flat, secrets masked: for the log and Flink's global job parameters (shown in the web UI). */
+  public Map<String, String> describe() {
+    Map<String, String> out = new LinkedHashMap<>(common.describe());
+    out.put(EMBEDDING_MODEL, embeddingModel);
+    out.put(SIGNING_KEY, "******");
+    out.put(BATCH_MAX_SIZE, Integer.toString(batchMaxSize));
+    out.put(BATCH_MAX_WAIT, batchMaxWait.toMillis() + " ms");
+    out.put(INTRA_OP_THREADS, Integer.toString(intraOpThreads));
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "InferenceConfig" + describe();
+  }
+}

@@ -1,0 +1,240 @@
+package dev.sieve.inference.functions;
+
+import dev.sieve.inference.scoring.BatchScorer;
+import dev.sieve.inference.scoring.Embedder;
+import dev.sieve.inference.scoring.ModelAlerts;
+import dev.sieve.inference.scoring.ModelRuntime;
+import dev.sieve.inference.scoring.PendingEvent;
+import dev.sieve.inference.scoring.ScoredEvent;
+import dev.sieve.inference.scoring.ServingModels;
+import dev.sieve.inference.scoring.Verdict;
+import dev.sieve.inference.scoring.VersionValidator;
+import dev.sieve.schemas.ContentEvent;
+import dev.sieve.schemas.ModelAlert;
+import dev.sieve.schemas.ModelVersion;
+import dev.sieve.schemas.Prediction;
+import dev.sieve.schemas.ScoredContent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Scores content events (input 1) in micro-batches with every classifier's current head, and
+ * hot-swaps heads from the broadcast model stream (input 2). A batch is scored when it is full, when
+ * its first event has waited {@code maxWait} (processing-time timer), at end of input, and in
+ * {@link #prepareSnapshotPreBarrier} — so no buffered event is ever part of a checkpoint, and a
+ * restore neither loses nor repeats one. This beats the alternatives: keeping the buffer in operator
+ * state would checkpoint texts that are about to be scored and replay them after a restore
+ * anyway; a keyed design would need a keyBy shuffle, buffers per key and per-key timers, which
+ * defeat batching across keys, and a {@code BroadcastProcessFunction} has no timers and no hook
+ * before the barrier. A model version is validated (digest, signature, embedding model, loadable
+ * head, input dimension, label count, smoke test) and, if accepted, swapped in only after the
+ * pending batch has been scored, so no batch mixes versions; its metadata and head bytes go to
+ * broadcast state (never the native head), from which {@link #open} reloads the heads after a
+ * restore. A version at or below the serving one is ignored (replays of the compacted topic); a
+ * refused one becomes a {@link ModelAlert} on {@link #ALERTS} while the old version keeps serving.
+ * Latency is measured from the event's arrival in this operator, not from its Kafka timestamp, so
+ * it is the job's own cost (batch wait plus inference), free of upstream lag and clock skew.
+ */
+public class MicroBatchInferenceOperator extends AbstractStreamOperator<Prediction>
+    implements TwoInputStreamOperator<ContentEvent, ModelVersion, Prediction> {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<ScoredContent> SCORED =
+      new OutputTag<>("scored-content", new AvroTypeInfo<>(ScoredContent.class));
+
+  public static final OutputTag<ModelAlert> ALERTS =
+      new OutputTag<>("model-alerts", new AvroTypeInfo<>(ModelAlert.class));
+
+  /** Accepted version per classifier: the same on every subtask, since each gets every update. */
+  public static final MapStateDescriptor<String, ModelVersion> ACCEPTED_VERSIONS =
+      new MapStateDescriptor<>(
+          "accepted-model-versions", Types.STRING, new AvroTypeInfo<>(ModelVersion.class));
+
+  private final ModelRuntime runtime;
+  private final int maxBatchSize;
+  private final long maxWaitMs;
+
+  private transient BroadcastState<String, ModelVersion> accepted;
+  private transient Embedder embedder;
+  private transient VersionValidator validator;
+  private transient ServingModels serving;
+  private transient BatchScorer scorer;
+  private transient InferenceMetrics metrics;
+  private transient List<PendingEvent> pending;
+  private transient List<ModelAlert> restoreAlerts;
+  private transient ScheduledFuture<?> flushTimer;
+
+  public MicroBatchInferenceOperator(ModelRuntime runtime, int maxBatchSize, long maxWaitMs) {
+    if (maxBatchSize < 1 || maxWaitMs < 1) {
+      throw new IllegalArgumentException("batch size and wait must be positive");
+    }
+    this.runtime = Objects.requireNonNull(runtime, "runtime");
+    this.maxBatchSize = maxBatchSize;
+    this.maxWaitMs = maxWaitMs;
+  }
+
+  @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    accepted = context.getOperatorStateStore().getBroadcastState(ACCEPTED_VERSIONS);
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    pending = new ArrayList<>(maxBatchSize);
+    restoreAlerts = new ArrayList<>();
+    serving = new ServingModels();
+    metrics = new InferenceMetrics(getMetricGroup(), serving);
+    embedder = runtime.acquireEmbedder();
+    validator = runtime.validator(embedder);
+    scorer = new BatchScorer(embedder);
+    // Re-validate what the checkpoint holds: the key or the embedding network may have changed.
+    List<ModelVersion> restored = new ArrayList<>();
+    accepted.entries().forEach(e -> restored.add(e.getValue()));
+    for (ModelVersion version : restored) {
+      Verdict verdict = validator.validate(version);
+      if (verdict.isAccepted()) {
+        serve(version, verdict);
+      } else {
+        accepted.remove(version.getClassifier());
+        metrics.rejected.inc();
+        // Emitted with the first record: an operator should not emit from open().
+        restoreAlerts.add(alert(version, verdict));
+      }
+    }
+  }
+
+  @Override
+  public void processElement1(StreamRecord<ContentEvent> element) throws Exception {
+    emitRestoreAlerts();
+    long now = getProcessingTimeService().getCurrentProcessingTime();
+    pending.add(
+        new PendingEvent(
+            element.getValue(), now, element.getTimestamp(), element.hasTimestamp()));
+    metrics.records.markEvent();
+    if (pending.size() >= maxBatchSize) {
+      flush();
+    } else if (pending.size() == 1) {
+      flushTimer = getProcessingTimeService().registerTimer(now + maxWaitMs, time -> flush());
+    }
+  }
+
+  @Override
+  public void processElement2(StreamRecord<ModelVersion> element) throws Exception {
+    emitRestoreAlerts();
+    ModelVersion version = element.getValue();
+    if (!serving.isNewer(version)) {
+      metrics.ignored.inc();
+      return;
+    }
+    Verdict verdict = validator.validate(version);
+    if (!verdict.isAccepted()) {
+      metrics.rejected.inc();
+      output.collect(ALERTS, new StreamRecord<>(alert(version, verdict)));
+      return;
+    }
+    flush(); // the pending events were waiting for the old version: score them with it
+    serve(version, verdict);
+    accepted.put(version.getClassifier(), version);
+    metrics.accepted.inc();
+    LOG.info("Serving {} v{}", version.getClassifier(), version.getVersion());
+  }
+
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    flush(); // nothing buffered may cross the barrier
+    super.prepareSnapshotPreBarrier(checkpointId);
+  }
+
+  @Override
+  public void finish() throws Exception {
+    emitRestoreAlerts();
+    flush();
+    super.finish();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      cancelTimer();
+      if (serving != null) {
+        serving.close();
+      }
+      if (embedder != null) {
+        embedder.close(); // releases this subtask's reference to the shared network
+      }
+    } finally {
+      super.close();
+    }
+  }
+
+  private void flush() {
+    cancelTimer();
+    if (pending.isEmpty()) {
+      return;
+    }
+    long started = getProcessingTimeService().getCurrentProcessingTime();
+    List<ScoredEvent> scored = scorer.score(pending, serving, started);
+    long now = getProcessingTimeService().getCurrentProcessingTime();
+    metrics.batchSize.update(pending.size());
+    metrics.inferenceMs.update(now - started);
+    for (ScoredEvent event : scored) {
+      PendingEvent source = event.source();
+      metrics.latencyMs.update(now - source.arrivalMs());
+      for (Prediction prediction : event.predictions()) {
+        output.collect(stamped(prediction, source));
+      }
+      output.collect(SCORED, stamped(event.scored(), source));
+    }
+    pending.clear();
+  }
+
+  private void serve(ModelVersion version, Verdict verdict) {
+    serving.swap(version, verdict.head());
+    metrics.watch(version.getClassifier());
+  }
+
+  private ModelAlert alert(ModelVersion version, Verdict verdict) {
+    return ModelAlerts.refused(
+        version.getClassifier(),
+        version.getVersion(),
+        verdict.refusal(),
+        verdict.message(),
+        serving.versionOf(version.getClassifier()),
+        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+        getProcessingTimeService().getCurrentProcessingTime());
+  }
+
+  private void emitRestoreAlerts() {
+    if (!restoreAlerts.isEmpty()) {
+      restoreAlerts.forEach(a -> output.collect(ALERTS, new StreamRecord<>(a)));
+      restoreAlerts.clear();
+    }
+  }
+
+  private void cancelTimer() {
+    if (flushTimer != null) {
+      flushTimer.cancel(false);
+      flushTimer = null;
+    }
+  }
+
+  private static <T> StreamRecord<T> stamped(T value, PendingEvent source) {
+    return source.hasTimestamp()
+        ? new StreamRecord<>(value, source.timestamp())
+        : new StreamRecord<>(value);
+  }
+}

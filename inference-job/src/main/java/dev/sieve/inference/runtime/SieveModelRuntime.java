@@ -1,0 +1,118 @@
+package dev.sieve.inference.runtime;
+
+import dev.sieve.inference.config.InferenceConfig;
+import dev.sieve.inference.scoring.Embedder;
+import dev.sieve.inference.scoring.Head;
+import dev.sieve.inference.scoring.ModelRuntime;
+import dev.sieve.inference.scoring.Verdict;
+import dev.sieve.inference.scoring.VersionValidator;
+import dev.sieve.model.EmbedderHandle;
+import dev.sieve.model.EmbedderOptions;
+import dev.sieve.model.EmbeddingModel;
+import dev.sieve.model.HeadRunner;
+import dev.sieve.model.ModelSigning;
+import dev.sieve.model.ModelVersionValidator;
+import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.Validation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The production {@link ModelRuntime}: the embedding network shared by every subtask of the JVM
+ * through {@link SharedEmbedders} (loaded once, closed when the last subtask releases it), and
+ * {@link ModelVersionValidator} for model versions. It carries only configuration to the task
+ * managers; the signing key is never part of {@link #toString()}.
+ */
+public final class SieveModelRuntime implements ModelRuntime {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String embeddingModel;
+  private final int intraOpThreads;
+  private final String signingKey;
+
+  public SieveModelRuntime(String embeddingModel, int intraOpThreads, String signingKey) {
+    this.embeddingModel = Objects.requireNonNull(embeddingModel, "embeddingModel");
+    this.intraOpThreads = intraOpThreads;
+    this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
+  }
+
+  public static SieveModelRuntime of(InferenceConfig config) {
+    return new SieveModelRuntime(
+        config.embeddingModel(), config.intraOpThreads(), config.signingKey());
+  }
+
+  @Override
+  public Embedder acquireEmbedder() {
+    EmbedderOptions options = EmbedderOptions.defaults().withIntraOpThreads(intraOpThreads);
+    try {
+      return new SharedEmbedder(SharedEmbedders.acquire(EmbeddingModel.byId(embeddingModel), options));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load embedding model " + embeddingModel, e);
+    }
+  }
+
+  @Override
+  public VersionValidator validator(Embedder embedder) {
+    ModelVersionValidator validator =
+        new ModelVersionValidator(
+            ModelSigning.key(signingKey),
+            embedder.modelId(),
+            embedder.modelDigest(),
+            embedder.dimension());
+    return version -> {
+      Validation result = validator.validate(version);
+      return result.ok()
+          ? Verdict.accepted(new OnnxHead(result.head()))
+          : Verdict.refused(result.refusal().orElseThrow().name(), result.message());
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "SieveModelRuntime[" + embeddingModel + ", " + intraOpThreads + " intra-op thread(s)]";
+  }
+
+  /** A counted reference on the JVM's shared embedder. */
+  private record SharedEmbedder(EmbedderHandle handle) implements Embedder {
+    @Override
+    public String modelId() {
+      return handle.modelId();
+    }
+
+    @Override
+    public String modelDigest() {
+      return handle.modelDigest();
+    }
+
+    @Override
+    public int dimension() {
+      return handle.dimension();
+    }
+
+    @Override
+    public float[][] embed(List<String> texts) {
+      return handle.embed(texts);
+    }
+
+    @Override
+    public void close() {
+      handle.close();
+    }
+  }
+
+  /** A head loaded into ONNX Runtime. */
+  private record OnnxHead(HeadRunner runner) implements Head {
+    @Override
+    public float[][] predict(float[][] embeddings) {
+      return runner.predict(embeddings);
+    }
+
+    @Override
+    public void close() {
+      runner.close();
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.sieve.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sieve.inference.config.InferenceConfig;
+import dev.sieve.inference.functions.MicroBatchInferenceOperator;
+import dev.sieve.inference.functions.ModelRecordDecoder;
+import dev.sieve.inference.io.InferenceSources;
+import dev.sieve.schemas.ModelVersion;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
+
+/** No record between inference-job's operators, or in its state, falls back to Kryo. */
+class TypeInformationTest {
+
+  private static final InferenceConfig CONFIG =
+      InferenceConfig.fromArgs(
+          "--bootstrap-servers=k:9092", "--registry-url=http://r:8081", "--model-signing-key=k");
+
+  @Test
+  void recordsBetweenOperatorsAreAvroOrPojos() {
+    assertThat(InferenceJob.CONTENT).isInstanceOf(AvroTypeInfo.class);
+    assertThat(InferenceJob.MODEL_VERSION).isInstanceOf(AvroTypeInfo.class);
+    assertThat(InferenceJob.PREDICTION).isInstanceOf(AvroTypeInfo.class);
+    assertThat(MicroBatchInferenceOperator.SCORED.getTypeInfo()).isInstanceOf(AvroTypeInfo.class);
+    assertThat(MicroBatchInferenceOperator.ALERTS.getTypeInfo()).isInstanceOf(AvroTypeInfo.class);
+    assertThat(ModelRecordDecoder.ALERTS.getTypeInfo()).isInstanceOf(AvroTypeInfo.class);
+    assertThat(InferenceSources.content(CONFIG).getProducedType()).isInstanceOf(AvroTypeInfo.class);
+    assertThat(InferenceSources.models(CONFIG).getProducedType()).isInstanceOf(PojoTypeInfo.class);
+  }
+
+  @Test
+  void acceptedVersionsAreKeptAsAvroInState() throws Exception {
+    MapStateDescriptor<String, ModelVersion> descriptor =
+        InstantiationUtil.clone(MicroBatchInferenceOperator.ACCEPTED_VERSIONS);
+    descriptor.initializeSerializerUnlessSet(new ExecutionConfig());
+
+    assertThat(descriptor.getValueSerializer()).isInstanceOf(AvroSerializer.class);
+  }
+
+  @Test
+  void theJobDisablesGenericTypesAndCheckpointsExactlyOnce() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    InferenceJob.configureEnvironment(env, CONFIG);
+
+    assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+    assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(5_000L);
+    assertThat(env.getConfig().getGlobalJobParameters().toMap())
+        .containsEntry(InferenceConfig.SIGNING_KEY, "******");
+  }
+}

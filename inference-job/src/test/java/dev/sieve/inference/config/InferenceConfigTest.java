@@ -1,0 +1,86 @@
+package dev.sieve.inference.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sieve.core.config.ConfigException;
+import dev.sieve.inference.runtime.SieveModelRuntime;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class InferenceConfigTest {
+
+  private static final String KEY = "s3cret-hmac-key";
+
+  @Test
+  void defaultsToTheQuantisedMiniLmSmallBatchesAndOneThread() {
+    InferenceConfig config = parse();
+
+    assertThat(config.embeddingModel()).isEqualTo("all-minilm-l6-v2-q");
+    assertThat(config.batchMaxSize()).isEqualTo(32);
+    assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(10));
+    assertThat(config.intraOpThreads()).isEqualTo(1);
+    assertThat(config.common().exactlyOnce()).isTrue();
+    assertThat(config.contentTopic()).isEqualTo("sieve.content");
+    assertThat(config.modelsTopic()).isEqualTo("sieve.models");
+    assertThat(config.predictionsTopic()).isEqualTo("sieve.predictions");
+    assertThat(config.scoredTopic()).isEqualTo("sieve.scored");
+    assertThat(config.alertsTopic()).isEqualTo("sieve.models.alerts");
+    assertThat(config.common().groupId()).isEqualTo("sieve.inference");
+  }
+
+  @Test
+  void readsEveryKey() {
+    InferenceConfig config =
+        parse(
+            "--embedding-model=all-minilm-l6-v2",
+            "--batch-max-size=8",
+            "--batch-max-wait=25ms",
+            "--intra-op-threads=2",
+            "--delivery=at-least-once",
+            "--topic-prefix=blue.");
+
+    assertThat(config.embeddingModel()).isEqualTo("all-minilm-l6-v2");
+    assertThat(config.batchMaxSize()).isEqualTo(8);
+    assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(25));
+    assertThat(config.intraOpThreads()).isEqualTo(2);
+    assertThat(config.common().exactlyOnce()).isFalse();
+    assertThat(config.predictionsTopic()).isEqualTo("blue.predictions");
+  }
+
+  @Test
+  void theSigningKeyIsRequiredAndNeverPrinted() {
+    assertThatThrownBy(
+            () ->
+                InferenceConfig.fromArgs(
+                    "--bootstrap-servers=k:9092", "--registry-url=http://r:8081"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--model-signing-key");
+
+    InferenceConfig config = parse();
+    assertThat(config.toString()).doesNotContain(KEY);
+    assertThat(config.describe().toString()).doesNotContain(KEY);
+    assertThat(SieveModelRuntime.of(config).toString()).doesNotContain(KEY);
+  }
+
+  @Test
+  void rejectsUnknownModelsBadValuesAndMisspeltKeys() {
+    assertThatThrownBy(() -> parse("--embedding-model=bert"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("all-minilm-l6-v2-q");
+    assertThatThrownBy(() -> parse("--batch-max-size=0"))
+        .hasMessageContaining("--batch-max-size");
+    assertThatThrownBy(() -> parse("--batch-max-wait=-5ms"))
+        .hasMessageContaining("--batch-max-wait");
+    assertThatThrownBy(() -> parse("--intra-op-thread=2")).hasMessageContaining("unknown");
+  }
+
+  private static InferenceConfig parse(String... extra) {
+    String[] args = new String[3 + extra.length];
+    args[0] = "--bootstrap-servers=k:9092";
+    args[1] = "--registry-url=http://r:8081";
+    args[2] = "--model-signing-key=" + KEY;
+    System.arraycopy(extra, 0, args, 3, extra.length);
+    return InferenceConfig.fromArgs(args);
+  }
+}

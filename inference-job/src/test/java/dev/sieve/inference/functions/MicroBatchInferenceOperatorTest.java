@@ -1,0 +1,325 @@
+package dev.sieve.inference.functions;
+
+import static dev.sieve.inference.testing.Samples.SPAM;
+import static dev.sieve.inference.testing.Samples.TOXIC;
+import static dev.sieve.inference.testing.Samples.accepted;
+import static dev.sieve.inference.testing.Samples.content;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.sieve.inference.testing.FakeRuntime;
+import dev.sieve.inference.testing.Samples;
+import dev.sieve.schemas.ContentEvent;
+import dev.sieve.schemas.ModelAlert;
+import dev.sieve.schemas.ModelVersion;
+import dev.sieve.schemas.Prediction;
+import dev.sieve.schemas.ScoredContent;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The micro-batch inference operator in Flink's harness, with a plain-Java model runtime. */
+class MicroBatchInferenceOperatorTest {
+
+  private static final int MAX_BATCH = 3;
+  private static final long MAX_WAIT_MS = 10;
+
+  private FakeRuntime runtime = new FakeRuntime();
+  private TwoInputStreamOperatorTestHarness<ContentEvent, ModelVersion, Prediction> harness;
+
+  @AfterEach
+  void closeHarness() throws Exception {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  @Test
+  void scoresABatchAsSoonAsItIsFullWithOneEmbeddingCall() throws Exception {
+    harness = open(runtime, null);
+    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement2(accepted(TOXIC, 1, 0.2), 0);
+
+    harness.processElement1(content("c1", "one"), 0);
+    harness.processElement1(content("c2", "two"), 0);
+    assertThat(predictions()).isEmpty();
+    harness.processElement1(content("c3", "three"), 0);
+
+    assertThat(predictions())
+        .extracting(Prediction::getContentId, Prediction::getClassifier, Prediction::getLabel)
+        .containsExactly(
+            tuple("c1", SPAM, "yes"), tuple("c1", TOXIC, "no"),
+            tuple("c2", SPAM, "yes"), tuple("c2", TOXIC, "no"),
+            tuple("c3", SPAM, "yes"), tuple("c3", TOXIC, "no"));
+    assertThat(predictions().get(0).getConfidence()).isCloseTo(0.9, within());
+    assertThat(predictions().get(0).getScores()).containsOnlyKeys("yes", "no");
+    assertThat(runtime.embedCalls).containsExactly(List.of("one", "two", "three"));
+    List<ScoredContent> scored = scored();
+    assertThat(scored).extracting(ScoredContent::getContentId).containsExactly("c1", "c2", "c3");
+    assertThat(scored.get(2).getEmbedding()).containsExactly(5f, 1f);
+    assertThat(scored.get(2).getEmbeddingModel()).isEqualTo("fake-embedder");
+    assertThat(scored.get(2).getClassifiers()).containsOnlyKeys(SPAM, TOXIC);
+    assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
+  }
+
+  @Test
+  void scoresAnIncompleteBatchWhenItsFirstEventHasWaitedMaxWait() throws Exception {
+    harness = open(runtime, null);
+    harness.setProcessingTime(1_000);
+    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement1(content("c1", "one"), 0);
+    harness.setProcessingTime(1_004);
+    harness.processElement1(content("c2", "two"), 0);
+
+    harness.setProcessingTime(1_000 + MAX_WAIT_MS - 1);
+    assertThat(predictions()).isEmpty();
+    harness.setProcessingTime(1_000 + MAX_WAIT_MS);
+
+    assertThat(predictions())
+        .extracting(Prediction::getContentId, Prediction::getLatencyMs, Prediction::getPredictedAtMs)
+        .containsExactly(tuple("c1", 10L, 1_010L), tuple("c2", 6L, 1_010L));
+    assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
+  }
+
+  @Test
+  void scoresThePendingBatchBeforeTheCheckpointBarrierSoNothingBufferedIsCheckpointed()
+      throws Exception {
+    harness = open(runtime, null);
+    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement1(content("c1", "one"), 0);
+    harness.processElement1(content("c2", "two"), 0);
+
+    harness.prepareSnapshotPreBarrier(1);
+    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+
+    assertThat(predictions()).extracting(Prediction::getContentId).containsExactly("c1", "c2");
+    assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
+    // A restore from that checkpoint has nothing left to emit: no event is scored twice.
+    harness.close();
+    harness = open(new FakeRuntime(), snapshot);
+    harness.setProcessingTime(1_000_000);
+    harness.endInput1();
+    harness.endInput2();
+    assertThat(harness.extractOutputValues()).isEmpty();
+  }
+
+  @Test
+  void swapsAVersionOnlyBetweenBatches() throws Exception {
+    harness = open(runtime, null);
+    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement1(content("c1", "one"), 0);
+    harness.processElement1(content("c2", "two"), 0);
+
+    harness.processElement2(accepted(SPAM, 2, 0.3), 0);
+    // The events that waited for v1 were scored with v1 before the swap, in their own batch.
+    assertThat(predictions())
+        .extracting(Prediction::getContentId, Prediction::getModelVersion, Prediction::getLabel)
+        .containsExactly(tuple("c1", 1, "yes"), tuple("c2", 1, "yes"));
+    assertThat(runtime.headsClosed).hasValue(1);
+
+    harness.processElement1(content("c3", "three"), 0);
+    harness.prepareSnapshotPreBarrier(1);
+    assertThat(predictions())
+        .extracting(Prediction::getContentId, Prediction::getModelVersion, Prediction::getLabel)
+        .endsWith(tuple("c3", 2, "no"));
+    assertThat(runtime.embedCalls).containsExactly(List.of("one", "two"), List.of("three"));
+  }
+
+  @Test
+  void aRefusedVersionRaisesAnAlertAndTheOldVersionKeepsServing() throws Exception {
+    harness = open(runtime, null);
+    harness.setProcessingTime(5_000);
+    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement2(
+        Samples.version(SPAM, 2, FakeRuntime.head(0.1, 0.9)).setSignature(null).build(), 0);
+    harness.processElement2(
+        Samples.version(SPAM, 3, FakeRuntime.head(0.1, 0.9)).setSignature("forged").build(), 0);
+    harness.processElement2(accepted(TOXIC, 1, 0.5), 0); // still accepts other updates
+
+    harness.processElement1(content("c1", "one"), 0);
+    harness.prepareSnapshotPreBarrier(1);
+
+    assertThat(alerts())
+        .extracting(
+            ModelAlert::getClassifier,
+            ModelAlert::getVersion,
+            ModelAlert::getReason,
+            ModelAlert::getServingVersion,
+            ModelAlert::getSubtask,
+            ModelAlert::getDetectedAtMs)
+        .containsExactly(
+            tuple(SPAM, 2, "UNSIGNED", 1, 0, 5_000L), tuple(SPAM, 3, "BAD_SIGNATURE", 1, 0, 5_000L));
+    assertThat(alerts()).allSatisfy(a -> assertThat(a.getMessage()).isNotBlank());
+    assertThat(predictions())
+        .extracting(Prediction::getClassifier, Prediction::getModelVersion)
+        .containsExactly(tuple(SPAM, 1), tuple(TOXIC, 1));
+  }
+
+  @Test
+  void aRefusalWithNothingServingSaysSoAndTheClassifierStaysSilent() throws Exception {
+    harness = open(runtime, null);
+    harness.processElement2(
+        Samples.version(SPAM, 1, FakeRuntime.head(0.5, 0.2, 0.3)).build(), 0); // 3 for 2 labels
+
+    harness.processElement1(content("c1", "one"), 0);
+    harness.prepareSnapshotPreBarrier(1);
+
+    assertThat(alerts())
+        .extracting(ModelAlert::getReason, ModelAlert::getServingVersion)
+        .containsExactly(tuple("LABEL_COUNT_MISMATCH", null));
+    assertThat(predictions()).isEmpty();
+    assertThat(scored()).extracting(ScoredContent::getContentId).containsExactly("c1");
+  }
+
+  @Test
+  void ignoresVersionsAtOrBelowTheServingOneButLetsAHigherRollbackThrough() throws Exception {
+    harness = open(runtime, null);
+    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement2(accepted(SPAM, 2, 0.3), 0);
+    int validated = runtime.validations.get();
+
+    harness.processElement2(accepted(SPAM, 1, 0.9), 0); // replay of the compacted topic
+    harness.processElement2(accepted(SPAM, 2, 0.3), 0); // duplicate
+    assertThat(runtime.validations).hasValue(validated);
+
+    harness.processElement1(content("c1", "one"), 0);
+    harness.prepareSnapshotPreBarrier(1);
+    harness.processElement2(
+        Samples.version(SPAM, 3, FakeRuntime.head(0.9, 0.1)).setReason("rollback").build(), 0);
+    harness.processElement1(content("c2", "two"), 0);
+    harness.prepareSnapshotPreBarrier(2);
+
+    assertThat(predictions())
+        .extracting(Prediction::getContentId, Prediction::getModelVersion, Prediction::getLabel)
+        .containsExactly(tuple("c1", 2, "no"), tuple("c2", 3, "yes"));
+    assertThat(alerts()).isEmpty();
+  }
+
+  @Test
+  void aRestoreBringsTheAcceptedVersionsBackWithoutTheModelStream() throws Exception {
+    harness = open(runtime, null);
+    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement2(accepted(SPAM, 2, 0.3), 0);
+    harness.processElement2(accepted(TOXIC, 4, 0.8), 0);
+    harness.processElement2(
+        Samples.version(TOXIC, 5, FakeRuntime.head(0.1, 0.9)).setSignature(null).build(), 0);
+    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+    harness.close();
+    assertThat(runtime.released).hasValue(runtime.acquired.get());
+
+    FakeRuntime restoredRuntime = new FakeRuntime();
+    harness = open(restoredRuntime, snapshot);
+    harness.processElement1(content("c1", "one"), 0);
+    harness.prepareSnapshotPreBarrier(2);
+
+    assertThat(predictions())
+        .extracting(Prediction::getClassifier, Prediction::getModelVersion, Prediction::getLabel)
+        .containsExactly(tuple(SPAM, 2, "no"), tuple(TOXIC, 4, "yes"));
+    assertThat(restoredRuntime.validations).hasValue(2); // re-validated, from state alone
+    assertThat(alerts()).isEmpty();
+
+    // A replay of an old version after the restore is ignored, not re-validated.
+    harness.processElement2(accepted(SPAM, 2, 0.3), 0);
+    assertThat(restoredRuntime.validations).hasValue(2);
+  }
+
+  @Test
+  void everySubtaskGetsTheAcceptedVersionsWhenTheJobScalesOut() throws Exception {
+    harness = open(runtime, null);
+    harness.processElement2(accepted(SPAM, 7, 0.9), 0);
+    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+    harness.close();
+
+    for (int subtask = 0; subtask < 2; subtask++) {
+      OperatorSubtaskState part =
+          AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2, subtask);
+      try (var scaled = harness(new FakeRuntime(), 2, subtask)) {
+        scaled.initializeState(part);
+        scaled.open();
+        scaled.processElement1(content("c" + subtask, "text"), 0);
+        scaled.prepareSnapshotPreBarrier(2);
+        assertThat(scaled.extractOutputValues())
+            .extracting(Prediction::getModelVersion)
+            .containsExactly(7);
+      }
+    }
+    harness = null;
+  }
+
+  @Test
+  void aRestoredVersionTheNewKeyRefusesIsAlertedAndNotServed() throws Exception {
+    harness = open(runtime, null);
+    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+    harness.close();
+
+    harness = open(new FakeRuntime("rotated-key"), snapshot);
+    harness.processElement1(content("c1", "one"), 0);
+    harness.prepareSnapshotPreBarrier(2);
+
+    assertThat(alerts())
+        .extracting(ModelAlert::getClassifier, ModelAlert::getVersion, ModelAlert::getReason)
+        .containsExactly(tuple(SPAM, 1, "BAD_SIGNATURE"));
+    assertThat(predictions()).isEmpty();
+  }
+
+  @Test
+  void scoresWhatIsLeftAtEndOfInputAndReleasesTheModelOnClose() throws Exception {
+    harness = open(runtime, null);
+    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement1(new StreamRecord<>(content("c1", "one"), 42L));
+    harness.endInput1();
+    harness.endInput2();
+    harness.getOperator().finish();
+
+    assertThat(harness.extractOutputStreamRecords())
+        .extracting(StreamRecord::getTimestamp)
+        .containsExactly(42L); // the content's Kafka timestamp carries over
+    harness.close();
+    harness = null;
+    assertThat(runtime.acquired).hasValue(1);
+    assertThat(runtime.released).hasValue(1);
+    assertThat(runtime.headsClosed).hasValue(1);
+  }
+
+  private List<Prediction> predictions() {
+    return harness.extractOutputValues();
+  }
+
+  private List<ScoredContent> scored() {
+    return harness.getSideOutput(MicroBatchInferenceOperator.SCORED).stream()
+        .map(StreamRecord::getValue)
+        .toList();
+  }
+
+  private List<ModelAlert> alerts() {
+    var out = harness.getSideOutput(MicroBatchInferenceOperator.ALERTS);
+    return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+  }
+
+  private static TwoInputStreamOperatorTestHarness<ContentEvent, ModelVersion, Prediction> open(
+      FakeRuntime runtime, OperatorSubtaskState restored) throws Exception {
+    var harness = harness(runtime, 1, 0);
+    if (restored == null) {
+      harness.initializeEmptyState();
+    } else {
+      harness.initializeState(restored);
+    }
+    harness.open();
+    return harness;
+  }
+
+  private static TwoInputStreamOperatorTestHarness<ContentEvent, ModelVersion, Prediction> harness(
+      FakeRuntime runtime, int parallelism, int subtask) throws Exception {
+    return new TwoInputStreamOperatorTestHarness<>(
+        new MicroBatchInferenceOperator(runtime, MAX_BATCH, MAX_WAIT_MS), 128, parallelism, subtask);
+  }
+
+  private static org.assertj.core.data.Offset<Double> within() {
+    return org.assertj.core.data.Offset.offset(1e-6);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.sieve.model;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * The sentence-embedding networks Sieve can serve, each read from the resources of a Maven
+ * Central jar (never downloaded at run time). A head is only valid beside the network it was
+ * trained on, so each {@code ModelVersion} names the network by {@link #id()} and
+ * {@link #digest()}, the SHA-256 of the {@code .onnx} file.
+ */
+public enum EmbeddingModel {
+  /** all-MiniLM-L6-v2, int8 dynamically quantised (23 MB): the default. */
+  MINILM_L6_V2_Q("all-minilm-l6-v2-q", 384),
+  /** all-MiniLM-L6-v2, fp32 (90 MB): slower, but batch composition does not move its output. */
+  MINILM_L6_V2("all-minilm-l6-v2", 384);
+
+  /** The model a classifier gets when configuration names none. */
+  public static final EmbeddingModel DEFAULT = MINILM_L6_V2_Q;
+
+  private final String id;
+  private final int dimension;
+
+  EmbeddingModel(String id, int dimension) {
+    this.id = id;
+    this.dimension = dimension;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public int dimension() {
+    return dimension;
+  }
+
+  /** Classpath resource of the ONNX network. */
+  public String onnxResource() {
+    return id + ".onnx";
+  }
+
+  /** Classpath resource of the HuggingFace {@code tokenizer.json}. */
+  public String tokenizerResource() {
+    return id + "-tokenizer.json";
+  }
+
+  /** SHA-256 (hex) of the {@code .onnx} resource, computed once per JVM. */
+  public String digest() {
+    try {
+      return ModelFiles.resourceDigest(onnxResource());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + onnxResource(), e);
+    }
+  }
+
+  /** The {@code .onnx} file on disk (copied from the classpath once, then reused). */
+  public Path onnxFile() throws IOException {
+    return ModelFiles.materialise(onnxResource(), digest());
+  }
+
+  /** The tokenizer file on disk, beside the network in the same digest directory. */
+  public Path tokenizerFile() throws IOException {
+    return ModelFiles.materialise(tokenizerResource(), digest());
+  }
+
+  /** Looks a model up by its id, failing with the list of known ids. */
+  public static EmbeddingModel byId(String id) {
+    for (EmbeddingModel m : values()) {
+      if (m.id.equals(id)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown embedding model id '"
+            + id
+            + "'; known ids: "
+            + Arrays.stream(values()).map(EmbeddingModel::id).collect(Collectors.joining(", ")));
+  }
+}

@@ -1,0 +1,99 @@
+package dev.sieve.model;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies model resources from the classpath to files, because ONNX Runtime and the tokenizer
+ * load from a path. Files live in {@code <cache>/sieve-models/<onnx digest>/} (the cache is
+ * {@code sieve.model.cache} or {@code java.io.tmpdir}); a copy is written to a temporary file and
+ * moved into place, so concurrent JVMs or subtasks never see half a file, and a file already there
+ * is reused when its content checks out.
+ */
+final class ModelFiles {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelFiles.class);
+
+  // Digest of each resource (the tokenizer too, not only the network), computed once per JVM.
+  private static final Map<String, String> RESOURCE_DIGESTS = new ConcurrentHashMap<>();
+
+  private ModelFiles() {}
+
+  static InputStream open(String resource) throws IOException {
+    InputStream in = EmbeddingModel.class.getClassLoader().getResourceAsStream(resource);
+    if (in == null) {
+      throw new FileNotFoundException(
+          "classpath resource " + resource + " not found: is its langchain4j-embeddings jar there?");
+    }
+    return in;
+  }
+
+  static Path cacheRoot() {
+    String configured = System.getProperty("sieve.model.cache");
+    return configured != null
+        ? Path.of(configured)
+        : Path.of(System.getProperty("java.io.tmpdir"), "sieve-models");
+  }
+
+  /** Returns the file for {@code resource} in the directory of {@code modelDigest}. */
+  static synchronized Path materialise(String resource, String modelDigest) throws IOException {
+    Path dir = cacheRoot().resolve(modelDigest);
+    Path target = dir.resolve(resource);
+    String expected = resourceDigest(resource);
+    if (Files.isRegularFile(target)) {
+      try (InputStream in = Files.newInputStream(target)) {
+        if (ModelSigning.sha256Hex(in).equals(expected)) {
+          return target;
+        }
+      }
+      LOG.warn("Cached {} does not match its resource; copying it again", target);
+    }
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, resource, ".part");
+    try {
+      MessageDigest sha = ModelSigning.sha256();
+      try (InputStream in = open(resource);
+          OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
+        in.transferTo(out);
+      }
+      String written = HexFormat.of().formatHex(sha.digest());
+      if (!written.equals(expected)) {
+        throw new IOException("copy of " + resource + " has digest " + written + ", not " + expected);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      LOG.info("Materialised {} to {}", resource, target);
+      return target;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** SHA-256 (hex) of a classpath resource, computed once per JVM. */
+  static String resourceDigest(String resource) throws IOException {
+    String d = RESOURCE_DIGESTS.get(resource);
+    if (d == null) {
+      try (InputStream in = open(resource)) {
+        d = ModelSigning.sha256Hex(in);
+      }
+      RESOURCE_DIGESTS.put(resource, d);
+    }
+    return d;
+  }
+}

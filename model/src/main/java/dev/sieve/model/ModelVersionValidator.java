@@ -1,0 +1,168 @@
+package dev.sieve.model;
+
+import dev.sieve.schemas.ModelVersion;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Decides whether a {@link ModelVersion} may be served beside this embedder. Checks run cheapest
+ * and most security-relevant first, and nothing is loaded into ONNX Runtime before the signature
+ * has been verified: digest, signature, embedding network, load, input dimension, labels, then a
+ * smoke test on fixed inputs. The first failure refuses the version; the old version keeps
+ * serving.
+ */
+public final class ModelVersionValidator {
+
+  private static final double SUM_TOLERANCE = 1e-3;
+
+  private final byte[] key;
+  private final String embeddingModelId;
+  private final String embeddingModelDigest;
+  private final int dimension;
+  private final float[][] smokeInputs;
+
+  public ModelVersionValidator(
+      byte[] key, String embeddingModelId, String embeddingModelDigest, int dimension) {
+    this.key = key.clone();
+    this.embeddingModelId = embeddingModelId;
+    this.embeddingModelDigest = embeddingModelDigest;
+    this.dimension = dimension;
+    this.smokeInputs = smokeInputs(dimension);
+  }
+
+  /** A validator for heads served beside {@code embedder}. */
+  public static ModelVersionValidator forEmbedder(byte[] key, SentenceEmbedder embedder) {
+    return new ModelVersionValidator(
+        key, embedder.modelId(), embedder.modelDigest(), embedder.dimension());
+  }
+
+  public Validation validate(ModelVersion v) {
+    String who = "classifier '" + v.getClassifier() + "' version " + v.getVersion();
+    byte[] head = ModelVersions.headBytes(v);
+    String digest = ModelSigning.sha256Hex(head);
+    if (!digest.equalsIgnoreCase(v.getDigest())) {
+      return refuse(Refusal.BAD_DIGEST, who, "head hashes to " + digest + ", record says " + v.getDigest());
+    }
+    if (v.getSignature() == null || v.getSignature().isBlank()) {
+      return refuse(Refusal.UNSIGNED, who, "no signature");
+    }
+    if (!ModelSigning.verify(key, v.getDigest(), v.getSignature())) {
+      return refuse(Refusal.BAD_SIGNATURE, who, "signature does not match this deployment's key");
+    }
+    if (!embeddingModelId.equals(v.getEmbeddingModelId())
+        || !embeddingModelDigest.equalsIgnoreCase(v.getEmbeddingModelDigest())) {
+      return refuse(
+          Refusal.EMBEDDING_MISMATCH,
+          who,
+          "head was trained on " + v.getEmbeddingModelId() + " (" + v.getEmbeddingModelDigest()
+              + "), this job serves " + embeddingModelId + " (" + embeddingModelDigest + ")");
+    }
+    if (!"onnx".equalsIgnoreCase(v.getHeadFormat())) {
+      return refuse(Refusal.UNLOADABLE_HEAD, who, "head format '" + v.getHeadFormat() + "' is not onnx");
+    }
+    HeadRunner runner;
+    try {
+      runner = new HeadRunner(head);
+    } catch (Exception e) {
+      return refuse(Refusal.UNLOADABLE_HEAD, who, "ONNX Runtime cannot load the head: " + e.getMessage());
+    }
+    Validation result = check(v, who, runner);
+    if (!result.ok()) {
+      runner.close();
+    }
+    return result;
+  }
+
+  private Validation check(ModelVersion v, String who, HeadRunner runner) {
+    if (runner.inputDimension() != dimension) {
+      return refuse(
+          Refusal.WRONG_INPUT_DIMENSION,
+          who,
+          "head takes " + runner.inputDimension() + " values, embeddings have " + dimension);
+    }
+    List<String> labels = v.getLabels();
+    if (labels.isEmpty() || new HashSet<>(labels).size() != labels.size()) {
+      return refuse(Refusal.LABEL_COUNT_MISMATCH, who, "labels are empty or duplicated: " + labels);
+    }
+    if (runner.outputCount() != labels.size()) {
+      return refuse(
+          Refusal.LABEL_COUNT_MISMATCH,
+          who,
+          "head has " + runner.outputCount() + " outputs for " + labels.size() + " labels");
+    }
+    List<String> descriptions = v.getLabelDescriptions();
+    if (descriptions != null && !descriptions.isEmpty() && descriptions.size() != labels.size()) {
+      return refuse(
+          Refusal.LABEL_COUNT_MISMATCH,
+          who,
+          descriptions.size() + " label descriptions for " + labels.size() + " labels");
+    }
+    String smoke = smokeTest(runner, labels.size());
+    if (smoke != null) {
+      return refuse(Refusal.SMOKE_TEST_FAILED, who, smoke);
+    }
+    return Validation.accepted(runner, who + " accepted (" + labels.size() + " labels)");
+  }
+
+  /** Null when the head passes; otherwise what went wrong. */
+  private String smokeTest(HeadRunner runner, int k) {
+    float[][] out;
+    try {
+      out = runner.predict(smokeInputs);
+    } catch (RuntimeException e) {
+      return "head failed on the smoke inputs: " + e.getMessage();
+    }
+    if (out.length != smokeInputs.length) {
+      return "head returned " + out.length + " rows for " + smokeInputs.length + " inputs";
+    }
+    for (int r = 0; r < out.length; r++) {
+      if (out[r].length != k) {
+        return "row " + r + " has " + out[r].length + " values for " + k + " labels";
+      }
+      double sum = 0;
+      for (float p : out[r]) {
+        if (!Float.isFinite(p) || p < 0 || p > 1) {
+          return "row " + r + " holds " + p + ", not a probability";
+        }
+        sum += p;
+      }
+      if (Math.abs(sum - 1) > SUM_TOLERANCE) {
+        return "row " + r + " sums to " + sum + ", not 1";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Fixed unit vectors: a few basis vectors (each excites one input weight alone), their
+   * negatives, the uniform vector and two seeded random directions. Deterministic, so a head
+   * passes or fails the same way on every subtask.
+   */
+  static float[][] smokeInputs(int d) {
+    int basis = Math.min(d, 4);
+    float[][] inputs = new float[2 * basis + 3][d];
+    for (int i = 0; i < basis; i++) {
+      inputs[i][i * (d / basis)] = 1f;
+      inputs[basis + i][i * (d / basis)] = -1f;
+    }
+    Arrays.fill(inputs[2 * basis], (float) (1 / Math.sqrt(d)));
+    Random random = new Random(20240917L);
+    for (int r = 2 * basis + 1; r < inputs.length; r++) {
+      double norm = 0;
+      for (int j = 0; j < d; j++) {
+        inputs[r][j] = (float) random.nextGaussian();
+        norm += inputs[r][j] * inputs[r][j];
+      }
+      for (int j = 0; j < d; j++) {
+        inputs[r][j] /= (float) Math.sqrt(norm);
+      }
+    }
+    return inputs;
+  }
+
+  private static Validation refuse(Refusal refusal, String who, String why) {
+    return Validation.refused(refusal, who + " refused (" + refusal + "): " + why);
+  }
+}
