@@ -7,12 +7,10 @@ import dev.sieve.inference.InferenceJob;
 import dev.sieve.inference.config.InferenceConfig;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SentenceEmbedder;
-import dev.sieve.model.ZeroShotHead;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.Topics;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +51,7 @@ final class BenchPipeline implements AutoCloseable {
   private final ConfluentAvroCodec<Prediction> predictionCodec;
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final byte[] zeroShotHead;
+  private final SentenceEmbedder embedder;
   private JobID job;
 
   BenchPipeline(
@@ -63,8 +61,7 @@ final class BenchPipeline implements AutoCloseable {
     this.contentCodec = new ConfluentAvroCodec<>(registry, ContentEvent.class);
     this.modelCodec = new ConfluentAvroCodec<>(registry, ModelVersion.class);
     this.predictionCodec = new ConfluentAvroCodec<>(registry, Prediction.class);
-    this.zeroShotHead =
-        ZeroShotHead.build(embedder, LABELS, DESCRIPTIONS, ZeroShotHead.DEFAULT_TEMPERATURE);
+    this.embedder = embedder;
     stack.kafka().createTopics(TopicsCommand.newTopics(prefix, PARTITIONS, (short) 1));
     String bootstrap = stack.kafka().bootstrapServers();
     Properties p = new Properties();
@@ -86,23 +83,8 @@ final class BenchPipeline implements AutoCloseable {
 
   /** Publishes a signed zero-shot version of {@code classifier} and returns when it is written. */
   long publish(String classifier, int version) throws Exception {
-    ModelVersion.Builder builder =
-        ModelVersion.newBuilder()
-            .setClassifier(classifier)
-            .setVersion(version)
-            .setParentVersion(version > 1 ? version - 1 : null)
-            .setLabels(LABELS)
-            .setLabelDescriptions(DESCRIPTIONS)
-            .setHead(ByteBuffer.wrap(zeroShotHead))
-            .setEmbeddingModelId(InferenceConfig.DEFAULT_EMBEDDING_MODEL)
-            .setEmbeddingModelDigest(
-                dev.sieve.model.EmbeddingModel.byId(InferenceConfig.DEFAULT_EMBEDDING_MODEL)
-                    .digest())
-            .setReason("benchmark")
-            .setCreatedAtMs(System.currentTimeMillis())
-            .setDigest("")
-            .setSignature(null);
-    ModelVersion signed = ModelVersions.signed(builder, KEY);
+    ModelVersion signed =
+        ModelVersions.zeroShot(classifier, version, LABELS, DESCRIPTIONS, embedder, KEY);
     String topic = Topics.MODELS.name(prefix);
     long at = System.currentTimeMillis();
     producer

@@ -6,13 +6,22 @@ import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.embedded.EmbeddedFlink;
 import dev.sieve.ingest.IngestJob;
 import dev.sieve.ingest.config.IngestConfig;
+import dev.sieve.inference.InferenceJob;
+import dev.sieve.inference.config.InferenceConfig;
+import dev.sieve.model.EmbedderHandle;
+import dev.sieve.model.ModelVersions;
+import dev.sieve.model.SharedEmbedders;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.Label;
+import dev.sieve.schemas.ModelVersion;
+import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.Topic;
 import dev.sieve.schemas.Topics;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,6 +30,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +51,9 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
   private static final String PREFIX = Topic.DEFAULT_PREFIX;
+  private static final String CLASSIFIER = "topic";
+  /** The demo's own key; a real deployment passes its secret with --model-signing-key. */
+  private static final String SIGNING_KEY = "sieve-demo-signing-key";
 
   @Option(
       names = "--rate",
@@ -66,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
     DemoCorpus corpus = DemoCorpus.load();
     out.println("sieve demo: starting a Kafka broker, a schema registry and Flink on 127.0.0.1 ...");
     long started = System.nanoTime();
-    try (DemoStack stack = DemoStack.start(2)) {
+    try (DemoStack stack = DemoStack.start(4)) { // two jobs, parallelism 2 each
       String bootstrap = stack.kafka().bootstrapServers();
       String registryUrl = stack.registry().confluentApiUrl();
       out.printf(
@@ -77,18 +90,22 @@ final class DemoCommand implements Callable<Integer> {
           Duration.ofNanos(System.nanoTime() - started).toSeconds());
       stack.kafka().createTopics(TopicsCommand.newTopics(PREFIX, 2, (short) 1));
 
-      JobID ingest = submitIngestJob(stack, bootstrap, registryUrl);
-      out.println("  ingest-job running (" + ingest + ")");
-
       try (RestSchemaRegistryClient registry =
               new RestSchemaRegistryClient(RegistryConfig.forUrl(registryUrl));
           KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
+          EmbedderHandle embedder = SharedEmbedders.acquire();
           DemoProgress progress =
               new DemoProgress(
                   bootstrap,
                   new ConfluentAvroCodec<>(registry, DeadLetter.class),
-                  Topics.CONTENT.name(PREFIX),
-                  Topics.CONTENT_DLQ.name(PREFIX))) {
+                  new ConfluentAvroCodec<>(registry, Prediction.class),
+                  corpus.labels(),
+                  PREFIX)) {
+        declareClassifier(registry, producer, embedder);
+        JobID ingest = submitIngestJob(stack, bootstrap, registryUrl);
+        out.println("  ingest-job running (" + ingest + ")");
+        JobID inference = submitInferenceJob(stack, bootstrap, registryUrl);
+        out.println("  inference-job running (" + inference + ")");
         DemoProducer demo =
             new DemoProducer(
                 producer,
@@ -96,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
                 new ConfluentAvroCodec<>(registry, Label.class),
                 Topics.CONTENT_RAW.name(PREFIX));
         Thread feeder = feed(demo, corpus);
-        boolean complete = watch(stack, ingest, demo, feeder, progress);
+        boolean complete = watch(stack, List.of(ingest, inference), demo, feeder, progress);
         summary(demo, progress, complete);
         if (keepRunning) {
           out.println("Still running; Ctrl-C stops everything.");
@@ -124,6 +141,51 @@ final class DemoCommand implements Callable<Integer> {
     return stack.flink().submitJob(env.getStreamGraph()).get().getJobID();
   }
 
+  private static JobID submitInferenceJob(DemoStack stack, String bootstrap, String registryUrl)
+      throws Exception {
+    InferenceConfig config =
+        InferenceConfig.fromArgs(
+            "--bootstrap-servers", bootstrap,
+            "--registry-url", registryUrl,
+            "--topic-prefix", PREFIX,
+            "--checkpoint-interval", "1s",
+            "--model-signing-key", SIGNING_KEY);
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(
+            EmbeddedFlink.configuration(stack.workDir().resolve("flink")));
+    InferenceJob.defineKafkaJob(env, config);
+    return stack.flink().submitJob(env.getStreamGraph()).get().getJobID();
+  }
+
+  /**
+   * Declares the demo classifier: a signed zero-shot version 1 built from the label descriptions,
+   * so predictions exist before anyone labels anything.
+   */
+  private void declareClassifier(
+      RestSchemaRegistryClient registry,
+      KafkaProducer<byte[], byte[]> producer,
+      EmbedderHandle embedder)
+      throws Exception {
+    ModelVersion version =
+        ModelVersions.zeroShot(
+            CLASSIFIER,
+            1,
+            DemoCorpus.LABELS,
+            DemoCorpus.DESCRIPTIONS,
+            embedder,
+            SIGNING_KEY.getBytes(StandardCharsets.UTF_8));
+    String topic = Topics.MODELS.name(PREFIX);
+    producer
+        .send(
+            new ProducerRecord<>(
+                topic,
+                CLASSIFIER.getBytes(StandardCharsets.UTF_8),
+                new ConfluentAvroCodec<>(registry, ModelVersion.class).encode(topic, version)))
+        .get();
+    out.printf(
+        "  classifier '%s' declared: labels %s, zero-shot version 1%n", CLASSIFIER, DemoCorpus.LABELS);
+  }
+
   private Thread feed(DemoProducer demo, DemoCorpus corpus) {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread feeder =
@@ -146,7 +208,7 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Prints progress until every record sent is accounted for; false on timeout or job failure. */
   private boolean watch(
-      DemoStack stack, JobID ingest, DemoProducer demo, Thread feeder, DemoProgress progress)
+      DemoStack stack, List<JobID> jobs, DemoProducer demo, Thread feeder, DemoProgress progress)
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     long nextLine = 0;
@@ -154,20 +216,29 @@ final class DemoCommand implements Callable<Integer> {
       progress.poll(Duration.ofMillis(250));
       boolean fed = !feeder.isAlive();
       boolean done =
-          fed && progress.accepted() >= demo.valid() && progress.rejected() >= demo.malformed();
+          fed
+              && progress.accepted() >= demo.valid()
+              && progress.rejected() >= demo.malformed()
+              && progress.predictions() >= demo.valid();
       if (System.nanoTime() >= nextLine || done) {
         out.printf(
-            "  sent %4d   accepted %4d   dead-lettered %3d   %s%n",
-            demo.sent(), progress.accepted(), progress.rejected(), progress.reasons());
+            "  sent %4d   accepted %4d   dead-lettered %3d   predicted %4d (accuracy %.2f)%n",
+            demo.sent(),
+            progress.accepted(),
+            progress.rejected(),
+            progress.predictions(),
+            progress.accuracy());
         nextLine = System.nanoTime() + Duration.ofSeconds(2).toNanos();
       }
       if (done) {
         return true;
       }
-      JobStatus status = stack.flink().getJobStatus(ingest).get();
-      if (status.isGloballyTerminalState()) {
-        System.err.println("sieve demo: ingest-job stopped: " + status + " (see the log)");
-        return false;
+      for (JobID job : jobs) {
+        JobStatus status = stack.flink().getJobStatus(job).get();
+        if (status.isGloballyTerminalState()) {
+          System.err.println("sieve demo: job " + job + " stopped: " + status + " (see the log)");
+          return false;
+        }
       }
       if (System.nanoTime() > deadline) {
         System.err.println("sieve demo: timed out waiting for the jobs' output after " + timeout);
@@ -189,6 +260,9 @@ final class DemoCommand implements Callable<Integer> {
         "sieve.content.dlq received %d records, by reason: %s%n",
         progress.rejected(), progress.reasons());
     out.printf(
+        "'%s' predicted %d events; zero-shot accuracy against the corpus labels: %.2f%n",
+        CLASSIFIER, progress.predictions(), progress.accuracy());
+    out.printf(
         "INGEST sent=%d accepted=%d distinct_ids=%d duplicates_dropped=%d dead_letters=%d complete=%s%n",
         demo.sent(),
         progress.accepted(),
@@ -196,6 +270,10 @@ final class DemoCommand implements Callable<Integer> {
         dropped,
         progress.rejected(),
         complete);
+    // The loop's later stages (labels, retraining, swaps, drift) are not in the demo yet: zeros.
+    out.printf(
+        "DEMO events=%d predictions=%d labels=0 versions=1 swaps=0 drift_alerts=0 final_accuracy=%.3f%n",
+        progress.accepted(), progress.predictions(), progress.accuracy());
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {

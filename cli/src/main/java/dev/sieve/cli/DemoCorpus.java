@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The demo corpus bundled with the CLI: short customer messages we wrote ourselves, one JSON object
@@ -17,8 +19,23 @@ import java.util.List;
  */
 record DemoCorpus(List<Item> items) {
 
+  /** The demo classifier's classes, and how a person would describe each (for zero-shot). */
+  static final List<String> LABELS = List.of("billing", "shipping", "bug", "praise");
+
+  static final List<String> DESCRIPTIONS =
+      List.of(
+          "A question or complaint about payments, charges, invoices, refunds or prices.",
+          "A question or complaint about delivery, parcels, tracking or shipping addresses.",
+          "A report that the app or website is broken, crashes or shows an error.",
+          "A compliment, thanks or praise for the product or the service.");
+
   /** One message and the class a human would give it. */
   record Item(String id, String text, String label) {}
+
+  /** Content id → the label a human gave it. */
+  Map<String, String> labels() {
+    return items.stream().collect(Collectors.toUnmodifiableMap(Item::id, Item::label));
+  }
 
   static DemoCorpus load() {
     ObjectMapper json = new ObjectMapper();

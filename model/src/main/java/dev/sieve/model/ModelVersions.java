@@ -2,6 +2,7 @@ package dev.sieve.model;
 
 import dev.sieve.schemas.ModelVersion;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Helpers for {@link ModelVersion} records: fill in the digest and signature when publishing, and
@@ -21,6 +22,37 @@ public final class ModelVersions {
     }
     String digest = ModelSigning.sha256Hex(bytes(builder.getHead()));
     return builder.setDigest(digest).setSignature(ModelSigning.sign(key, digest)).build();
+  }
+
+  /**
+   * A signed zero-shot version of a classifier (the cold start: DESIGN.md, "The model"): its head
+   * scores texts by similarity to the label descriptions, embedded by {@code embedder}, so
+   * predictions and uncertainty exist before any label.
+   *
+   * @param descriptions one per label, or empty to describe each label by its name
+   */
+  public static ModelVersion zeroShot(
+      String classifier,
+      int version,
+      List<String> labels,
+      List<String> descriptions,
+      SentenceEmbedder embedder,
+      byte[] key) {
+    byte[] head =
+        ZeroShotHead.build(embedder, labels, descriptions, ZeroShotHead.DEFAULT_TEMPERATURE);
+    return signed(
+        ModelVersion.newBuilder()
+            .setClassifier(classifier)
+            .setVersion(version)
+            .setParentVersion(null)
+            .setLabels(labels)
+            .setLabelDescriptions(descriptions)
+            .setHead(ByteBuffer.wrap(head))
+            .setEmbeddingModelId(embedder.modelId())
+            .setEmbeddingModelDigest(embedder.modelDigest())
+            .setReason("zero-shot")
+            .setCreatedAtMs(System.currentTimeMillis()),
+        key);
   }
 
   /** A copy of the head bytes; the record's buffer position is left alone. */
