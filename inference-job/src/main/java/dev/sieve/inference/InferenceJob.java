@@ -5,13 +5,13 @@ import dev.sieve.inference.config.InferenceConfig;
 import dev.sieve.inference.functions.MicroBatchInferenceOperator;
 import dev.sieve.inference.functions.ModelReaderFactory;
 import dev.sieve.inference.functions.ModelRecordDecoder;
+import dev.sieve.inference.functions.ModelUpdate;
 import dev.sieve.inference.io.InferenceSinks;
 import dev.sieve.inference.io.InferenceSources;
 import dev.sieve.inference.runtime.SieveModelRuntime;
 import dev.sieve.inference.scoring.ModelRuntime;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.ModelAlert;
-import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.ScoredContent;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -41,7 +41,7 @@ public final class InferenceJob {
   public static final String JOB = "inference-job";
 
   static final TypeInformation<ContentEvent> CONTENT = new AvroTypeInfo<>(ContentEvent.class);
-  static final TypeInformation<ModelVersion> MODEL_VERSION = new AvroTypeInfo<>(ModelVersion.class);
+  static final TypeInformation<ModelUpdate> MODEL_UPDATE = ModelUpdate.TYPE;
   static final TypeInformation<Prediction> PREDICTION = new AvroTypeInfo<>(Prediction.class);
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceJob.class);
@@ -111,7 +111,8 @@ public final class InferenceJob {
             .uid("content-source");
 
     // One reader: the compacted topic is small, and each record is decoded (and alerted) once.
-    SingleOutputStreamOperator<ModelVersion> models =
+    // It also announces when it has caught up with the topic, and inference waits for that.
+    SingleOutputStreamOperator<ModelUpdate> models =
         env.fromSource(
                 modelSource,
                 WatermarkStrategy.noWatermarks(),
@@ -119,11 +120,13 @@ public final class InferenceJob {
                 Types.POJO(KafkaRawRecord.class))
             .uid("models-source")
             .setParallelism(1)
-            .process(
-                new ModelRecordDecoder(ModelReaderFactory.viaRegistry(config.common().registry())),
-                MODEL_VERSION)
+            .transform(
+                "Decode model versions",
+                ModelUpdate.TYPE,
+                new ModelRecordDecoder(
+                    ModelReaderFactory.viaRegistry(config.common().registry()),
+                    InferenceSources.lastModelOffsets(config)))
             .uid("decode-models")
-            .name("Decode model versions")
             .setParallelism(1);
 
     SingleOutputStreamOperator<Prediction> predictions =

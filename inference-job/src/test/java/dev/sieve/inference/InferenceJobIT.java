@@ -370,6 +370,46 @@ class InferenceJobIT {
     }
   }
 
+  /**
+   * (e) A fresh start with every classifier's versions already published (the last ones in a
+   * transaction, so the topic ends with a commit marker) and content already waiting: the content
+   * source wins the race, yet every event gets exactly one prediction per classifier, with the
+   * classifier's current version.
+   */
+  @Test
+  void aFreshStartPredictsEveryWaitingEventWithEveryClassifiersCurrentVersion() throws Exception {
+    InferenceConfig config = config();
+    createTopics(config);
+    List<String> classifiers = List.of("c1", "c2", "c3", "c4", "c5");
+    for (String classifier : classifiers) {
+      publish(config, version(classifier, 1, sentimentHead));
+    }
+    publishInOneTransaction(
+        config, version("c1", 2, sentimentHead), version("c5", 3, sentimentHead));
+    Map<String, RecordMetadata> ids = produce(config, "e", 0, 2_000);
+
+    JobClient job = start(config, InferenceSources.content(config));
+    try {
+      Outputs out = readUntil(config, job, 5L * ids.size(), ids.size(), 0);
+
+      assertExactlyOnePredictionPerClassifier(
+          out.predictions, ids.keySet(), classifiers.toArray(String[]::new));
+      assertThat(versions(out.predictions, "c1", ids.keySet())).containsOnly(2);
+      assertThat(versions(out.predictions, "c3", ids.keySet())).containsOnly(1);
+      assertThat(versions(out.predictions, "c5", ids.keySet())).containsOnly(3);
+      assertThat(out.scored).hasSize(ids.size());
+      assertThat(out.scored.values())
+          .allSatisfy(
+              s ->
+                  assertThat(s.getClassifiers())
+                      .containsOnlyKeys(classifiers.toArray(String[]::new)));
+      assertThat(out.alerts).isEmpty();
+      assertThat(gauge(job.getJobID(), ".numRestarts")).isEqualTo(0L);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
   // ---------------------------------------------------------------- job and topics
 
   private InferenceConfig config() {
@@ -457,6 +497,27 @@ class InferenceJobIT {
       throws Exception {
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       producer.send(new ProducerRecord<>(config.modelsTopic(), classifier.getBytes(UTF8), value)).get();
+    }
+  }
+
+  /** Publishes {@code versions} in one producer transaction: the log then ends with a marker. */
+  private void publishInOneTransaction(InferenceConfig config, ModelVersion... versions)
+      throws Exception {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", stack.bootstrapServers());
+    props.put("transactional.id", prefix + "models-publisher");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      for (ModelVersion v : versions) {
+        producer.send(
+            new ProducerRecord<>(
+                config.modelsTopic(),
+                v.getClassifier().getBytes(UTF8),
+                modelCodec.encode(config.modelsTopic(), v)));
+      }
+      producer.commitTransaction();
     }
   }
 

@@ -8,8 +8,12 @@ import dev.sieve.inference.functions.ModelRecordDecoder;
 import dev.sieve.inference.io.InferenceSources;
 import dev.sieve.schemas.ModelVersion;
 import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
+import org.apache.flink.api.java.typeutils.runtime.TupleSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -26,7 +30,11 @@ class TypeInformationTest {
   @Test
   void recordsBetweenOperatorsAreAvroOrPojos() {
     assertThat(InferenceJob.CONTENT).isInstanceOf(AvroTypeInfo.class);
-    assertThat(InferenceJob.MODEL_VERSION).isInstanceOf(AvroTypeInfo.class);
+    assertThat(InferenceJob.MODEL_UPDATE).isInstanceOf(PojoTypeInfo.class);
+    assertThat(((PojoTypeInfo<?>) InferenceJob.MODEL_UPDATE).getTypeAt("version"))
+        .isInstanceOf(AvroTypeInfo.class);
+    assertThat(InferenceJob.MODEL_UPDATE.createSerializer(new SerializerConfigImpl()))
+        .isInstanceOf(PojoSerializer.class);
     assertThat(InferenceJob.PREDICTION).isInstanceOf(AvroTypeInfo.class);
     assertThat(MicroBatchInferenceOperator.SCORED.getTypeInfo()).isInstanceOf(AvroTypeInfo.class);
     assertThat(MicroBatchInferenceOperator.ALERTS.getTypeInfo()).isInstanceOf(AvroTypeInfo.class);
@@ -42,6 +50,20 @@ class TypeInformationTest {
     descriptor.initializeSerializerUnlessSet(new ExecutionConfig());
 
     assertThat(descriptor.getValueSerializer()).isInstanceOf(AvroSerializer.class);
+  }
+
+  @Test
+  void heldContentAndModelTopicPositionsAreKeptAsTuplesWithoutKryo() throws Exception {
+    ListStateDescriptor<?> held = InstantiationUtil.clone(MicroBatchInferenceOperator.HELD_CONTENT);
+    held.initializeSerializerUnlessSet(new ExecutionConfig());
+    ListStateDescriptor<?> positions = InstantiationUtil.clone(ModelRecordDecoder.POSITIONS);
+    positions.initializeSerializerUnlessSet(new ExecutionConfig());
+
+    TupleSerializer<?> heldSerializer = (TupleSerializer<?>) held.getElementSerializer();
+    assertThat(heldSerializer.getFieldSerializers()[0]).isInstanceOf(AvroSerializer.class);
+    assertThat(heldSerializer.getFieldSerializers())
+        .noneMatch(s -> s.getClass().getName().contains("Kryo"));
+    assertThat(positions.getElementSerializer()).isInstanceOf(TupleSerializer.class);
   }
 
   @Test

@@ -19,11 +19,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -45,9 +49,24 @@ import org.apache.flink.util.OutputTag;
  * refused one becomes a {@link ModelAlert} on {@link #ALERTS} while the old version keeps serving.
  * Latency is measured from the event's arrival in this operator, not from its Kafka timestamp, so
  * it is the job's own cost (batch wait plus inference), free of upstream lag and clock skew.
+ *
+ * <p><b>Catch-up.</b> On every start the content and model sources race; content scored before a
+ * classifier's current version has been read would get no prediction for it. So content is only
+ * scored once the model stream has delivered {@link ModelUpdate#caughtUp()} (or ended): {@link
+ * ModelRecordDecoder} sends it once it has passed everything {@code sieve.models} held when it
+ * started. Until then content events are <em>held</em>, at most {@code maxHeld} per subtask
+ * (beyond, the task fails with a message saying so, rather than growing the heap). Stopping the content
+ * input instead ({@code InputSelectable}, so that backpressure holds the events in Kafka) is what
+ * Flink would do in batch, but Flink 2.2 refuses to build a job graph with checkpointing and an
+ * {@code InputSelectable} operator, and an aligned barrier on the model input would deadlock
+ * against an unread content input anyway. Held events are kept in operator list state {@link
+ * #HELD_CONTENT}, not a transient buffer: a checkpoint can be taken while they wait, and the
+ * content source's offsets in it are already past them, so they must be part of the snapshot
+ * (unlike the micro-batch, they cannot be scored before the barrier). Once caught up, held events
+ * are scored in arrival order before any new one, and the list is empty again.
  */
 public class MicroBatchInferenceOperator extends AbstractStreamOperator<Prediction>
-    implements TwoInputStreamOperator<ContentEvent, ModelVersion, Prediction> {
+    implements TwoInputStreamOperator<ContentEvent, ModelUpdate, Prediction>, BoundedMultiInput {
 
   private static final long serialVersionUID = 1L;
 
@@ -62,10 +81,33 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
       new MapStateDescriptor<>(
           "accepted-model-versions", Types.STRING, new AvroTypeInfo<>(ModelVersion.class));
 
+  /**
+   * Content events held until the model stream has caught up: (event, arrival processing time,
+   * record timestamp, whether it had one). Empty whenever the operator has caught up.
+   */
+  public static final ListStateDescriptor<Tuple4<ContentEvent, Long, Long, Boolean>> HELD_CONTENT =
+      new ListStateDescriptor<>(
+          "content-held-until-models-caught-up",
+          Types.TUPLE(
+              new AvroTypeInfo<>(ContentEvent.class), Types.LONG, Types.LONG, Types.BOOLEAN));
+
+  /**
+   * Held events per subtask before the task gives up. The models topic is small, so the model
+   * stream catches up within a second or two of the start, but a fresh start over a backlog reads
+   * content at tens of thousands of events a second meanwhile: 200,000 short texts (tens of MB of
+   * operator state at worst) leaves room for that, and still fails loudly instead of growing
+   * without bound if the model stream never catches up.
+   */
+  public static final int DEFAULT_MAX_HELD = 200_000;
+
   private final ModelRuntime runtime;
   private final int maxBatchSize;
   private final long maxWaitMs;
+  private final int maxHeld;
 
+  private transient ListState<Tuple4<ContentEvent, Long, Long, Boolean>> held;
+  private transient int heldCount;
+  private transient boolean caughtUp;
   private transient BroadcastState<String, ModelVersion> accepted;
   private transient Embedder embedder;
   private transient VersionValidator validator;
@@ -77,18 +119,25 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
   private transient ScheduledFuture<?> flushTimer;
 
   public MicroBatchInferenceOperator(ModelRuntime runtime, int maxBatchSize, long maxWaitMs) {
-    if (maxBatchSize < 1 || maxWaitMs < 1) {
-      throw new IllegalArgumentException("batch size and wait must be positive");
+    this(runtime, maxBatchSize, maxWaitMs, DEFAULT_MAX_HELD);
+  }
+
+  public MicroBatchInferenceOperator(
+      ModelRuntime runtime, int maxBatchSize, long maxWaitMs, int maxHeld) {
+    if (maxBatchSize < 1 || maxWaitMs < 1 || maxHeld < 1) {
+      throw new IllegalArgumentException("batch size, wait and held events must be positive");
     }
     this.runtime = Objects.requireNonNull(runtime, "runtime");
     this.maxBatchSize = maxBatchSize;
     this.maxWaitMs = maxWaitMs;
+    this.maxHeld = maxHeld;
   }
 
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
     accepted = context.getOperatorStateStore().getBroadcastState(ACCEPTED_VERSIONS);
+    held = context.getOperatorStateStore().getListState(HELD_CONTENT);
   }
 
   @Override
@@ -101,6 +150,10 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     embedder = runtime.acquireEmbedder();
     validator = runtime.validator(embedder);
     scorer = new BatchScorer(embedder);
+    caughtUp = false; // after a restore too: the decoder announces again once it has caught up
+    heldCount = 0;
+    held.get().forEach(e -> heldCount++);
+    getMetricGroup().addGroup("sieve").gauge("heldEvents", () -> heldCount);
     // Re-validate what the checkpoint holds: the key or the embedding network may have changed.
     List<ModelVersion> restored = new ArrayList<>();
     accepted.entries().forEach(e -> restored.add(e.getValue()));
@@ -121,21 +174,23 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
   public void processElement1(StreamRecord<ContentEvent> element) throws Exception {
     emitRestoreAlerts();
     long now = getProcessingTimeService().getCurrentProcessingTime();
-    pending.add(
-        new PendingEvent(
-            element.getValue(), now, element.getTimestamp(), element.hasTimestamp()));
     metrics.records.markEvent();
-    if (pending.size() >= maxBatchSize) {
-      flush();
-    } else if (pending.size() == 1) {
-      flushTimer = getProcessingTimeService().registerTimer(now + maxWaitMs, time -> flush());
+    if (!caughtUp) {
+      hold(element, now);
+      return;
     }
+    enqueue(
+        new PendingEvent(element.getValue(), now, element.getTimestamp(), element.hasTimestamp()));
   }
 
   @Override
-  public void processElement2(StreamRecord<ModelVersion> element) throws Exception {
+  public void processElement2(StreamRecord<ModelUpdate> element) throws Exception {
     emitRestoreAlerts();
-    ModelVersion version = element.getValue();
+    if (element.getValue().isCaughtUp()) {
+      release();
+      return;
+    }
+    ModelVersion version = element.getValue().getVersion();
     if (!serving.isNewer(version)) {
       metrics.ignored.inc();
       return;
@@ -153,9 +208,18 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     LOG.info("Serving {} v{}", version.getClassifier(), version.getVersion());
   }
 
+  /** The model stream ended: nothing more can arrive on it, so there is nothing to wait for. */
+  @Override
+  public void endInput(int inputId) throws Exception {
+    if (inputId == 2) {
+      release();
+    }
+  }
+
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-    flush(); // nothing buffered may cross the barrier
+    // Nothing batched may cross the barrier; held events are in HELD_CONTENT, which is snapshotted.
+    flush();
     super.prepareSnapshotPreBarrier(checkpointId);
   }
 
@@ -178,6 +242,50 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
       }
     } finally {
       super.close();
+    }
+  }
+
+  private void hold(StreamRecord<ContentEvent> element, long now) throws Exception {
+    if (heldCount >= maxHeld) {
+      throw new IllegalStateException(
+          String.format(
+              "%d content events arrived before the model stream caught up with what the models"
+                  + " topic held at the start; refusing to hold more. Is the model reader stuck"
+                  + " (Kafka, schema registry)? Accepted so far: %s",
+              heldCount,
+              serving.all().stream().map(m -> m.classifier() + " v" + m.number()).toList()));
+    }
+    held.add(
+        Tuple4.of(
+            element.getValue(), now, element.getTimestamp(), element.hasTimestamp()));
+    heldCount++;
+  }
+
+  /** Caught up: score the held events, in arrival order, then let content through. */
+  private void release() throws Exception {
+    if (caughtUp) {
+      return;
+    }
+    caughtUp = true;
+    List<Tuple4<ContentEvent, Long, Long, Boolean>> events = new ArrayList<>(heldCount);
+    held.get().forEach(events::add);
+    held.clear();
+    heldCount = 0;
+    LOG.info("Model stream caught up; scoring {} held content events", events.size());
+    for (Tuple4<ContentEvent, Long, Long, Boolean> e : events) {
+      enqueue(new PendingEvent(e.f0, e.f1, e.f2, e.f3));
+    }
+    flush(); // they have waited long enough
+  }
+
+  private void enqueue(PendingEvent event) {
+    pending.add(event);
+    if (pending.size() >= maxBatchSize) {
+      flush();
+    } else if (pending.size() == 1) {
+      flushTimer =
+          getProcessingTimeService()
+              .registerTimer(event.arrivalMs() + maxWaitMs, time -> flush());
     }
   }
 

@@ -3,12 +3,17 @@ package dev.sieve.inference.io;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.kafka.KafkaSources;
 import dev.sieve.inference.config.InferenceConfig;
+import dev.sieve.inference.functions.LastModelOffsets;
 import dev.sieve.schemas.ContentEvent;
+import java.time.Duration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
-/** The two Kafka sources of inference-job. */
+/** The two Kafka sources of inference-job, and the end of the models topic. */
 public final class InferenceSources {
+
+  /** Kafka's own default API timeout: long enough for a broker failover, short of a hang. */
+  public static final Duration LAST_OFFSETS_TIMEOUT = Duration.ofSeconds(60);
 
   private InferenceSources() {}
 
@@ -31,5 +36,15 @@ public final class InferenceSources {
     return KafkaSources.rawRecordsBuilder(config.common(), config.modelsTopic())
         .setStartingOffsets(OffsetsInitializer.earliest())
         .build();
+  }
+
+  /**
+   * Where {@code sieve.models} ends when the model reader starts, read with the job's Kafka client
+   * properties, so the decoder can tell the inference operator when the model stream has caught up.
+   * Bounded by {@link #LAST_OFFSETS_TIMEOUT}, past which the task fails and Flink restarts it.
+   */
+  public static LastModelOffsets lastModelOffsets(InferenceConfig config) {
+    return new KafkaLastOffsets(
+        config.common().kafkaClientProperties(), config.modelsTopic(), LAST_OFFSETS_TIMEOUT);
   }
 }

@@ -31,22 +31,35 @@ public final class SieveModelRuntime implements ModelRuntime {
 
   private final String embeddingModel;
   private final int intraOpThreads;
+  private final int maxSubBatch;
   private final String signingKey;
 
-  public SieveModelRuntime(String embeddingModel, int intraOpThreads, String signingKey) {
+  public SieveModelRuntime(
+      String embeddingModel, int intraOpThreads, int maxSubBatch, String signingKey) {
     this.embeddingModel = Objects.requireNonNull(embeddingModel, "embeddingModel");
     this.intraOpThreads = intraOpThreads;
+    this.maxSubBatch = maxSubBatch;
     this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
   }
 
   public static SieveModelRuntime of(InferenceConfig config) {
     return new SieveModelRuntime(
-        config.embeddingModel(), config.intraOpThreads(), config.signingKey());
+        config.embeddingModel(),
+        config.intraOpThreads(),
+        config.maxSubBatch(),
+        config.signingKey());
+  }
+
+  /** The options the embedder is acquired with; equal options share one loaded network. */
+  public EmbedderOptions embedderOptions() {
+    return EmbedderOptions.defaults()
+        .withIntraOpThreads(intraOpThreads)
+        .withMaxSubBatch(maxSubBatch);
   }
 
   @Override
   public Embedder acquireEmbedder() {
-    EmbedderOptions options = EmbedderOptions.defaults().withIntraOpThreads(intraOpThreads);
+    EmbedderOptions options = embedderOptions();
     try {
       return new SharedEmbedder(SharedEmbedders.acquire(EmbeddingModel.byId(embeddingModel), options));
     } catch (IOException e) {
@@ -72,7 +85,13 @@ public final class SieveModelRuntime implements ModelRuntime {
 
   @Override
   public String toString() {
-    return "SieveModelRuntime[" + embeddingModel + ", " + intraOpThreads + " intra-op thread(s)]";
+    return "SieveModelRuntime["
+        + embeddingModel
+        + ", "
+        + intraOpThreads
+        + " intra-op thread(s), sub-batches of at most "
+        + maxSubBatch
+        + "]";
   }
 
   /** A counted reference on the JVM's shared embedder. */

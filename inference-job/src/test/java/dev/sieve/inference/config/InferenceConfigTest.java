@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sieve.core.config.ConfigException;
 import dev.sieve.inference.runtime.SieveModelRuntime;
+import dev.sieve.model.EmbedderOptions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,9 @@ class InferenceConfigTest {
     assertThat(config.batchMaxSize()).isEqualTo(32);
     assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(10));
     assertThat(config.intraOpThreads()).isEqualTo(1);
+    assertThat(config.maxSubBatch()).isEqualTo(1); // int8 batching flips labels
+    assertThat(SieveModelRuntime.of(config).embedderOptions())
+        .isEqualTo(EmbedderOptions.defaults());
     assertThat(config.common().exactlyOnce()).isTrue();
     assertThat(config.contentTopic()).isEqualTo("sieve.content");
     assertThat(config.modelsTopic()).isEqualTo("sieve.models");
@@ -37,6 +41,7 @@ class InferenceConfigTest {
             "--batch-max-size=8",
             "--batch-max-wait=25ms",
             "--intra-op-threads=2",
+            "--max-sub-batch=8",
             "--delivery=at-least-once",
             "--topic-prefix=blue.");
 
@@ -44,6 +49,8 @@ class InferenceConfigTest {
     assertThat(config.batchMaxSize()).isEqualTo(8);
     assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(25));
     assertThat(config.intraOpThreads()).isEqualTo(2);
+    assertThat(config.maxSubBatch()).isEqualTo(8);
+    assertThat(SieveModelRuntime.of(config).embedderOptions().maxSubBatch()).isEqualTo(8);
     assertThat(config.common().exactlyOnce()).isFalse();
     assertThat(config.predictionsTopic()).isEqualTo("blue.predictions");
   }
@@ -72,6 +79,7 @@ class InferenceConfigTest {
         .hasMessageContaining("--batch-max-size");
     assertThatThrownBy(() -> parse("--batch-max-wait=-5ms"))
         .hasMessageContaining("--batch-max-wait");
+    assertThatThrownBy(() -> parse("--max-sub-batch=0")).hasMessageContaining("--max-sub-batch");
     assertThatThrownBy(() -> parse("--intra-op-thread=2")).hasMessageContaining("unknown");
   }
 

@@ -5,13 +5,13 @@ import static dev.sieve.inference.testing.Samples.TOXIC;
 import static dev.sieve.inference.testing.Samples.accepted;
 import static dev.sieve.inference.testing.Samples.content;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.sieve.inference.testing.FakeRuntime;
 import dev.sieve.inference.testing.Samples;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.ModelAlert;
-import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.ScoredContent;
 import java.util.List;
@@ -29,7 +29,7 @@ class MicroBatchInferenceOperatorTest {
   private static final long MAX_WAIT_MS = 10;
 
   private FakeRuntime runtime = new FakeRuntime();
-  private TwoInputStreamOperatorTestHarness<ContentEvent, ModelVersion, Prediction> harness;
+  private TwoInputStreamOperatorTestHarness<ContentEvent, ModelUpdate, Prediction> harness;
 
   @AfterEach
   void closeHarness() throws Exception {
@@ -41,8 +41,8 @@ class MicroBatchInferenceOperatorTest {
   @Test
   void scoresABatchAsSoonAsItIsFullWithOneEmbeddingCall() throws Exception {
     harness = open(runtime, null);
-    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
-    harness.processElement2(accepted(TOXIC, 1, 0.2), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+    harness.processElement2(ModelUpdate.of(accepted(TOXIC, 1, 0.2)), 0);
 
     harness.processElement1(content("c1", "one"), 0);
     harness.processElement1(content("c2", "two"), 0);
@@ -70,7 +70,7 @@ class MicroBatchInferenceOperatorTest {
   void scoresAnIncompleteBatchWhenItsFirstEventHasWaitedMaxWait() throws Exception {
     harness = open(runtime, null);
     harness.setProcessingTime(1_000);
-    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
     harness.processElement1(content("c1", "one"), 0);
     harness.setProcessingTime(1_004);
     harness.processElement1(content("c2", "two"), 0);
@@ -89,7 +89,7 @@ class MicroBatchInferenceOperatorTest {
   void scoresThePendingBatchBeforeTheCheckpointBarrierSoNothingBufferedIsCheckpointed()
       throws Exception {
     harness = open(runtime, null);
-    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
     harness.processElement1(content("c1", "one"), 0);
     harness.processElement1(content("c2", "two"), 0);
 
@@ -110,11 +110,11 @@ class MicroBatchInferenceOperatorTest {
   @Test
   void swapsAVersionOnlyBetweenBatches() throws Exception {
     harness = open(runtime, null);
-    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
     harness.processElement1(content("c1", "one"), 0);
     harness.processElement1(content("c2", "two"), 0);
 
-    harness.processElement2(accepted(SPAM, 2, 0.3), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 2, 0.3)), 0);
     // The events that waited for v1 were scored with v1 before the swap, in their own batch.
     assertThat(predictions())
         .extracting(Prediction::getContentId, Prediction::getModelVersion, Prediction::getLabel)
@@ -133,12 +133,16 @@ class MicroBatchInferenceOperatorTest {
   void aRefusedVersionRaisesAnAlertAndTheOldVersionKeepsServing() throws Exception {
     harness = open(runtime, null);
     harness.setProcessingTime(5_000);
-    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
     harness.processElement2(
-        Samples.version(SPAM, 2, FakeRuntime.head(0.1, 0.9)).setSignature(null).build(), 0);
+        ModelUpdate.of(
+            Samples.version(SPAM, 2, FakeRuntime.head(0.1, 0.9)).setSignature(null).build()),
+        0);
     harness.processElement2(
-        Samples.version(SPAM, 3, FakeRuntime.head(0.1, 0.9)).setSignature("forged").build(), 0);
-    harness.processElement2(accepted(TOXIC, 1, 0.5), 0); // still accepts other updates
+        ModelUpdate.of(
+            Samples.version(SPAM, 3, FakeRuntime.head(0.1, 0.9)).setSignature("forged").build()),
+        0);
+    harness.processElement2(ModelUpdate.of(accepted(TOXIC, 1, 0.5)), 0); // still accepts others
 
     harness.processElement1(content("c1", "one"), 0);
     harness.prepareSnapshotPreBarrier(1);
@@ -163,7 +167,8 @@ class MicroBatchInferenceOperatorTest {
   void aRefusalWithNothingServingSaysSoAndTheClassifierStaysSilent() throws Exception {
     harness = open(runtime, null);
     harness.processElement2(
-        Samples.version(SPAM, 1, FakeRuntime.head(0.5, 0.2, 0.3)).build(), 0); // 3 for 2 labels
+        ModelUpdate.of(Samples.version(SPAM, 1, FakeRuntime.head(0.5, 0.2, 0.3)).build()),
+        0); // 3 for 2 labels
 
     harness.processElement1(content("c1", "one"), 0);
     harness.prepareSnapshotPreBarrier(1);
@@ -178,18 +183,20 @@ class MicroBatchInferenceOperatorTest {
   @Test
   void ignoresVersionsAtOrBelowTheServingOneButLetsAHigherRollbackThrough() throws Exception {
     harness = open(runtime, null);
-    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
-    harness.processElement2(accepted(SPAM, 2, 0.3), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 2, 0.3)), 0);
     int validated = runtime.validations.get();
 
-    harness.processElement2(accepted(SPAM, 1, 0.9), 0); // replay of the compacted topic
-    harness.processElement2(accepted(SPAM, 2, 0.3), 0); // duplicate
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0); // replay of the topic
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 2, 0.3)), 0); // duplicate
     assertThat(runtime.validations).hasValue(validated);
 
     harness.processElement1(content("c1", "one"), 0);
     harness.prepareSnapshotPreBarrier(1);
     harness.processElement2(
-        Samples.version(SPAM, 3, FakeRuntime.head(0.9, 0.1)).setReason("rollback").build(), 0);
+        ModelUpdate.of(
+            Samples.version(SPAM, 3, FakeRuntime.head(0.9, 0.1)).setReason("rollback").build()),
+        0);
     harness.processElement1(content("c2", "two"), 0);
     harness.prepareSnapshotPreBarrier(2);
 
@@ -202,11 +209,13 @@ class MicroBatchInferenceOperatorTest {
   @Test
   void aRestoreBringsTheAcceptedVersionsBackWithoutTheModelStream() throws Exception {
     harness = open(runtime, null);
-    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
-    harness.processElement2(accepted(SPAM, 2, 0.3), 0);
-    harness.processElement2(accepted(TOXIC, 4, 0.8), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 2, 0.3)), 0);
+    harness.processElement2(ModelUpdate.of(accepted(TOXIC, 4, 0.8)), 0);
     harness.processElement2(
-        Samples.version(TOXIC, 5, FakeRuntime.head(0.1, 0.9)).setSignature(null).build(), 0);
+        ModelUpdate.of(
+            Samples.version(TOXIC, 5, FakeRuntime.head(0.1, 0.9)).setSignature(null).build()),
+        0);
     OperatorSubtaskState snapshot = harness.snapshot(1, 1);
     harness.close();
     assertThat(runtime.released).hasValue(runtime.acquired.get());
@@ -223,14 +232,14 @@ class MicroBatchInferenceOperatorTest {
     assertThat(alerts()).isEmpty();
 
     // A replay of an old version after the restore is ignored, not re-validated.
-    harness.processElement2(accepted(SPAM, 2, 0.3), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 2, 0.3)), 0);
     assertThat(restoredRuntime.validations).hasValue(2);
   }
 
   @Test
   void everySubtaskGetsTheAcceptedVersionsWhenTheJobScalesOut() throws Exception {
     harness = open(runtime, null);
-    harness.processElement2(accepted(SPAM, 7, 0.9), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 7, 0.9)), 0);
     OperatorSubtaskState snapshot = harness.snapshot(1, 1);
     harness.close();
 
@@ -240,6 +249,7 @@ class MicroBatchInferenceOperatorTest {
       try (var scaled = harness(new FakeRuntime(), 2, subtask)) {
         scaled.initializeState(part);
         scaled.open();
+        scaled.processElement2(ModelUpdate.caughtUp(), 0);
         scaled.processElement1(content("c" + subtask, "text"), 0);
         scaled.prepareSnapshotPreBarrier(2);
         assertThat(scaled.extractOutputValues())
@@ -253,7 +263,7 @@ class MicroBatchInferenceOperatorTest {
   @Test
   void aRestoredVersionTheNewKeyRefusesIsAlertedAndNotServed() throws Exception {
     harness = open(runtime, null);
-    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
     OperatorSubtaskState snapshot = harness.snapshot(1, 1);
     harness.close();
 
@@ -270,7 +280,7 @@ class MicroBatchInferenceOperatorTest {
   @Test
   void scoresWhatIsLeftAtEndOfInputAndReleasesTheModelOnClose() throws Exception {
     harness = open(runtime, null);
-    harness.processElement2(accepted(SPAM, 1, 0.9), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
     harness.processElement1(new StreamRecord<>(content("c1", "one"), 42L));
     harness.endInput1();
     harness.endInput2();
@@ -286,14 +296,109 @@ class MicroBatchInferenceOperatorTest {
     assertThat(runtime.headsClosed).hasValue(1);
   }
 
+  // ---------------------------------------------------------------- catch-up at the start
+
+  @Test
+  void holdsContentUntilTheModelStreamHasCaughtUpThenScoresItWithTheCurrentVersions()
+      throws Exception {
+    harness = openWaiting(runtime, null, MicroBatchInferenceOperator.DEFAULT_MAX_HELD);
+    harness.setProcessingTime(1_000);
+    // Content overtakes the model stream: more than a full batch, and the batch timer elapses.
+    for (int i = 1; i <= 4; i++) {
+      harness.processElement1(content("c" + i, "text " + i), 0);
+    }
+    harness.setProcessingTime(1_000 + 10 * MAX_WAIT_MS);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 2, 0.3)), 0);
+    harness.processElement2(ModelUpdate.of(accepted(TOXIC, 1, 0.8)), 0);
+    assertThat(predictions()).isEmpty();
+    assertThat(scored()).isEmpty();
+    assertThat(runtime.embedCalls).isEmpty();
+
+    harness.setProcessingTime(1_500);
+    harness.processElement2(ModelUpdate.caughtUp(), 0);
+
+    // Every held event, once per classifier, with the versions current at the catch-up.
+    assertThat(predictions())
+        .extracting(
+            Prediction::getContentId, Prediction::getClassifier, Prediction::getModelVersion)
+        .containsExactly(
+            tuple("c1", SPAM, 2), tuple("c1", TOXIC, 1),
+            tuple("c2", SPAM, 2), tuple("c2", TOXIC, 1),
+            tuple("c3", SPAM, 2), tuple("c3", TOXIC, 1),
+            tuple("c4", SPAM, 2), tuple("c4", TOXIC, 1));
+    assertThat(predictions().get(0).getLatencyMs()).isEqualTo(500L); // the wait counts
+    assertThat(runtime.embedCalls)
+        .containsExactly(
+            List.of("text 1", "text 2", "text 3"), List.of("text 4")); // still micro-batched
+    // From now on content flows as usual.
+    harness.processElement1(content("c5", "text 5"), 0);
+    harness.prepareSnapshotPreBarrier(1);
+    assertThat(predictions()).hasSize(10);
+    assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
+  }
+
+  @Test
+  void eventsHeldAcrossACheckpointAreInStateAndScoredOnceAfterTheRestore() throws Exception {
+    harness = openWaiting(runtime, null, MicroBatchInferenceOperator.DEFAULT_MAX_HELD);
+    harness.processElement1(new StreamRecord<>(content("c1", "one"), 42L));
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+
+    harness.prepareSnapshotPreBarrier(1); // not caught up: nothing may be scored yet
+    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+    assertThat(predictions()).isEmpty();
+    harness.close();
+
+    harness =
+        openWaiting(new FakeRuntime(), snapshot, MicroBatchInferenceOperator.DEFAULT_MAX_HELD);
+    harness.processElement1(content("c2", "two"), 0);
+    assertThat(predictions()).isEmpty(); // a restored operator waits for the marker again
+    harness.processElement2(ModelUpdate.caughtUp(), 0);
+
+    assertThat(harness.extractOutputStreamRecords())
+        .extracting(r -> r.getValue().getContentId(), r -> r.getValue().getModelVersion())
+        .containsExactly(tuple("c1", 1), tuple("c2", 1)); // v1 from broadcast state
+    assertThat(harness.extractOutputStreamRecords().get(0).getTimestamp()).isEqualTo(42L);
+    // Released events are gone from state: a later restore repeats nothing.
+    OperatorSubtaskState after = harness.snapshot(2, 2);
+    harness.close();
+    harness = open(new FakeRuntime(), after);
+    harness.endInput1();
+    harness.endInput2();
+    assertThat(predictions()).isEmpty();
+  }
+
+  @Test
+  void theEndOfTheModelStreamReleasesHeldContent() throws Exception {
+    harness = openWaiting(runtime, null, MicroBatchInferenceOperator.DEFAULT_MAX_HELD);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+    harness.processElement1(content("c1", "one"), 0);
+
+    harness.endInput2();
+
+    assertThat(predictions()).extracting(Prediction::getContentId).containsExactly("c1");
+  }
+
+  @Test
+  void failsWithAClearMessageRatherThanHoldingMoreThanItsBound() throws Exception {
+    harness = openWaiting(runtime, null, 2);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+    harness.processElement1(content("c1", "one"), 0);
+    harness.processElement1(content("c2", "two"), 0);
+
+    assertThatThrownBy(() -> harness.processElement1(content("c3", "three"), 0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("2 content events arrived before the model stream caught up")
+        .hasMessageContaining("spam v1");
+  }
+
   private List<Prediction> predictions() {
     return harness.extractOutputValues();
   }
 
   private List<ScoredContent> scored() {
-    return harness.getSideOutput(MicroBatchInferenceOperator.SCORED).stream()
-        .map(StreamRecord::getValue)
-        .toList();
+    var out = harness.getSideOutput(MicroBatchInferenceOperator.SCORED);
+    return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
   }
 
   private List<ModelAlert> alerts() {
@@ -301,9 +406,21 @@ class MicroBatchInferenceOperatorTest {
     return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
   }
 
-  private static TwoInputStreamOperatorTestHarness<ContentEvent, ModelVersion, Prediction> open(
+  /** Opened, and the model stream has caught up (with nothing, unless the state says so). */
+  private static TwoInputStreamOperatorTestHarness<ContentEvent, ModelUpdate, Prediction> open(
       FakeRuntime runtime, OperatorSubtaskState restored) throws Exception {
-    var harness = harness(runtime, 1, 0);
+    var harness = openWaiting(runtime, restored, MicroBatchInferenceOperator.DEFAULT_MAX_HELD);
+    harness.processElement2(ModelUpdate.caughtUp(), 0);
+    return harness;
+  }
+
+  /** Opened, still waiting for the model stream to catch up. */
+  private static TwoInputStreamOperatorTestHarness<ContentEvent, ModelUpdate, Prediction>
+      openWaiting(FakeRuntime runtime, OperatorSubtaskState restored, int maxHeld)
+          throws Exception {
+    var harness =
+        new TwoInputStreamOperatorTestHarness<>(
+            new MicroBatchInferenceOperator(runtime, MAX_BATCH, MAX_WAIT_MS, maxHeld), 128, 1, 0);
     if (restored == null) {
       harness.initializeEmptyState();
     } else {
@@ -313,7 +430,7 @@ class MicroBatchInferenceOperatorTest {
     return harness;
   }
 
-  private static TwoInputStreamOperatorTestHarness<ContentEvent, ModelVersion, Prediction> harness(
+  private static TwoInputStreamOperatorTestHarness<ContentEvent, ModelUpdate, Prediction> harness(
       FakeRuntime runtime, int parallelism, int subtask) throws Exception {
     return new TwoInputStreamOperatorTestHarness<>(
         new MicroBatchInferenceOperator(runtime, MAX_BATCH, MAX_WAIT_MS), 128, parallelism, subtask);
