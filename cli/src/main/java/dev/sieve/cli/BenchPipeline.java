@@ -67,6 +67,10 @@ final class BenchPipeline implements AutoCloseable {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    // A loaded 2-core machine can stall the co-located broker for seconds: never expire a batch
+    // (an expired batch resets the idempotent producer's sequence and wedges the partition).
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000);
     producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -11,6 +11,7 @@ import dev.sieve.schemas.Prediction;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,8 +81,14 @@ final class InferenceBenchCommand implements Callable<Integer> {
             new RestSchemaRegistryClient(
                 RegistryConfig.forUrl(stack.registry().confluentApiUrl()));
         EmbedderHandle embedder = SharedEmbedders.acquire()) {
+      // Warm-up (JIT, Flink and Kafka code paths) on a short run that is not reported: in a cold
+      // JVM the compiler threads took a fifth of the CPU during the first measured run.
+      throughput(stack, registry, embedder, "benchwarm.", texts.subList(0, texts.size() / 5), 1, batch);
+      Instant from = Instant.now();
       double one = throughput(stack, registry, embedder, "bench1.", texts, 1, batch);
-      out.printf("(b) inference job, Kafka to Kafka, 1 classifier: %.0f/s%n", one);
+      out.printf(
+          "(b) inference job, Kafka to Kafka, 1 classifier: %.0f/s  [%s .. %s, for profiles]%n",
+          one, from, Instant.now());
       double five = throughput(stack, registry, embedder, "bench5.", texts, 5, batch);
       out.printf("(e) 5 classifiers: %.0f/s%n", five);
       LatencyAndSwaps live = latencyAndSwaps(stack, registry, embedder, texts, one / 2, batch);
