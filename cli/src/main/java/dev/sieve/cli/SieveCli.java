@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       EvalCommand.class,
       TopicsCommand.class,
+      ClassifierCommand.class,
+      ModelsCommand.class,
+      RollbackCommand.class,
+      RetrainCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SieveCli {

@@ -1,0 +1,210 @@
+package dev.sieve.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sieve.core.registry.RestSchemaRegistryClient;
+import dev.sieve.core.serde.ConfluentAvroCodec;
+import dev.sieve.embedded.SharedStack;
+import dev.sieve.model.ModelSigning;
+import dev.sieve.model.ModelVersions;
+import dev.sieve.schemas.ModelVersion;
+import dev.sieve.schemas.RetrainRequest;
+import dev.sieve.schemas.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The model-registry commands end to end through picocli, against the embedded Kafka broker and
+ * registry: create, list, show, a re-declaration, a rollback and a retrain request.
+ */
+class ModelCommandsIT {
+
+  private static final String KEY = "it-signing-key";
+  private static SharedStack stack;
+  private static String prefix;
+
+  @BeforeAll
+  static void topics() {
+    stack = SharedStack.get();
+    prefix = "it-models-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    stack.kafka().createTopics(TopicsCommand.newTopics(prefix, 1, (short) 1));
+  }
+
+  private static CommandValidationTest.Run sieve(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(
+        List.of(
+            "--bootstrap-servers", stack.bootstrapServers(),
+            "--registry-url", stack.registryUrl(),
+            "--topic-prefix", prefix));
+    CommandValidationTest.Run run = CommandValidationTest.run(all.toArray(String[]::new));
+    // the transcript doubles as the sample output in cli/README.md
+    System.out.println("$ sieve " + String.join(" ", args).replace(KEY, "***"));
+    System.out.print(run.out());
+    System.out.print(run.err());
+    return run;
+  }
+
+  private static String[] signed(String... args) {
+    return Stream.concat(Stream.of(args), Stream.of("--model-signing-key", KEY))
+        .toArray(String[]::new);
+  }
+
+  private static ModelCatalog catalog() {
+    try (SieveClients clients =
+        new SieveClients(
+            Map.of(
+                "bootstrap.servers", stack.bootstrapServers(),
+                "schema.registry.url", stack.registryUrl()),
+            prefix)) {
+      return clients.readModels(new PrintWriter(new StringWriter()));
+    }
+  }
+
+  @Test
+  void createListShowRollbackRetrain() throws Exception {
+    // an empty topic lists nothing
+    CommandValidationTest.Run empty = sieve("models");
+    assertThat(empty.exit()).as(empty.err()).isZero();
+    assertThat(empty.out()).contains("no model versions on " + prefix + "models");
+
+    CommandValidationTest.Run created =
+        sieve(
+            signed(
+                "classifier", "create", "spam",
+                "--labels", "spam,ham",
+                "--descriptions", "Unsolicited advertising or a scam.|An ordinary personal message."));
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.out())
+        .contains("classifier 'spam' created: version 1 (zero-shot), labels spam, ham")
+        .contains("published to " + prefix + "models")
+        .doesNotContain(KEY);
+
+    CommandValidationTest.Run again =
+        sieve(signed("classifier", "create", "spam", "--labels", "spam,ham"));
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err().strip())
+        .isEqualTo(
+            "sieve classifier create: classifier 'spam' already exists (latest version 1, reason"
+                + " zero-shot); use --force to publish a new zero-shot version");
+
+    CommandValidationTest.Run listed = sieve("models");
+    assertThat(listed.exit()).as(listed.err()).isZero();
+    assertThat(listed.out()).contains("classifier 'spam': 1 version on " + prefix + "models");
+    assertThat(listed.out().lines()).anyMatch(l -> l.matches("  \\*  +1  +-  zero-shot .*"));
+
+    // a trained version with metrics, as retrain-trigger would publish it
+    ModelVersion v1 = catalog().find("spam", 1).orElseThrow();
+    ModelVersion v2 =
+        ModelVersions.signed(
+            ModelVersion.newBuilder(v1)
+                .setVersion(2)
+                .setParentVersion(1)
+                .setReason("new-labels")
+                .setMetrics(ModelFixtures.metrics(0.9, 0.8125, 200)),
+            ModelSigning.key(KEY));
+    try (SieveClients clients =
+        new SieveClients(
+            Map.of(
+                "bootstrap.servers", stack.bootstrapServers(),
+                "schema.registry.url", stack.registryUrl()),
+            prefix)) {
+      clients.publish(v2);
+    }
+
+    CommandValidationTest.Run forced =
+        sieve(signed("classifier", "create", "spam", "--labels", "spam,ham", "--force"));
+    assertThat(forced.exit()).as(forced.err()).isZero();
+    assertThat(forced.out())
+        .contains("classifier 'spam' re-declared: version 3 (zero-shot, replaces version 2)");
+
+    CommandValidationTest.Run shown = sieve(signed("models", "show", "spam", "2"));
+    assertThat(shown.exit()).as(shown.err()).isZero();
+    assertThat(shown.out())
+        .contains("classifier 'spam' version 2\n")
+        .contains("present, valid with the given key")
+        .contains("true \\ predicted  spam  ham");
+
+    CommandValidationTest.Run rolled = sieve(signed("rollback", "spam", "2"));
+    assertThat(rolled.exit()).as(rolled.err()).isZero();
+    assertThat(rolled.out())
+        .contains("rolled back 'spam': version 3 (zero-shot) -> version 4 (rollback to version 2");
+
+    ModelCatalog after = catalog();
+    ModelVersion v4 = after.latest("spam").orElseThrow();
+    assertThat(v4.getVersion()).isEqualTo(4);
+    assertThat(v4.getParentVersion()).isEqualTo(2);
+    assertThat(v4.getReason()).isEqualTo("rollback");
+    assertThat(ModelVersions.headBytes(v4)).isEqualTo(ModelVersions.headBytes(v2));
+    assertThat(v4.getLabels()).isEqualTo(v2.getLabels());
+    assertThat(ModelSigning.verify(ModelSigning.key(KEY), v4.getDigest(), v4.getSignature()))
+        .isTrue();
+
+    CommandValidationTest.Run table = sieve("models", "spam");
+    assertThat(table.exit()).as(table.err()).isZero();
+    assertThat(table.out()).contains("4 versions");
+    assertThat(table.out().lines())
+        .anyMatch(l -> l.matches("  \\*  +4  +2  rollback .* 200  +0\\.900  +0\\.813  +\\+0\\.000"));
+
+    CommandValidationTest.Run gone = sieve(signed("rollback", "spam", "9"));
+    assertThat(gone.exit()).isEqualTo(1);
+    assertThat(gone.err()).contains("version 9 of 'spam' is not readable").contains("1, 2, 3, 4");
+    assertThat(gone.err().strip().lines()).hasSize(1);
+
+    CommandValidationTest.Run badKey =
+        sieve("rollback", "spam", "1", "--model-signing-key", "not-the-key");
+    assertThat(badKey.exit()).isEqualTo(1);
+    assertThat(badKey.err()).contains("not validly signed with the given key");
+
+    CommandValidationTest.Run retrain =
+        sieve("retrain", "spam", "--reason", "manual", "--detail", "from the IT");
+    assertThat(retrain.exit()).as(retrain.err()).isZero();
+    assertThat(retrain.out()).contains("retrain requested for 'spam' (reason manual");
+    List<RetrainRequest> requests = retrainRequests();
+    assertThat(requests).hasSize(1);
+    assertThat(requests.get(0).getClassifier()).isEqualTo("spam");
+    assertThat(requests.get(0).getReason()).isEqualTo("manual");
+    assertThat(requests.get(0).getDetail()).isEqualTo("from the IT");
+    assertThat(requests.get(0).getRequestedAtMs()).isPositive();
+  }
+
+  private static List<RetrainRequest> retrainRequests() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    List<RetrainRequest> found = new ArrayList<>();
+    try (RestSchemaRegistryClient registry = RestSchemaRegistryClient.forUrl(stack.registryUrl());
+        KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      ConfluentAvroCodec<RetrainRequest> codec =
+          new ConfluentAvroCodec<>(registry, RetrainRequest.class);
+      TopicPartition tp = new TopicPartition(Topics.RETRAIN_REQUESTS.name(prefix), 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                  found.add(codec.decode(r.value()));
+                }
+                return !found.isEmpty();
+              });
+    }
+    return found;
+  }
+}

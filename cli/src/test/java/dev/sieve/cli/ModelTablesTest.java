@@ -1,0 +1,99 @@
+package dev.sieve.cli;
+
+import static dev.sieve.cli.ModelFixtures.metrics;
+import static dev.sieve.cli.ModelFixtures.version;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sieve.schemas.ModelVersion;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ModelTablesTest {
+
+  private final List<ModelVersion> versions =
+      List.of(
+          version(1, null, "zero-shot", null),
+          version(2, 1, "new-labels", metrics(0.9, 0.8125, 200)),
+          version(3, 2, "drift", metrics(0.94, 0.9031, 1200)),
+          version(4, 2, "rollback", metrics(0.9, 0.8125, 200)));
+
+  @Test
+  void versionsTableIsAlignedWithDeltasAndTheLatestMarked() {
+    String table = ModelTables.versions("spam", versions, "sieve.models");
+    assertThat(table)
+        .isEqualTo(
+            """
+            classifier 'spam': 4 versions on sieve.models
+                 VERSION  PARENT  REASON      CREATED (UTC)     TRAIN N  ACCURACY  MACRO-F1  dF1 VS PARENT
+                       1       -  zero-shot   2023-11-14 22:14        -         -         -              -
+                       2       1  new-labels  2023-11-14 22:15      200     0.900     0.813              -
+                       3       2  drift       2023-11-14 22:16     1200     0.940     0.903         +0.091
+              *        4       2  rollback    2023-11-14 22:17      200     0.900     0.813         +0.000
+              * latest version: the one the inference job serves
+            """);
+  }
+
+  @Test
+  void everyLineIsFreeOfTrailingSpaces() {
+    for (String line : ModelTables.versions("spam", versions, "t").split("\n")) {
+      assertThat(line).doesNotEndWith(" ");
+    }
+  }
+
+  @Test
+  void showPrintsPerClassMetricsAndConfusionWithLabelHeaders() {
+    String shown = ModelTables.show(versions.get(2), false, ModelFixtures.KEY);
+    assertThat(shown)
+        .startsWith("classifier 'spam' version 3\n")
+        .contains("  parent     2\n")
+        .contains("  reason     drift\n")
+        .contains("  labels     spam, ham\n")
+        .contains("  embedding  all-minilm-l6-v2-q (sha256 0123456789ab...)\n")
+        .contains("(matches the head)")
+        .contains("  signature  present, valid with the given key\n")
+        .contains("metrics: 5-fold cross-validation on 1200 examples: accuracy 0.940, macro-F1 0.903\n")
+        .contains(
+            """
+              LABEL  PRECISION  RECALL     F1  SUPPORT
+              spam       0.900   0.800  0.847       40
+              ham        0.950   0.975  0.962      160
+            """)
+        .endsWith(
+            """
+            confusion matrix (rows: true label, columns: predicted label)
+              true \\ predicted  spam  ham
+              spam                32    8
+              ham                  4  156
+            """);
+  }
+
+  @Test
+  void showReportsZeroShotAndSignatureStates() {
+    ModelVersion zeroShot = versions.get(0);
+    assertThat(ModelTables.show(zeroShot, true, null))
+        .startsWith("classifier 'spam' version 1 (latest: served)\n")
+        .contains("present (not checked: no signing key given)")
+        .endsWith("metrics: none (a zero-shot version is not evaluated)\n");
+    assertThat(ModelTables.show(zeroShot, true, "another-key".getBytes()))
+        .contains("present, INVALID with the given key");
+    ModelVersion unsigned = ModelVersion.newBuilder(zeroShot).setSignature(null).build();
+    assertThat(ModelTables.show(unsigned, true, ModelFixtures.KEY)).contains("signature  missing");
+    ModelVersion tampered =
+        ModelVersion.newBuilder(zeroShot).setHead(ByteBuffer.wrap(new byte[] {1, 2})).build();
+    assertThat(ModelTables.show(tampered, true, ModelFixtures.KEY))
+        .contains("DOES NOT MATCH the head")
+        .contains("present, but the digest does not match the head");
+  }
+
+  @Test
+  void deltaNeedsMetricsOnBothSides() {
+    var byNumber =
+        java.util.Map.of(1, versions.get(0), 2, versions.get(1), 3, versions.get(2));
+    assertThat(ModelTables.delta(versions.get(0), byNumber)).isEqualTo("-");
+    assertThat(ModelTables.delta(versions.get(1), byNumber)).isEqualTo("-"); // parent zero-shot
+    assertThat(ModelTables.delta(versions.get(2), byNumber)).isEqualTo("+0.091");
+    assertThat(ModelTables.delta(version(9, 7, "drift", metrics(0.5, 0.5, 10)), byNumber))
+        .isEqualTo("-"); // parent no longer readable
+  }
+}

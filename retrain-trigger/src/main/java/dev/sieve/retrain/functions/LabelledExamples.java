@@ -1,0 +1,96 @@
+package dev.sieve.retrain.functions;
+
+import dev.sieve.retrain.training.LabelledSet;
+import dev.sieve.schemas.LabelledExample;
+import dev.sieve.schemas.ModelVersion;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+
+/**
+ * The labelled examples of the current key (classifier) in keyed state, owned by {@link
+ * RetrainTrigger}: one per content id, the latest {@code labeledAtMs} winning; at most {@code
+ * maxExamples}, the oldest labels evicted first, a tenth of the cap at a time, so the whole map is
+ * scanned once per {@code maxExamples / 10} new examples rather than per example.
+ */
+final class LabelledExamples {
+
+  // State names are part of savepoints: never rename.
+  static final MapStateDescriptor<String, LabelledExample> EXAMPLES =
+      new MapStateDescriptor<>(
+          "labelled-examples", Types.STRING, new AvroTypeInfo<>(LabelledExample.class));
+  static final ValueStateDescriptor<Integer> EXAMPLE_COUNT =
+      new ValueStateDescriptor<>("example-count", Types.INT);
+
+  private static final Comparator<Map.Entry<String, LabelledExample>> OLDEST_FIRST =
+      Comparator.comparingLong(
+              (Map.Entry<String, LabelledExample> e) -> e.getValue().getLabeledAtMs())
+          .thenComparing(Map.Entry::getKey);
+
+  private final MapState<String, LabelledExample> examples;
+  private final ValueState<Integer> count;
+  private final int maxExamples;
+  private final Counter evicted;
+
+  LabelledExamples(RuntimeContext context, int maxExamples, Counter evicted) {
+    this.examples = context.getMapState(EXAMPLES);
+    this.count = context.getState(EXAMPLE_COUNT);
+    this.maxExamples = maxExamples;
+    this.evicted = evicted;
+  }
+
+  /**
+   * Upserts {@code example}; false (and nothing changes) when the example kept for its content id
+   * was labelled later.
+   */
+  boolean keep(LabelledExample example) throws Exception {
+    LabelledExample old = examples.get(example.getContentId());
+    if (old != null && old.getLabeledAtMs() > example.getLabeledAtMs()) {
+      return false;
+    }
+    examples.put(example.getContentId(), example);
+    if (old == null) {
+      Integer n = count.value();
+      int size = (n == null ? 0 : n) + 1;
+      int over = size - maxExamples;
+      count.update(over > 0 ? size - evictOldest(over + maxExamples / 10) : size);
+    }
+    return true;
+  }
+
+  private int evictOldest(int remove) throws Exception {
+    List<Map.Entry<String, LabelledExample>> all = new ArrayList<>();
+    for (Map.Entry<String, LabelledExample> e : examples.entries()) {
+      all.add(Map.entry(e.getKey(), e.getValue()));
+    }
+    all.sort(OLDEST_FIRST);
+    for (int i = 0; i < remove; i++) {
+      examples.remove(all.get(i).getKey());
+    }
+    evicted.inc(remove);
+    return remove;
+  }
+
+  /**
+   * The training set against {@code champion}: its labels first (new classes appended), and only
+   * the examples embedded by its embedding network.
+   */
+  LabelledSet trainingSet(ModelVersion champion) throws Exception {
+    LabelledSet.Builder builder = LabelledSet.builder().labelOrder(champion.getLabels());
+    for (LabelledExample e : examples.values()) {
+      if (e.getEmbeddingModel().equals(champion.getEmbeddingModelId())) {
+        builder.add(e);
+      }
+    }
+    return builder.build();
+  }
+}

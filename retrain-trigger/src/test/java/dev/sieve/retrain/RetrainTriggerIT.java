@@ -1,0 +1,401 @@
+package dev.sieve.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sieve.core.registry.RegistryConfig;
+import dev.sieve.core.registry.RestSchemaRegistryClient;
+import dev.sieve.core.serde.ConfluentAvroCodec;
+import dev.sieve.embedded.EmbeddedFlink;
+import dev.sieve.embedded.SharedStack;
+import dev.sieve.model.EmbedderHandle;
+import dev.sieve.model.ModelSigning;
+import dev.sieve.model.ModelVersionValidator;
+import dev.sieve.model.ModelVersions;
+import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.Validation;
+import dev.sieve.retrain.config.RetrainConfig;
+import dev.sieve.retrain.functions.RetrainTrigger;
+import dev.sieve.retrain.io.RetrainSinks;
+import dev.sieve.retrain.io.RetrainSources;
+import dev.sieve.retrain.training.SignedRetraining;
+import dev.sieve.schemas.ClassMetrics;
+import dev.sieve.schemas.LabelledExample;
+import dev.sieve.schemas.ModelMetrics;
+import dev.sieve.schemas.ModelVersion;
+import dev.sieve.schemas.RetrainRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * retrain-trigger end to end on the embedded stack — in-process Kafka broker, Apicurio registry, a
+ * MiniCluster (RocksDB, 1 s checkpoints) running the job at parallelism 2, exactly-once — with real
+ * MiniLM-int8 embeddings of SMS texts, a signed zero-shot champion, and the real training.
+ */
+class RetrainTriggerIT {
+
+  private static final String KEY = "retrain-it-signing-key";
+  private static final String CLASSIFIER = "sms";
+  private static final List<String> LABELS = List.of("ham", "spam");
+  private static final int EVERY = 200;
+  private static final int NOISY = 150;
+  private static final int PARALLELISM = 2;
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  private static final InMemoryReporter METRICS = InMemoryReporter.create();
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          () ->
+              new MiniClusterResourceConfiguration.Builder()
+                  .setConfiguration(
+                      METRICS.addToConfiguration(EmbeddedFlink.configuration(workDir())))
+                  .setNumberTaskManagers(1)
+                  .setNumberSlotsPerTaskManager(PARALLELISM)
+                  .build());
+
+  private static ModelVersion zeroShot;
+  private static ModelVersionValidator validator;
+  private static List<LabelledExample> clean;
+  private static List<LabelledExample> noisy;
+
+  private final SharedStack stack = SharedStack.get();
+  private final String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+  private final RestSchemaRegistryClient registry =
+      new RestSchemaRegistryClient(RegistryConfig.forUrl(stack.registryUrl()));
+  private final ConfluentAvroCodec<ModelVersion> modelCodec =
+      new ConfluentAvroCodec<>(registry, ModelVersion.class);
+  private final ConfluentAvroCodec<LabelledExample> exampleCodec =
+      new ConfluentAvroCodec<>(registry, LabelledExample.class);
+  private final ConfluentAvroCodec<RetrainRequest> requestCodec =
+      new ConfluentAvroCodec<>(registry, RetrainRequest.class);
+
+  /**
+   * The zero-shot v1, the inference side's validator, and two batches of really embedded texts:
+   * {@value #EVERY} correctly labelled (half of each class) and {@value #NOISY} others whose labels
+   * are coin flips (seeded).
+   */
+  @BeforeAll
+  static void embed() throws IOException {
+    List<String[]> texts = loadTexts(); // {text, label}, classes interleaved
+    try (EmbedderHandle embedder = SharedEmbedders.acquire()) {
+      zeroShot =
+          ModelVersions.zeroShot(
+              CLASSIFIER,
+              1,
+              LABELS,
+              List.of(
+                  "an ordinary personal message between friends or family",
+                  "an unsolicited advertisement, prize, offer or paid service message"),
+              embedder,
+              ModelSigning.key(KEY));
+      validator = ModelVersionValidator.forEmbedder(ModelSigning.key(KEY), embedder);
+      List<String[]> all = texts.subList(0, EVERY + NOISY);
+      float[][] vectors = embedder.embed(all.stream().map(t -> t[0]).toList());
+      Random coin = new Random(7);
+      clean = new ArrayList<>();
+      noisy = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        if (i < EVERY) {
+          clean.add(example("c-" + i, all.get(i), vectors[i], all.get(i)[1], embedder.modelId()));
+        } else {
+          String flip = LABELS.get(coin.nextInt(2));
+          noisy.add(example("n-" + i, all.get(i), vectors[i], flip, embedder.modelId()));
+        }
+      }
+    }
+  }
+
+  @Test
+  void publishesASignedBetterVersionAfterNLabelsAndNotAChallengerTrainedOnNoise()
+      throws Exception {
+    RetrainConfig config = config();
+    createTopics(config);
+    send(config.modelsTopic(), CLASSIFIER, modelCodec.encode(config.modelsTopic(), zeroShot));
+    JobClient job = start(config);
+    try {
+      // (1) N good labels → version 2, trained, evaluated, signed, published.
+      for (LabelledExample e : clean) {
+        send(config.labelledTopic(), e.getContentId(), exampleCodec.encode(config.labelledTopic(), e));
+      }
+      List<ModelVersion> published = awaitVersions(config, job, 2);
+      ModelVersion v2 = published.get(published.size() - 1);
+      assertThat(v2.getVersion()).isEqualTo(2);
+      assertThat(v2.getParentVersion()).isEqualTo(1);
+      assertThat(v2.getLabels()).isEqualTo(LABELS);
+      assertThat(v2.getReason()).startsWith("new-labels: better");
+      assertThat(v2.getTrainingMs()).isPositive();
+      ModelMetrics metrics = v2.getMetrics();
+      assertThat(metrics).isNotNull();
+      assertThat(metrics.getTrainingSize()).isEqualTo(EVERY);
+      assertThat(metrics.getFolds()).isEqualTo(5);
+      assertThat(metrics.getAccuracy()).isGreaterThan(0.85);
+      assertThat(metrics.getMacroF1()).isGreaterThan(0.85);
+      assertThat(metrics.getPerClass()).extracting(ClassMetrics::getLabel).containsExactlyElementsOf(LABELS);
+      assertThat(metrics.getConfusion()).hasSize(2);
+      assertThat(metrics.getConfusion().stream().flatMap(List::stream).mapToInt(Integer::intValue).sum())
+          .isEqualTo(EVERY);
+      Validation validation = validator.validate(v2);
+      assertThat(validation.ok()).as(validation.message()).isTrue();
+      validation.head().close();
+
+      // (2) Noise-labelled examples and a manual request → trained, judged, not published.
+      for (LabelledExample e : noisy) {
+        send(config.labelledTopic(), e.getContentId(), exampleCodec.encode(config.labelledTopic(), e));
+      }
+      await().atMost(DEADLINE).until(() -> counter(job.getJobID(), RetrainTrigger.LABELS) >= EVERY + NOISY);
+      RetrainRequest manual =
+          RetrainRequest.newBuilder()
+              .setClassifier(CLASSIFIER)
+              .setReason("manual")
+              .setDetail("it")
+              .setRequestedAtMs(System.currentTimeMillis())
+              .build();
+      send(config.requestsTopic(), CLASSIFIER, requestCodec.encode(config.requestsTopic(), manual));
+      await()
+          .atMost(DEADLINE)
+          .failFast("the job failed or ended", () -> status(job).isGloballyTerminalState())
+          .until(() -> counter(job.getJobID(), RetrainTrigger.NOT_PUBLISHED) >= 1);
+
+      assertThat(counter(job.getJobID(), RetrainTrigger.TRAININGS)).isEqualTo(2);
+      assertThat(counter(job.getJobID(), RetrainTrigger.PUBLISHED)).isEqualTo(1);
+      // Three more checkpoints (each commits the sink's transaction): still no version 3.
+      assertThat(readVersions(config, Duration.ofSeconds(4)))
+          .extracting(ModelVersion::getVersion)
+          .containsExactly(1, 2);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  // ---------------------------------------------------------------- job and topics
+
+  private RetrainConfig config() {
+    return RetrainConfig.fromArgs(
+        "--bootstrap-servers", stack.bootstrapServers(),
+        "--registry-url", stack.registryUrl(),
+        "--topic-prefix", prefix,
+        "--checkpoint-interval", "1s",
+        "--retrain-every", Integer.toString(EVERY),
+        "--min-retrain-interval", "1s",
+        "--model-signing-key", KEY);
+  }
+
+  private void createTopics(RetrainConfig config) {
+    stack
+        .kafka()
+        .createTopics(
+            List.of(
+                new NewTopic(config.labelledTopic(), PARALLELISM, (short) 1),
+                new NewTopic(config.requestsTopic(), 1, (short) 1),
+                new NewTopic(config.modelsTopic(), 1, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact"))));
+  }
+
+  private static JobClient start(RetrainConfig config) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(PARALLELISM);
+    RetrainJob.configureEnvironment(env, config);
+    RetrainJob.defineWorkflow(
+        env,
+        RetrainSources.labelled(config),
+        RetrainSources.requests(config),
+        RetrainSources.models(config),
+        RetrainSinks.models(config),
+        config,
+        new SignedRetraining(config.publishMargin(), config.signingKey()));
+    JobClient job = env.executeAsync("retrain-trigger-it");
+    await().atMost(DEADLINE).until(() -> status(job) == JobStatus.RUNNING);
+    return job;
+  }
+
+  // ---------------------------------------------------------------- records
+
+  private static LabelledExample example(
+      String id, String[] text, float[] embedding, String label, String model) {
+    List<Float> values = new ArrayList<>(embedding.length);
+    for (float v : embedding) {
+      values.add(v);
+    }
+    return LabelledExample.newBuilder()
+        .setContentId(id)
+        .setClassifier(CLASSIFIER)
+        .setText(text[0])
+        .setEmbeddingModel(model)
+        .setEmbedding(values)
+        .setLabel(label)
+        .setLabeler("it")
+        .setLabeledAtMs(System.currentTimeMillis())
+        .build();
+  }
+
+  private void send(String topic, String key, byte[] value) throws Exception {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", stack.bootstrapServers());
+    props.put("acks", "all");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+    }
+  }
+
+  /** Polls sieve.models (read_committed) until it holds {@code version}; every version read. */
+  private List<ModelVersion> awaitVersions(RetrainConfig config, JobClient job, int version) {
+    List<ModelVersion> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = modelsConsumer(config)) {
+      await()
+          .atMost(DEADLINE)
+          .failFast("the job failed or ended", () -> status(job).isGloballyTerminalState())
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                  out.add(modelCodec.decode(r.value()));
+                }
+                return out.stream().anyMatch(v -> v.getVersion() == version);
+              });
+    }
+    return out;
+  }
+
+  /** Everything sieve.models holds after reading for {@code period}. */
+  private List<ModelVersion> readVersions(RetrainConfig config, Duration period) {
+    List<ModelVersion> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = modelsConsumer(config)) {
+      await()
+          .pollDelay(period)
+          .atMost(period.plusSeconds(5))
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                  out.add(modelCodec.decode(r.value()));
+                }
+                return true;
+              });
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+        out.add(modelCodec.decode(r.value()));
+      }
+    }
+    return out;
+  }
+
+  private KafkaConsumer<byte[], byte[]> modelsConsumer(RetrainConfig config) {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", stack.bootstrapServers());
+    props.put("isolation.level", "read_committed");
+    props.put("enable.auto.commit", "false");
+    KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions = List.of(new TopicPartition(config.modelsTopic(), 0));
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /**
+   * {text, label} pairs from the shared SMS dataset when it is beside the checkout, else made up;
+   * ham and spam alternate, so any prefix is balanced.
+   */
+  private static List<String[]> loadTexts() throws IOException {
+    List<String[]> ham = new ArrayList<>();
+    List<String[]> spam = new ArrayList<>();
+    Path path = Path.of("../../shared/datasets/sms_spam.jsonl");
+    if (Files.isRegularFile(path)) {
+      ObjectMapper json = new ObjectMapper();
+      for (String line : Files.readAllLines(path)) {
+        JsonNode row = json.readTree(line);
+        String text = row.path("text").asText("");
+        String label = row.path("label").asText("");
+        if (!text.isBlank() && "train".equals(row.path("split").asText("train"))) {
+          ("spam".equals(label) ? spam : ham).add(new String[] {text, label});
+        }
+      }
+    } else {
+      String[] friends = {"mum", "Tom", "the team", "Anna", "dad", "my sister"};
+      String[] plans = {"dinner", "the cinema", "lunch", "the match", "the park", "class"};
+      for (int i = 0; i < 300; i++) {
+        ham.add(new String[] {
+          "Hi, are we still meeting " + friends[i % 6] + " for " + plans[(i / 6) % 6]
+              + " at " + (5 + i % 4) + "? See you later", "ham"});
+        spam.add(new String[] {
+          "WINNER! You have won a " + (100 * (1 + i % 9)) + " pound prize. Call 0800" + (1000 + i)
+              + " now to claim, txt STOP to opt out", "spam"});
+      }
+    }
+    List<String[]> out = new ArrayList<>();
+    for (int i = 0; i < Math.min(ham.size(), spam.size()); i++) {
+      out.add(ham.get(i));
+      out.add(spam.get(i));
+    }
+    return out;
+  }
+
+  private static JobStatus status(JobClient job) {
+    try {
+      return job.getJobStatus().get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The sum over subtasks of the job's {@code sieve.<name>} counters. */
+  private static long counter(JobID jobId, String name) {
+    long[] sum = {0};
+    METRICS
+        .getMetricsByGroup()
+        .forEach(
+            (group, byName) -> {
+              if (jobId.toString().equals(group.getAllVariables().get("<job_id>"))) {
+                byName.forEach(
+                    (metricName, metric) -> {
+                      if (metric instanceof Counter c
+                          && group.getMetricIdentifier(metricName).endsWith(".sieve." + name)) {
+                        sum[0] += c.getCount();
+                      }
+                    });
+              }
+            });
+    return sum[0];
+  }
+
+  private static Path workDir() {
+    try {
+      return Files.createTempDirectory("retrain-trigger-it");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
