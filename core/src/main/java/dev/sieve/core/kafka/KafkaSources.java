@@ -6,7 +6,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /** Kafka sources configured the same way for every Sieve job. */
@@ -34,15 +33,15 @@ public final class KafkaSources {
 
   /**
    * A builder of a source of Confluent-framed Avro {@code type} records from {@code topic},
-   * configured like {@link #rawRecords}. Only for topics that Sieve's own jobs write (such as
-   * {@code sieve.content}): a record that cannot be decoded fails the task, where a user's topic
-   * should be read raw and dead-lettered instead.
+   * configured like {@link #rawRecords}. Only for topics that Sieve's own jobs and CLI write (such
+   * as {@code sieve.content}): a record that cannot be decoded is logged, counted and skipped so it
+   * cannot crash-loop the job, where a user's topic should be read raw and dead-lettered instead.
    */
   public static <T extends SpecificRecord> KafkaSourceBuilder<T> avroBuilder(
       CommonConfig config, String topic, Class<T> type) {
     return KafkaSources.<T>configured(config, topic)
         .setDeserializer(
-            KafkaRecordDeserializationSchema.valueOnly(
+            new SkippingAvroDeserializationSchema<>(
                 new ConfluentAvroDeserializationSchema<>(config.registry(), type)));
   }
 
