@@ -67,10 +67,15 @@ final class BenchPipeline implements AutoCloseable {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-    // A loaded 2-core machine can stall the co-located broker for seconds: never expire a batch
-    // (an expired batch resets the idempotent producer's sequence and wedges the partition).
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
+    // On a loaded 2-core machine the idempotent producer was seen to restart a partition's
+    // sequence at 0 and have every later batch refused (OutOfOrderSequenceException) until its
+    // delivery timeout, stalling the benchmark. One request in flight keeps order without it; a
+    // retried send could duplicate an event, which the latency run would count as duplicated.
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
     producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
