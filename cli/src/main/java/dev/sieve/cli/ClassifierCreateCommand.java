@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
     name = "create",
     mixinStandardHelpOptions = true,
     description = {
-      "Declare a classifier: publish a signed zero-shot version (version 1) to sieve.models.",
+      "Declare a classifier: publish a signed zero-shot version (version 0) to sieve.models.",
       "Refuses if the classifier already has a version, unless --force (then: latest + 1)."
     })
 final class ClassifierCreateCommand extends ClientCommand {
@@ -88,7 +88,7 @@ final class ClassifierCreateCommand extends ClientCommand {
                 + existing.get().getReason()
                 + "); use --force to publish a new zero-shot version");
       }
-      int version = existing.map(v -> v.getVersion() + 1).orElse(1);
+      int version = existing.map(v -> v.getVersion() + 1).orElse(0); // 0: the zero-shot cold start
       ModelVersion zeroShot;
       try (EmbedderHandle embedder = SharedEmbedders.acquire(model, EmbedderOptions.defaults())) {
         zeroShot =

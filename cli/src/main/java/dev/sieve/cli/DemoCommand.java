@@ -158,7 +158,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Declares the demo classifier: a signed zero-shot version 1 built from the label descriptions,
+   * Declares the demo classifier: a signed zero-shot version 0 built from the label descriptions,
    * so predictions exist before anyone labels anything.
    */
   private void declareClassifier(
@@ -169,7 +169,7 @@ final class DemoCommand implements Callable<Integer> {
     ModelVersion version =
         ModelVersions.zeroShot(
             CLASSIFIER,
-            1,
+            0,
             DemoCorpus.LABELS,
             DemoCorpus.DESCRIPTIONS,
             embedder,
@@ -183,7 +183,7 @@ final class DemoCommand implements Callable<Integer> {
                 new ConfluentAvroCodec<>(registry, ModelVersion.class).encode(topic, version)))
         .get();
     out.printf(
-        "  classifier '%s' declared: labels %s, zero-shot version 1%n", CLASSIFIER, DemoCorpus.LABELS);
+        "  classifier '%s' declared: labels %s, zero-shot version 0%n", CLASSIFIER, DemoCorpus.LABELS);
   }
 
   private Thread feed(DemoProducer demo, DemoCorpus corpus) {

@@ -91,7 +91,7 @@ class ModelCommandsIT {
                 "--descriptions", "Unsolicited advertising or a scam.|An ordinary personal message."));
     assertThat(created.exit()).as(created.err()).isZero();
     assertThat(created.out())
-        .contains("classifier 'spam' created: version 1 (zero-shot), labels spam, ham")
+        .contains("classifier 'spam' created: version 0 (zero-shot), labels spam, ham")
         .contains("published to " + prefix + "models")
         .doesNotContain(KEY);
 
@@ -100,21 +100,21 @@ class ModelCommandsIT {
     assertThat(again.exit()).isEqualTo(1);
     assertThat(again.err().strip())
         .isEqualTo(
-            "sieve classifier create: classifier 'spam' already exists (latest version 1, reason"
+            "sieve classifier create: classifier 'spam' already exists (latest version 0, reason"
                 + " zero-shot); use --force to publish a new zero-shot version");
 
     CommandValidationTest.Run listed = sieve("models");
     assertThat(listed.exit()).as(listed.err()).isZero();
     assertThat(listed.out()).contains("classifier 'spam': 1 version on " + prefix + "models");
-    assertThat(listed.out().lines()).anyMatch(l -> l.matches("  \\*  +1  +-  zero-shot .*"));
+    assertThat(listed.out().lines()).anyMatch(l -> l.matches("  \\*  +0  +-  zero-shot .*"));
 
     // a trained version with metrics, as retrain-trigger would publish it
-    ModelVersion v1 = catalog().find("spam", 1).orElseThrow();
+    ModelVersion v0 = catalog().find("spam", 0).orElseThrow();
     ModelVersion v2 =
         ModelVersions.signed(
-            ModelVersion.newBuilder(v1)
+            ModelVersion.newBuilder(v0)
                 .setVersion(2)
-                .setParentVersion(1)
+                .setParentVersion(0)
                 .setReason("new-labels")
                 .setMetrics(ModelFixtures.metrics(0.9, 0.8125, 200)),
             ModelSigning.key(KEY));
@@ -163,11 +163,11 @@ class ModelCommandsIT {
 
     CommandValidationTest.Run gone = sieve(signed("rollback", "spam", "9"));
     assertThat(gone.exit()).isEqualTo(1);
-    assertThat(gone.err()).contains("version 9 of 'spam' is not readable").contains("1, 2, 3, 4");
+    assertThat(gone.err()).contains("version 9 of 'spam' is not readable").contains("0, 2, 3, 4");
     assertThat(gone.err().strip().lines()).hasSize(1);
 
     CommandValidationTest.Run badKey =
-        sieve("rollback", "spam", "1", "--model-signing-key", "not-the-key");
+        sieve("rollback", "spam", "0", "--model-signing-key", "not-the-key");
     assertThat(badKey.exit()).isEqualTo(1);
     assertThat(badKey.err()).contains("not validly signed with the given key");
 
