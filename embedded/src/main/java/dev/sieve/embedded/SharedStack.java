@@ -1,9 +1,14 @@
 package dev.sieve.embedded;
 
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +43,27 @@ public final class SharedStack {
           .addShutdownHook(new Thread(instance::stop, "sieve-shared-stack-stopper"));
     }
     return instance;
+  }
+
+  /** A byte-array producer for tests: every acknowledgement awaited, a little batching. */
+  public KafkaProducer<byte[], byte[]> producer() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrapServers());
+    props.put("acks", "all");
+    props.put("linger.ms", "5");
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * A byte-array consumer with no group that sees only committed transactions, as a user's
+   * consumer of an exactly-once job's output would; assign partitions to it.
+   */
+  public KafkaConsumer<byte[], byte[]> readCommittedConsumer() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrapServers());
+    props.put("isolation.level", "read_committed");
+    props.put("enable.auto.commit", "false");
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   public String bootstrapServers() {
