@@ -33,6 +33,10 @@ public final class Topics {
   public static final Topic<String, Label> LABELS =
       new Topic<>("labels", String.class, Label.class, false);
 
+  /** Labels active-learning-job could not use (unknown id, classifier or class; conflicts), with the reason. */
+  public static final Topic<String, DeadLetter> LABELS_DLQ =
+      new Topic<>("labels.dlq", String.class, DeadLetter.class, false);
+
   /** Labels joined with content and embedding, for retraining. */
   public static final Topic<String, LabelledExample> LABELLED =
       new Topic<>("labelled", String.class, LabelledExample.class, false);
@@ -44,6 +48,10 @@ public final class Topics {
   /** Model versions the inference job refused, with the reason; keyed by classifier name. */
   public static final Topic<String, ModelAlert> MODEL_ALERTS =
       new Topic<>("models.alerts", String.class, ModelAlert.class, false);
+
+  /** Live accuracy of each model version from human labels, keyed by classifier name. */
+  public static final Topic<String, LiveAccuracy> ACCURACY =
+      new Topic<>("accuracy", String.class, LiveAccuracy.class, false);
 
   /** Drift alerts keyed by classifier name. */
   public static final Topic<String, DriftAlert> DRIFT =
@@ -63,9 +71,11 @@ public final class Topics {
           SCORED,
           LABELING_REQUESTS,
           LABELS,
+          LABELS_DLQ,
           LABELLED,
           MODELS,
           MODEL_ALERTS,
+          ACCURACY,
           DRIFT,
           RETRAIN_REQUESTS);
 
