@@ -20,6 +20,6 @@ class TopicsTest {
       assertThat(names.add(topic.name())).as("duplicate topic %s", topic.name()).isTrue();
       assertThat(topic.compacted()).isEqualTo(topic == Topics.MODELS);
     }
-    assertThat(names).hasSize(12);
+    assertThat(names).hasSize(Topics.ALL.size()).hasSize(14);
   }
 }
