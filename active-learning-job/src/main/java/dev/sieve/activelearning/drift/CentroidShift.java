@@ -58,13 +58,25 @@ public final class CentroidShift {
           "need at least one reference and one window vector, have "
               + referenceCount + " and " + windowCount);
     }
+    return cosineDistance(referenceSum, windowSum);
+  }
+
+  /**
+   * Cosine distance in [0, 2] between two vectors, e.g. two sums of embeddings (the counts cancel
+   * out, so sums serve as means). Public so that the Flink job can keep the sums in its own state.
+   */
+  public static double cosineDistance(double[] a, double[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException(
+          "vectors differ in length: " + a.length + " vs " + b.length);
+    }
     double dot = 0;
     double rr = 0;
     double ww = 0;
-    for (int i = 0; i < dimension; i++) {
-      dot += referenceSum[i] * windowSum[i];
-      rr += referenceSum[i] * referenceSum[i];
-      ww += windowSum[i] * windowSum[i];
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      rr += a[i] * a[i];
+      ww += b[i] * b[i];
     }
     if (rr == 0 || ww == 0) {
       throw new IllegalStateException("a mean vector is zero; cosine distance is undefined");

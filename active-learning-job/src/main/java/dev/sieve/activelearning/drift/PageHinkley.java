@@ -70,6 +70,40 @@ public final class PageHinkley {
     return lambda;
   }
 
+  /** Running mean of the observations (part of the state a caller may store). */
+  public double mean() {
+    return mean;
+  }
+
+  /** {@code m_t} (part of the state a caller may store). */
+  public double cumulative() {
+    return cumulative;
+  }
+
+  /** {@code min(m)} (part of the state a caller may store). */
+  public double minimum() {
+    return minimum;
+  }
+
+  /**
+   * Continues from a stored state ({@link #count()}, {@link #mean()}, {@link #cumulative()}, {@link
+   * #minimum()}), so that the Flink job can keep the detector in keyed state instead of on the
+   * heap.
+   */
+  public PageHinkley restore(long count, double mean, double cumulative, double minimum) {
+    if (count < 0 || !Double.isFinite(mean) || !Double.isFinite(cumulative)
+        || !Double.isFinite(minimum) || minimum > cumulative) {
+      throw new IllegalArgumentException(
+          "not a Page-Hinkley state: n=" + count + " mean=" + mean + " m=" + cumulative
+              + " min=" + minimum);
+    }
+    this.n = count;
+    this.mean = mean;
+    this.cumulative = cumulative;
+    this.minimum = minimum;
+    return this;
+  }
+
   public void reset() {
     n = 0;
     mean = 0;

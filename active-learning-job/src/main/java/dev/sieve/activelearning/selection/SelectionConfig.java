@@ -1,7 +1,10 @@
 package dev.sieve.activelearning.selection;
 
+import java.io.Serializable;
+
 /**
- * How {@link LabelSelector} spends the labeling budget of one classifier.
+ * How {@link LabelSelector} spends the labeling budget of one classifier. Serializable because the
+ * Flink job's curator operator carries it to the task managers.
  *
  * @param measure uncertainty measure that ranks candidates
  * @param budgetFraction at most this share of the classifier's events is asked about (0.02 = 2 %)
@@ -31,7 +34,10 @@ public record SelectionConfig(
     int window,
     double driftBoostFactor,
     int driftBoostEvents,
-    long seed) {
+    long seed)
+    implements Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   /**
    * Defaults: margin sampling (DESIGN.md measured it best of the three on the shared datasets);
