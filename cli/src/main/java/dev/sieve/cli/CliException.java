@@ -1,11 +1,11 @@
 package dev.sieve.cli;
 
 /** A failure the user can fix; its message is printed as one line, and the command exits 1. */
-final class CliException extends RuntimeException {
+public final class CliException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  CliException(String message) {
+  public CliException(String message) {
     super(message);
   }
 }

@@ -10,8 +10,11 @@ import picocli.CommandLine.Spec;
 /**
  * Base of the commands that talk to a Kafka cluster and registry: output goes to picocli's writers
  * (so tests can capture it), and any failure becomes one line on stderr and exit code 1.
+ *
+ * <p>Commands in other packages cannot override the package-private {@link #run}; they implement
+ * {@link Callable} and hand their body to {@link #reportingFailures}, which behaves the same.
  */
-abstract class ClientCommand implements Callable<Integer> {
+public abstract class ClientCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
@@ -20,12 +23,31 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
+    return reportingFailures(spec, this::run);
+  }
+
+  /** The work of a command, writing to picocli's out and err. */
+  @FunctionalInterface
+  public interface Body {
+    int run(PrintWriter out, PrintWriter err) throws Exception;
+  }
+
+  /**
+   * Runs {@code body} with the command's writers; any failure becomes one line, {@code sieve
+   * <command>: <what is wrong>}, on err and exit code 1. A Kafka timeout names the bootstrap
+   * servers of the command's {@link ConnectionOptions}, if it has them.
+   */
+  public static int reportingFailures(CommandSpec spec, Body body) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      return run(out, err);
+      return body.run(out, err);
     } catch (Exception e) {
-      err.println("sieve " + spec.qualifiedName(" ").replaceFirst("^sieve ", "") + ": " + describe(e));
+      err.println(
+          "sieve "
+              + spec.qualifiedName(" ").replaceFirst("^sieve ", "")
+              + ": "
+              + describe(e, bootstrapServers(spec)));
       return 1;
     } finally {
       out.flush();
@@ -33,8 +55,16 @@ abstract class ClientCommand implements Callable<Integer> {
     }
   }
 
-  /** One line: the message of the innermost useful cause. */
-  static String describe(Throwable e) {
+  /** One line: the message of the innermost useful cause (also used by sub-package commands). */
+  public static String describe(Throwable e) {
+    return describe(e, null);
+  }
+
+  /**
+   * One line: the message of the innermost useful cause; a Kafka timeout says which servers did not
+   * answer, when known.
+   */
+  public static String describe(Throwable e, String bootstrapServers) {
     Throwable t = e;
     while ((t instanceof ExecutionException || t instanceof CompletionException)
         && t.getCause() != null) {
@@ -46,8 +76,23 @@ abstract class ClientCommand implements Callable<Integer> {
     }
     String line = t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
-      line += " (is Kafka reachable at the bootstrap servers given, and does the topic exist?)";
+      line +=
+          bootstrapServers == null
+              ? " (is Kafka reachable at the bootstrap servers given, and does the topic exist?)"
+              : " (is Kafka reachable at "
+                  + bootstrapServers
+                  + ", does security.protocol match its listener, and does the topic exist?)";
     }
     return line.replace('\n', ' ');
+  }
+
+  /** The bootstrap servers of the command's connection options, or null. */
+  private static String bootstrapServers(CommandSpec spec) {
+    for (CommandSpec mixin : spec.mixins().values()) {
+      if (mixin.userObject() instanceof ConnectionOptions connection) {
+        return connection.bootstrapServersForMessages();
+      }
+    }
+    return null;
   }
 }

@@ -15,7 +15,13 @@ import java.util.stream.Collectors;
 
 /**
  * The demo corpus bundled with the CLI: short customer messages we wrote ourselves, one JSON object
- * a line ({@code id}, {@code text}, {@code label}). Evaluation datasets live outside the repository.
+ * a line ({@code id}, {@code text}, {@code label}, {@code phase}), in the order the demo streams
+ * them. Phase 1 is a web shop's customers (orders, refunds, parcels, the website); phase 2 comes
+ * after the company launched smart-home devices and a subscription app, so the vocabulary, the
+ * class mix (mostly device bugs) and the hard cases change: parcel detection and energy-cost
+ * features that break, replacements that must be shipped, refunds for faulty devices. That shift is
+ * what makes drift alerts, a retraining and a model swap happen in the demo; DemoCorpusTest
+ * measures it with the real model. Evaluation datasets live outside the repository.
  */
 record DemoCorpus(List<Item> items) {
 
@@ -29,12 +35,23 @@ record DemoCorpus(List<Item> items) {
           "A report that the app or website is broken, crashes or shows an error.",
           "A compliment, thanks or praise for the product or the service.");
 
-  /** One message and the class a human would give it. */
-  record Item(String id, String text, String label) {}
+  /** The web shop, before the shift. */
+  static final int BEFORE_SHIFT = 1;
+
+  /** Smart-home devices and a subscription app, after the shift. */
+  static final int AFTER_SHIFT = 2;
+
+  /** One message, the class a human would give it, and the phase of the stream it belongs to. */
+  record Item(String id, String text, String label, int phase) {}
 
   /** Content id → the label a human gave it. */
   Map<String, String> labels() {
     return items.stream().collect(Collectors.toUnmodifiableMap(Item::id, Item::label));
+  }
+
+  /** The items of one phase, in stream order. */
+  List<Item> phase(int phase) {
+    return items.stream().filter(item -> item.phase() == phase).toList();
   }
 
   static DemoCorpus load() {
@@ -47,7 +64,11 @@ record DemoCorpus(List<Item> items) {
         if (!line.isBlank()) {
           JsonNode node = json.readTree(line);
           items.add(
-              new Item(node.get("id").asText(), node.get("text").asText(), node.get("label").asText()));
+              new Item(
+                  node.get("id").asText(),
+                  node.get("text").asText(),
+                  node.get("label").asText(),
+                  node.get("phase").asInt()));
         }
       }
     } catch (IOException e) {

@@ -28,9 +28,9 @@ final class DemoProducer {
   private final ConfluentAvroCodec<Label> otherCodec;
   private final String topic;
   private final AtomicInteger sent = new AtomicInteger();
-  private int valid;
-  private int duplicates;
-  private int malformed;
+  private volatile int valid;
+  private volatile int duplicates;
+  private volatile int malformed;
 
   DemoProducer(
       KafkaProducer<byte[], byte[]> producer,
@@ -43,17 +43,20 @@ final class DemoProducer {
     this.topic = topic;
   }
 
-  /** Sends the corpus at about {@code perSecond} records a second; returns when all are sent. */
-  void run(DemoCorpus corpus, double perSecond) throws InterruptedException {
-    List<byte[][]> malformedRecords = malformedRecords();
+  /**
+   * Sends {@code items} at about {@code perSecond} records a second; returns when all are sent.
+   * With {@code careless}, also re-sends some ids (retries) and mixes in malformed records.
+   */
+  void run(List<DemoCorpus.Item> items, double perSecond, boolean careless)
+      throws InterruptedException {
+    List<byte[][]> malformedRecords = careless ? malformedRecords() : new ArrayList<>();
     long pauseNanos = (long) (1e9 / perSecond);
     long next = System.nanoTime();
-    List<DemoCorpus.Item> items = corpus.items();
     for (int i = 0; i < items.size(); i++) {
       DemoCorpus.Item item = items.get(i);
       send(item.id(), i % 2 == 0 ? avro(item) : json(item));
       valid++;
-      if (i % 10 == 9) { // a retried send: same id again, Sieve keeps the first
+      if (careless && i % 10 == 9) { // a retried send: same id again, Sieve keeps the first
         send(items.get(i - 5).id(), json(items.get(i - 5)));
         duplicates++;
       }

@@ -16,11 +16,19 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       BenchCommand.class,
       EvalCommand.class,
+      dev.sieve.cli.eval.EvalAlCommand.class,
+      dev.sieve.cli.calibrate.CalibrateDriftCommand.class,
       TopicsCommand.class,
       ClassifierCommand.class,
       ModelsCommand.class,
       RollbackCommand.class,
       RetrainCommand.class,
+      dev.sieve.cli.label.LabelCommand.class,
+      dev.sieve.cli.label.OracleCommand.class,
+      dev.sieve.cli.client.ProduceCommand.class,
+      dev.sieve.cli.client.TailCommand.class,
+      dev.sieve.cli.client.StatsCommand.class,
+      dev.sieve.cli.report.ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SieveCli {

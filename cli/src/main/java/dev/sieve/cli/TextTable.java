@@ -8,7 +8,7 @@ import java.util.List;
  * A plain-text table: columns as wide as their widest cell, two spaces apart, numbers right-
  * aligned, no trailing spaces.
  */
-final class TextTable {
+public final class TextTable {
 
   private final List<String> headers;
   private final boolean[] right;
@@ -18,7 +18,7 @@ final class TextTable {
    * @param headers column titles
    * @param rightAligned for each column, whether it is right-aligned (numbers)
    */
-  TextTable(List<String> headers, boolean... rightAligned) {
+  public TextTable(List<String> headers, boolean... rightAligned) {
     if (rightAligned.length != headers.size()) {
       throw new IllegalArgumentException("one alignment per column");
     }
@@ -26,11 +26,11 @@ final class TextTable {
     this.right = rightAligned.clone();
   }
 
-  TextTable row(String... cells) {
+  public TextTable row(String... cells) {
     return row(Arrays.asList(cells));
   }
 
-  TextTable row(List<String> cells) {
+  public TextTable row(List<String> cells) {
     if (cells.size() != headers.size()) {
       throw new IllegalArgumentException(
           "row has " + cells.size() + " cells, table has " + headers.size() + " columns");
@@ -40,7 +40,7 @@ final class TextTable {
   }
 
   /** The table, each line starting with {@code indent} and ending with a newline. */
-  String render(String indent) {
+  public String render(String indent) {
     int[] width = new int[headers.size()];
     List<List<String>> all = new ArrayList<>();
     all.add(headers);

@@ -36,10 +36,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Future;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -301,7 +299,7 @@ class RetrainToInferenceIT {
         .failFast("a job failed or ended", () -> ended(inference, retrain))
         .until(
             () -> {
-              List<Object> values = gauges(inference.getJobID(), suffix);
+              List<Object> values = JobGauges.values(METRICS, inference.getJobID(), suffix);
               return values.size() == PARALLELISM
                   && values.stream().allMatch(v -> Integer.valueOf(version).equals(v));
             });
@@ -395,26 +393,6 @@ class RetrainToInferenceIT {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** The values of {@code jobId}'s gauges whose identifier ends with {@code suffix}. */
-  private static List<Object> gauges(JobID jobId, String suffix) {
-    List<Object> out = new ArrayList<>();
-    METRICS
-        .getMetricsByGroup()
-        .forEach(
-            (group, byName) -> {
-              if (jobId.toString().equals(group.getAllVariables().get("<job_id>"))) {
-                byName.forEach(
-                    (name, metric) -> {
-                      if (metric instanceof Gauge<?> g
-                          && group.getMetricIdentifier(name).endsWith(suffix)) {
-                        out.add(g.getValue());
-                      }
-                    });
-              }
-            });
-    return out;
   }
 
   private static Path workDir() {

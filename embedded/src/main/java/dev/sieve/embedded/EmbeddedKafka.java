@@ -47,7 +47,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code auto.create.topics.enable} keeps Kafka's default (true), but tests should create
  *       their topics with {@link #createTopics(Collection)};
  *   <li>share groups work with no extra setting: {@code share.version=1} is finalized when the
- *       storage is formatted. A new share group starts at the latest offset, as in production.
+ *       storage is formatted. A new share group starts at the latest offset, as in production;
+ *   <li>{@code group.share.min.record.lock.duration.ms} is 1 s (Kafka's default is 15 s), so a test
+ *       can give its share group a short acquisition lock with the group config {@code
+ *       share.record.lock.duration.ms}; the default lock stays 30 s.
  * </ul>
  */
 public final class EmbeddedKafka implements AutoCloseable {
@@ -197,6 +200,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("num.partitions", "1");
 
     p.put("group.initial.rebalance.delay.ms", "0");
+    // Lets a test shorten a share group's acquisition lock with the group config
+    // share.record.lock.duration.ms, which the broker bounds below by this value (default 15 s).
+    // The broker's default lock (group.share.record.lock.duration.ms, 30 s) is unchanged.
+    p.put("group.share.min.record.lock.duration.ms", "1000");
     // Flink's exactly-once KafkaSink asks for transaction timeouts up to 1 h by default.
     p.put("transaction.max.timeout.ms", String.valueOf(Duration.ofHours(1).toMillis()));
 

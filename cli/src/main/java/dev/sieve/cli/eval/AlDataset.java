@@ -1,0 +1,122 @@
+package dev.sieve.cli.eval;
+
+import ai.onnxruntime.OrtException;
+import dev.sieve.model.EmbedderOptions;
+import dev.sieve.model.EmbeddingModel;
+import dev.sieve.model.SentenceEmbedder;
+import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.ZeroShotHead;
+import dev.sieve.retrain.eval.EmbeddingCache;
+import dev.sieve.retrain.eval.LabelledTexts;
+import dev.sieve.retrain.eval.ParallelEmbedding;
+import dev.sieve.retrain.training.OnnxHead;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A labelled dataset made ready for the active-learning replay: both splits embedded by the real
+ * network (cached between runs), labels as indices, and the cold-start model a classifier starts
+ * with in production — the zero-shot version 0 that {@code sieve classifier create} publishes when
+ * no descriptions are given — already applied to both splits.
+ *
+ * @param labels the classifier's classes, sorted by name (the order {@code classifier create
+ *     --labels} would be given them in doesn't matter for a linear head)
+ * @param zeroShotTrain version 0's class probabilities for each train row
+ * @param zeroShotTest version 0's predicted class for each test row
+ */
+record AlDataset(
+    String name,
+    List<String> labels,
+    List<String> trainIds,
+    float[][] trainX,
+    int[] trainY,
+    float[][] testX,
+    int[] testY,
+    float[][] zeroShotTrain,
+    int[] zeroShotTest) {
+
+  int trainSize() {
+    return trainY.length;
+  }
+
+  /** Reads, embeds (through {@code cacheDir} when given) and scores with the zero-shot head. */
+  static AlDataset load(Path file, EmbeddingModel model, Path cacheDir, PrintStream progress)
+      throws IOException, OrtException {
+    LabelledTexts data = LabelledTexts.read(file);
+    List<LabelledTexts.Row> train = data.split("train");
+    List<LabelledTexts.Row> test = data.split("test");
+    if (train.isEmpty() || test.isEmpty()) {
+      throw new IllegalArgumentException(file + " needs rows with split=train and split=test");
+    }
+    List<String> labels = train.stream().map(LabelledTexts.Row::label).distinct().sorted().toList();
+    if (labels.size() < 2) {
+      throw new IllegalArgumentException(file + ": the train split has fewer than two labels");
+    }
+    int threads = Runtime.getRuntime().availableProcessors();
+    try (SentenceEmbedder embedder = SharedEmbedders.acquire(model, EmbedderOptions.defaults())) {
+      float[][] trainX = embed(embedder, data.name(), "train", train, threads, cacheDir, progress);
+      float[][] testX = embed(embedder, data.name(), "test", test, threads, cacheDir, progress);
+      byte[] zeroShot =
+          ZeroShotHead.build(embedder, labels, List.of(), ZeroShotHead.DEFAULT_TEMPERATURE);
+      try (OnnxHead v0 = new OnnxHead(labels, zeroShot)) {
+        return new AlDataset(
+            data.name(),
+            labels,
+            train.stream().map(LabelledTexts.Row::id).toList(),
+            trainX,
+            indices(labels, train, file),
+            testX,
+            indices(labels, test, file),
+            v0.probabilities(trainX),
+            v0.predict(testX));
+      }
+    }
+  }
+
+  private static int[] indices(List<String> labels, List<LabelledTexts.Row> rows, Path file) {
+    int[] y = new int[rows.size()];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = labels.indexOf(rows.get(i).label());
+      if (y[i] < 0) {
+        throw new IllegalArgumentException(
+            file + ": test label '" + rows.get(i).label() + "' never occurs in the train split");
+      }
+    }
+    return y;
+  }
+
+  /**
+   * Embeds one split through {@link EmbeddingCache}, under the file name {@code sieve eval} gives
+   * the same rows (dataset, split, row count, hash of ids and texts, network digest), so the two
+   * commands share a cache directory.
+   */
+  private static float[][] embed(
+      SentenceEmbedder embedder,
+      String dataset,
+      String split,
+      List<LabelledTexts.Row> rows,
+      int threads,
+      Path cacheDir,
+      PrintStream progress)
+      throws IOException {
+    List<String> texts = rows.stream().map(LabelledTexts.Row::text).toList();
+    if (cacheDir == null) {
+      return ParallelEmbedding.embed(embedder, texts, threads, split, progress);
+    }
+    String key =
+        String.format(
+            Locale.ROOT,
+            "%s-%s-%d-%08x-%s.f32",
+            dataset,
+            split,
+            rows.size(),
+            rows.stream().map(LabelledTexts.Row::id).toList().hashCode() * 31 + texts.hashCode(),
+            embedder.modelDigest().substring(0, 12));
+    return EmbeddingCache.load(
+        cacheDir.resolve(key),
+        () -> ParallelEmbedding.embed(embedder, texts, threads, split, progress));
+  }
+}
