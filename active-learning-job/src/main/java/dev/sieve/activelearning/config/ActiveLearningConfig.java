@@ -141,10 +141,14 @@ public record ActiveLearningConfig(
               number(args, DRIFT_BOOST_FACTOR, d.driftBoostFactor()),
               args.intValue(DRIFT_BOOST_EVENTS, d.driftBoostEvents(), 0),
               d.seed());
+      int reference = args.intValue(DRIFT_REFERENCE, dd.referenceSize(), 10);
+      int window = args.intValue(DRIFT_WINDOW, dd.windowSize(), 10);
+      // Thresholds not given follow the window sizes (DriftConfig.forWindows says why).
+      dd = DriftConfig.forWindows(reference, window, dd.cooldownEvents());
       drift =
           new DriftConfig(
-              args.intValue(DRIFT_REFERENCE, dd.referenceSize(), 10),
-              args.intValue(DRIFT_WINDOW, dd.windowSize(), 10),
+              reference,
+              window,
               args.intValue(DRIFT_COOLDOWN, (int) dd.cooldownEvents(), 0),
               dd.confidenceBins(),
               number(args, DRIFT_CONFIDENCE_PSI, dd.confidencePsi()),
