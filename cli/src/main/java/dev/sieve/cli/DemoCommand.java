@@ -410,9 +410,9 @@ final class DemoCommand implements Callable<Integer> {
     Map<Integer, Double> served = progress.accuracyByVersion();
     for (DemoProgress.Version v : progress.versions().values()) {
       out.printf(
-          "  v%-3d %-28s cv accuracy %-5s  trained on %4d  served accuracy %s%n",
+          "  v%-3d %-12s cv accuracy %-5s  trained on %4d  served accuracy %s%n",
           v.version(),
-          v.reason(),
+          v.reason().split(":")[0],
           Double.isNaN(v.cvAccuracy()) ? "-" : String.format("%.3f", v.cvAccuracy()),
           v.trainingSize(),
           served.containsKey(v.version()) ? String.format("%.3f", served.get(v.version())) : "-");

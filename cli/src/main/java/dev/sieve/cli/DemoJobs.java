@@ -33,7 +33,8 @@ final class DemoJobs {
   /**
    * The demo streams about 1,200 events in a minute, so the loop must turn faster than in
    * production: a fifth of the traffic is asked about (production default 5 %), 5 labels per class
-   * end the cold start, a retraining every 60 labels, drift windows of 100
+   * end the cold start, a retraining every 100 labels (so version 1 serves before
+   * the shift and its drift reference is taken on the web shop's messages), drift windows of 100
    * events, and a drift boost of 300 events.
    */
   static final Map<String, String> ACTIVE_LEARNING_DEMO_SETTINGS =
@@ -91,7 +92,7 @@ final class DemoJobs {
             args(
                 common,
                 "--model-signing-key", signingKey,
-                "--retrain-every", "60",
+                "--retrain-every", "100",
                 "--min-retrain-interval", "5s")));
     jobs.put("retrain-trigger", retrain);
     return jobs;

@@ -52,8 +52,8 @@ class FullLoopIT {
 
   private static final String KEY = "full-loop-it-signing-key";
   private static final String CLASSIFIER = "topic";
-  /** Enough phase-1 events for the active-learning job to ask for the 60 labels a retrain needs. */
-  private static final int STREAMED = 480;
+  /** Enough phase-1 events for the active-learning job to ask for the 100 labels a retrain needs. */
+  private static final int STREAMED = 600;
   private static final int HOLD_BACK_EVERY = 6;
   private static final Duration DEADLINE = Duration.ofMinutes(4);
 
@@ -157,7 +157,7 @@ class FullLoopIT {
         assertThat(progress.versions()).containsKey(1);
         DemoProgress.Version v1 = progress.versions().get(1);
         assertThat(v1.reason()).isNotEqualTo("zero-shot");
-        assertThat(v1.trainingSize()).isGreaterThanOrEqualTo(60);
+        assertThat(v1.trainingSize()).isGreaterThanOrEqualTo(100);
       }
 
       // The held-back slice, scored by the swapped-in version.
