@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.client.JobStatusMessage;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -130,14 +131,16 @@ final class DemoCommand implements Callable<Integer> {
           EmbedderHandle embedder = SharedEmbedders.acquire();
           DemoProgress progress = new DemoProgress(bootstrap, registry, corpus.labels(), PREFIX)) {
         ModelVersion v0 = declareClassifier(registry, producer, embedder);
-        DemoJobs.submitAll(
-            stack.flink(),
-            stack.workDir().resolve("flink"),
-            bootstrap,
-            registryUrl,
-            PREFIX,
-            SIGNING_KEY,
-            out::println);
+        Map<String, JobID> jobs =
+            DemoJobs.submitAll(
+                stack.flink(),
+                stack.workDir().resolve("flink"),
+                bootstrap,
+                registryUrl,
+                PREFIX,
+                SIGNING_KEY,
+                out::println);
+        DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(2));
         Map<String, String> client = Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registryUrl);
         OracleLabeler oracle = interactive ? null : startOracle(client, corpus);
         if (interactive) {

@@ -10,12 +10,16 @@ import dev.sieve.ingest.config.IngestConfig;
 import dev.sieve.retrain.RetrainJob;
 import dev.sieve.retrain.config.RetrainConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -32,14 +36,14 @@ final class DemoJobs {
 
   /**
    * The demo streams about 1,200 events in a minute, so the loop must turn faster than in
-   * production: a fifth of the traffic is asked about (production default 5 %), 5 labels per class
+   * production: 30 % of the traffic is asked about (production default 5 %), 5 labels per class
    * end the cold start, a retraining every 100 labels (so version 1 serves before
    * the shift and its drift reference is taken on the web shop's messages), drift windows of 100
    * events, and a drift boost of 300 events.
    */
   static final Map<String, String> ACTIVE_LEARNING_DEMO_SETTINGS =
       Map.of(
-          "--budget-fraction", "0.2",
+          "--budget-fraction", "0.3",
           "--requests-per-minute", "0",
           "--cold-start-labels", "5",
           "--drift-reference", "100",
@@ -117,6 +121,35 @@ final class DemoJobs {
       ids.put(job.getKey(), id);
     }
     return ids;
+  }
+
+  /**
+   * Waits until every task of every job is RUNNING: a job whose status is RUNNING may still be
+   * deploying its tasks, and a stream that starts before then arrives as one burst.
+   */
+  static void awaitTasksRunning(MiniCluster flink, Iterable<JobID> jobs, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (JobID job : jobs) {
+      while (true) {
+        AccessExecutionGraph graph = flink.getExecutionGraph(job).get();
+        if (graph.getState().isGloballyTerminalState()) {
+          throw new IllegalStateException("job " + graph.getJobName() + " ended: " + graph.getState());
+        }
+        boolean running = true;
+        for (AccessExecutionJobVertex vertex : graph.getAllVertices().values()) {
+          running &= vertex.getAggregateState() == ExecutionState.RUNNING;
+        }
+        if (running) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "job " + graph.getJobName() + " did not start its tasks within " + timeout);
+        }
+        Thread.sleep(200);
+      }
+    }
   }
 
   private static StreamExecutionEnvironment environment(Path flinkDir, int parallelism) {

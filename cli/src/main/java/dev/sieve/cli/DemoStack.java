@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.runtime.client.JobStatusMessage;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 
 /**
@@ -40,11 +42,30 @@ final class DemoStack implements AutoCloseable {
       stack.registry = stack.track(registry.join());
       stack.flink = EmbeddedFlink.startMiniCluster(stack.workDir.resolve("flink"), slots);
       MiniCluster flink = stack.flink;
-      stack.track(() -> flink.closeAsync().get());
+      stack.track(() -> stopJobsThenClose(flink));
       return stack;
     } catch (Exception | Error e) {
       stack.close();
       throw e;
+    }
+  }
+
+  /**
+   * Cancels the jobs and waits for them before closing the cluster: closing under running jobs
+   * makes Flink log rejected-task errors while it tears them down.
+   */
+  private static void stopJobsThenClose(MiniCluster flink) throws Exception {
+    try {
+      for (JobStatusMessage job : flink.listJobs().get(10, TimeUnit.SECONDS)) {
+        if (!job.getJobState().isGloballyTerminalState()) {
+          flink.cancelJob(job.getJobId()).get(30, TimeUnit.SECONDS);
+        }
+      }
+      for (JobStatusMessage job : flink.listJobs().get(10, TimeUnit.SECONDS)) {
+        flink.requestJobResult(job.getJobId()).get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      flink.closeAsync().get();
     }
   }
 
