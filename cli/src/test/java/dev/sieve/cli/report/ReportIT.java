@@ -16,14 +16,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -197,10 +201,12 @@ class ReportIT {
             new RestSchemaRegistryClient(
                 RegistryConfig.fromProperties(Map.of("schema.registry.url", stack.registryUrl())));
         KafkaProducer<byte[], byte[]> producer = stack.producer()) {
+      // Every send is checked: a lost fixture record would show up as a wrong count in the page.
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (ReportFixtures.Rec r : ReportFixtures.realistic()) {
         String topic = r.topic().name(prefix);
         byte[] value = encode(codecs, registry, topic, r.value());
-        producer.send(new ProducerRecord<>(topic, bytes(r.key()), value));
+        sent.add(producer.send(new ProducerRecord<>(topic, bytes(r.key()), value)));
       }
       ConfluentAvroCodec<ContentEvent> content =
           new ConfluentAvroCodec<>(registry, ContentEvent.class);
@@ -223,6 +229,9 @@ class ReportIT {
           new ProducerRecord<>(
               Topics.PREDICTIONS.name(prefix), bytes("junk"), bytes("{\"not\":\"avro\"}")));
       producer.flush();
+      for (Future<RecordMetadata> f : sent) {
+        f.get();
+      }
     }
   }
 
