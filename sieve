@@ -7,6 +7,11 @@ cp_file="$root/cli/target/classpath.txt"
 
 needs_build() {
   [ ! -f "$cp_file" ] && return 0
+  # a module's jar removed since (e.g. by 'mvn clean' in that module)
+  local entry
+  while IFS= read -r -d ':' entry; do
+    [ -e "$entry" ] || return 0
+  done < <(printf '%s:' "$(cat "$cp_file")")
   # any source, resource or POM newer than the last build
   [ -n "$(find "$root" -path "$root/.git" -prune -o \
       \( -path '*/src/main/*' -o -name pom.xml \) -newer "$cp_file" -type f -print -quit)" ]
