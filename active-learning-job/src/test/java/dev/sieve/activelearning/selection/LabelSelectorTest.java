@@ -37,6 +37,15 @@ class LabelSelectorTest {
     return v;
   }
 
+  /** MIN_WINDOW confident events, none asked: after them the threshold stands. */
+  private static void fillWindow(LabelSelector selector, SelectorState state, EmbeddingMemory memory) {
+    var random = new Random(99);
+    for (int i = 0; i < LabelSelector.MIN_WINDOW; i++) {
+      Decision d = selector.offer(state, "fill-" + i, CLASSES, new double[] {0.9, 0.1}, 1, randomUnit(random), memory, 0);
+      assertThat(d.asked()).isFalse();
+    }
+  }
+
   private record Run(List<Decision> decisions, List<Double> confidences, SelectorState state) {
     long asked() {
       return decisions.stream().filter(Decision::asked).count();
@@ -112,6 +121,7 @@ class LabelSelectorTest {
     float[] nearlyE = e.clone();
     nearlyE[0] += 0.01f; // cosine ~0.9999
     var tied = new double[] {0.5, 0.5};
+    fillWindow(selector, state, memory);
     assertThat(selector.offer(state, "a", CLASSES, tied, 1, e, memory, 0).asked()).isTrue();
     state.shareTokens = 5;
     Decision again = selector.offer(state, "b", CLASSES, tied, 1, nearlyE, memory, 0);
@@ -126,7 +136,7 @@ class LabelSelectorTest {
     var state = new SelectorState();
     var memory = new RingEmbeddingMemory(100);
     float[] e = randomUnit(new Random(6));
-    selector.offer(state, "warm-up", CLASSES, new double[] {0.9, 0.1}, 1, randomUnit(new Random(7)), memory, 0);
+    fillWindow(selector, state, memory);
     assertThat(selector.onLabel(state, "spam", e, memory)).isTrue();
     assertThat(selector.onLabel(state, "eggs", e, memory)).isFalse();
     assertThat(state.labelled).containsExactly(0, 1);
@@ -238,11 +248,18 @@ class LabelSelectorTest {
     for (int i = 0; i < 500; i++) {
       selector.offer(state, "id-" + i, CLASSES, new double[] {0.5, 0.5}, 1, randomUnit(random), memory, 0);
     }
-    // Version 1 saw only ties (priority 1): a confident version-2 event would never pass that
-    // threshold; after the restart the window is short and the budget alone decides.
-    state.shareTokens = 5;
-    Decision d = selector.offer(state, "v2", CLASSES, new double[] {0.9, 0.1}, 2, randomUnit(random), memory, 0);
-    assertThat(d.asked()).isTrue();
+    // Version 1 saw only ties (priority 1): under its threshold no less uncertain event would ever
+    // be asked. Version 2's window starts empty, and until it holds MIN_WINDOW priorities nothing
+    // is asked at all (no threshold yet); the share saved meanwhile goes to the first event at the
+    // top of version 2's own priorities.
+    state.shareTokens = 0;
+    for (int i = 0; i < LabelSelector.MIN_WINDOW; i++) {
+      double p = 0.9 + 0.1 * random.nextDouble();
+      Decision d = selector.offer(state, "v2-" + i, CLASSES, new double[] {p, 1 - p}, 2, randomUnit(random), memory, 0);
+      assertThat(d.asked()).as("event %d of version 2", i).isFalse();
+    }
+    Decision unsure = selector.offer(state, "v2-unsure", CLASSES, new double[] {0.7, 0.3}, 2, randomUnit(random), memory, 0);
+    assertThat(unsure.asked()).isTrue();
     assertThat(state.modelVersion).isEqualTo(2);
   }
 

@@ -82,7 +82,6 @@ final class AlReplay {
     private int count;
     private int pass;
     private double macroF1;
-    private int askedWhileWarming;
 
     Run(AlStrategy strategy, long seed) {
       this.strategy = strategy;
@@ -104,9 +103,6 @@ final class AlReplay {
           if (count >= plan.maxLabels()) {
             break;
           }
-          // Diagnostic only: after a new version the selector's threshold is 0 until its
-          // priority window holds 20 priorities again, so those asks ignore uncertainty.
-          boolean warming = state.modelVersion != version || state.windowSize < 20;
           Decision d =
               selector.offer(
                   state,
@@ -119,9 +115,6 @@ final class AlReplay {
                   nowMs);
           nowMs += 1_000;
           if (d.asked()) {
-            if (warming && !isRuleOtherThanUncertainty(d.strategy())) {
-              askedWhileWarming++;
-            }
             label(i, d.strategy());
           }
         }
@@ -133,7 +126,7 @@ final class AlReplay {
       progress.printf(
           Locale.ROOT,
           "\r%-12s seed %d: %d labels in %d passes, macro-F1 %.4f (v%d), %.1f s; asked by %s,"
-              + " %d of them while the priority window refilled; %d near-duplicates skipped%n",
+              + " %d near-duplicates skipped%n",
           strategy.name(),
           seed,
           count,
@@ -144,7 +137,6 @@ final class AlReplay {
           why.entrySet().stream()
               .map(e -> e.getKey() + " " + e.getValue())
               .collect(Collectors.joining(", ")),
-          askedWhileWarming,
           state.nearDuplicates);
       return new LearningCurve(strategy.name(), seed, points);
     }
@@ -203,10 +195,6 @@ final class AlReplay {
       }
       return order;
     }
-  }
-
-  private static boolean isRuleOtherThanUncertainty(String strategy) {
-    return strategy.equals(LabelSelector.RANDOM) || strategy.equals(LabelSelector.COVERAGE);
   }
 
   private double macroF1(int[] predicted) {
