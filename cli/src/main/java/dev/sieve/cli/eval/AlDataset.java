@@ -19,8 +19,8 @@ import java.util.Locale;
 /**
  * A labelled dataset made ready for the active-learning replay: both splits embedded by the real
  * network (cached between runs), labels as indices, and the cold-start model a classifier starts
- * with in production — the zero-shot version 0 that {@code sieve classifier create} publishes when
- * no descriptions are given — already applied to both splits.
+ * with in production — the zero-shot version 0 that {@code sieve classifier create} publishes
+ * when no descriptions are given — already applied to both splits.
  *
  * @param labels the classifier's classes, sorted by name (the order {@code classifier create
  *     --labels} would be given them in doesn't matter for a linear head)

@@ -28,7 +28,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 final class CurveChart {
 
   private static final List<Color> COLOURS =
-      List.of(new Color(0xD6, 0x27, 0x28), new Color(0x1F, 0x77, 0xB4), new Color(0x2C, 0xA0, 0x2C));
+      List.of(
+          new Color(0xD6, 0x27, 0x28), new Color(0x1F, 0x77, 0xB4), new Color(0x2C, 0xA0, 0x2C));
 
   private CurveChart() {}
 
@@ -38,7 +39,8 @@ final class CurveChart {
     System.setProperty("java.awt.headless", "true");
     XYSeriesCollection curves = new XYSeriesCollection();
     for (CurveSummary s : summaries) {
-      XYSeries series = new XYSeries(s.strategy() + " (labels to 95 %: " + s.labelsToTargetText() + ")");
+      XYSeries series =
+          new XYSeries(s.strategy() + " (labels to 95 %: " + s.labelsToTargetText() + ")");
       s.median().forEach(series::add);
       curves.addSeries(series);
     }
@@ -68,7 +70,8 @@ final class CurveChart {
       renderer.setSeriesStroke(i, new BasicStroke(2f));
     }
     plot.setRenderer(renderer);
-    plot.addRangeMarker(marker(fullDataMacroF1, "full data " + format(fullDataMacroF1), 1.5f, null));
+    plot.addRangeMarker(
+        marker(fullDataMacroF1, "full data " + format(fullDataMacroF1), 1.5f, null));
     plot.addRangeMarker(
         marker(
             0.95 * fullDataMacroF1,

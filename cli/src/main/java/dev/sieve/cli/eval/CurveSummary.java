@@ -57,6 +57,15 @@ record CurveSummary(
     return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
   }
 
+  /**
+   * The mean of the median curve over its label counts: the area under the learning curve per
+   * label count. Less noisy than {@code labels_to_95pct}, which a flat curve can cross early or
+   * late by chance.
+   */
+  double meanMacroF1() {
+    return median.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+  }
+
   /** {@code labels_to_95pct}: a label count, or {@code not-reached}. */
   String labelsToTargetText() {
     return labelsToTarget.isPresent() ? String.valueOf(labelsToTarget.getAsInt()) : "not-reached";

@@ -9,7 +9,7 @@ import java.util.List;
  */
 record LearningCurve(String strategy, long seed, List<Point> points) {
 
-  /** The model trained on the first {@code labels} labels scored {@code macroF1} on the test split. */
+  /** The head trained on the first {@code labels} labels scored {@code macroF1} on the test set. */
   record Point(int labels, double macroF1) {}
 
   LearningCurve {

@@ -48,6 +48,8 @@ class CurveSummaryTest {
     assertThat(s.labelsToTarget()).hasValue(40);
     assertThat(s.finalMacroF1()).isEqualTo(0.93);
     assertThat(s.seeds()).isEqualTo(3);
+    // medians 0.3, 0.5, 0.9, 0.85, 0.93: the area under the median curve per label count
+    assertThat(s.meanMacroF1()).isCloseTo((0.3 + 0.5 + 0.9 + 0.85 + 0.93) / 5, within(1e-12));
     assertThat(s.alLine("sms_spam"))
         .isEqualTo("AL dataset=sms_spam strategy=active labels_to_95pct=40 final_macro_f1=0.9300");
   }
