@@ -78,8 +78,18 @@ final class CurveChart {
             "95 % of full data " + format(0.95 * fullDataMacroF1),
             1f,
             new float[] {6f, 4f}));
+    // The auto range fits the curves only; the full-data line is often above them all.
+    double low = fullDataMacroF1 * 0.95;
+    double high = fullDataMacroF1;
+    for (CurveSummary s : summaries) {
+      for (double f1 : s.median().values()) {
+        low = Math.min(low, f1);
+        high = Math.max(high, f1);
+      }
+    }
+    double pad = Math.max(0.005, 0.03 * (high - low));
     NumberAxis y = (NumberAxis) plot.getRangeAxis();
-    y.setAutoRangeIncludesZero(false);
+    y.setRange(low - pad, high + pad);
     ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 560);
   }
 

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 /**
  * What the learning curves of one strategy say, over its seeds: the median macro-F1 at each label
  * count, the first label count at which that median reaches a target (95 % of the full-data
- * macro-F1), and the median final macro-F1. The median rather than the mean: with three seeds one
+ * macro-F1), how many seeds' own curves reach it, and the median final macro-F1. The median rather than the mean: with three seeds one
  * unlucky stream would otherwise move the figure on its own.
  */
 record CurveSummary(
@@ -24,6 +24,7 @@ record CurveSummary(
     int seeds,
     TreeMap<Integer, Double> median,
     OptionalInt labelsToTarget,
+    int seedsReachingTarget,
     double finalMacroF1) {
 
   /** Summarises the curves of one strategy; a label count reached by only some seeds uses those. */
@@ -43,8 +44,13 @@ record CurveSummary(
         break;
       }
     }
+    int seedsReaching =
+        (int)
+            curves.stream()
+                .filter(c -> c.points().stream().anyMatch(p -> p.macroF1() >= target))
+                .count();
     double last = median(curves.stream().map(c -> c.last().macroF1()).toList());
-    return new CurveSummary(strategy, curves.size(), median, reached, last);
+    return new CurveSummary(strategy, curves.size(), median, reached, seedsReaching, last);
   }
 
   /** The middle value, or the mean of the two middle values of an even count. */

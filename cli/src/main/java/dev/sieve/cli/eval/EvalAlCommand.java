@@ -220,7 +220,7 @@ public final class EvalAlCommand implements Callable<Integer> {
                 "labels_to_95pct",
                 "final_macro_f1",
                 "mean_macro_f1",
-                "seeds",
+                "seeds_at_95pct",
                 "wall_s"),
             false,
             true,
@@ -235,7 +235,7 @@ public final class EvalAlCommand implements Callable<Integer> {
           summary.labelsToTargetText(),
           String.format(Locale.ROOT, "%.4f", summary.finalMacroF1()),
           String.format(Locale.ROOT, "%.4f", summary.meanMacroF1()),
-          String.valueOf(summary.seeds()),
+          summary.seedsReachingTarget() + "/" + summary.seeds(),
           String.format(Locale.ROOT, "%.1f", wallSeconds.get(s)));
     }
     out.print(table.render(""));

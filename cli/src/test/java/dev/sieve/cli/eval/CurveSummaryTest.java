@@ -48,6 +48,7 @@ class CurveSummaryTest {
     assertThat(s.labelsToTarget()).hasValue(40);
     assertThat(s.finalMacroF1()).isEqualTo(0.93);
     assertThat(s.seeds()).isEqualTo(3);
+    assertThat(s.seedsReachingTarget()).as("seed 2 only at 80 labels, still counted").isEqualTo(3);
     // medians 0.3, 0.5, 0.9, 0.85, 0.93: the area under the median curve per label count
     assertThat(s.meanMacroF1()).isCloseTo((0.3 + 0.5 + 0.9 + 0.85 + 0.93) / 5, within(1e-12));
     assertThat(s.alLine("sms_spam"))
@@ -60,6 +61,7 @@ class CurveSummaryTest {
     CurveSummary s = CurveSummary.of("random", curves, 0.9);
 
     assertThat(s.labelsToTarget()).isEmpty();
+    assertThat(s.seedsReachingTarget()).isZero();
     assertThat(s.alLine("emotion"))
         .isEqualTo(
             "AL dataset=emotion strategy=random labels_to_95pct=not-reached final_macro_f1=0.7000");
