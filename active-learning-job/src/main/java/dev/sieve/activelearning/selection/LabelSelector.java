@@ -231,11 +231,15 @@ public final class LabelSelector {
   }
 
   /**
-   * The priority at the (1 - share) quantile of the window; infinite while the window is short.
-   * (Asking anything while a new version's window refills spent about one ask in seven of {@code
-   * sieve eval-al}'s budget on events no more uncertain than average.)
+   * The priority at the (1 - share) quantile of the window; infinite while the window is short,
+   * unless the share is the whole traffic. (Asking anything while a new version's window refills
+   * spent about one ask in seven of {@code sieve eval-al}'s budget on events no more uncertain
+   * than average.)
    */
   private static double threshold(SelectorState state, double share) {
+    if (share >= 1) {
+      return 0; // every event may be asked: no quantile to wait for
+    }
     if (state.windowSize < Math.min(MIN_WINDOW, state.window.length)) {
       return Double.POSITIVE_INFINITY;
     }
