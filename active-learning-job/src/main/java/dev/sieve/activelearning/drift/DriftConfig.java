@@ -15,7 +15,8 @@ import java.io.Serializable;
  *     gives one alert per detector rather than one per window
  * @param confidenceBins equal-width bins on [0, 1] of the top-class confidence histogram
  * @param confidencePsi threshold of the confidence PSI
- * @param classMixPsi threshold of the predicted-class-mix PSI
+ * @param classMixPsi threshold of the predicted-class-mix PSI for up to {@value
+ *     #CLASS_MIX_CALIBRATED_CLASSES} classes; more classes get more (see {@link #classMixPsiFor})
  * @param centroidDistance threshold of the cosine distance between the reference and window means
  *     of the embeddings
  * @param errorDelta Page-Hinkley delta of the labelled error-rate detector
@@ -55,7 +56,7 @@ public record DriftConfig(
    * alarm in 9,200 no-drift windows and 600 whole-dataset streams, each threshold about 1.5x the
    * largest no-drift value. Centroid 0.03 (no-drift max 0.0198, smallest shifted window 0.142; it
    * is the only detector that found all six dataset pairs); confidence PSI 0.15 (max 0.095);
-   * class-mix PSI 0.11 (max 0.072; valid up to about 4 classes).
+   * class-mix PSI 0.11 (max 0.072) for up to 4 classes, more for more ({@link #classMixPsiFor}).
    */
   public static final double CENTROID_AT_500 = 0.03;
 
@@ -70,6 +71,28 @@ public record DriftConfig(
   public static final double ERROR_DELTA = 0.1;
 
   public static final double ERROR_LAMBDA = 20;
+
+  /** The largest class count the class-mix threshold was calibrated on (tweeteval_emotion). */
+  public static final int CLASS_MIX_CALIBRATED_CLASSES = 4;
+
+  /**
+   * The class-mix PSI threshold for a classifier with {@code classes} classes. Without drift the
+   * PSI of two samples of one class mix follows χ²(k − 1) x (1/R + 1/W) (CALIBRATION.md: measured
+   * 99.9th percentiles 0.041 / 0.067 / 0.046 against 0.045 / 0.066 / 0.045 predicted), so its
+   * noise grows with the class count: for a 20-class topic classifier it averages about 0.076 at
+   * R = W = 500, and the calibrated 0.11 would alarm on about one stationary window in ten.
+   * Up to {@value #CLASS_MIX_CALIBRATED_CLASSES} classes the threshold is {@link #classMixPsi()}
+   * as calibrated; above, it grows with the 99.9th percentile of χ²(k − 1): 0.19 for 10 classes,
+   * 0.29 for 20.
+   */
+  public double classMixPsiFor(int classes) {
+    if (classes <= CLASS_MIX_CALIBRATED_CLASSES) {
+      return classMixPsi;
+    }
+    return classMixPsi
+        * ChiSquared.quantile999(classes - 1)
+        / ChiSquared.quantile999(CLASS_MIX_CALIBRATED_CLASSES - 1);
+  }
 
   public static DriftConfig defaults() {
     return forWindows(DEFAULT_REFERENCE, DEFAULT_WINDOW, DEFAULT_COOLDOWN);

@@ -77,7 +77,13 @@ public final class DriftMonitor {
             Psi.bin(scores[predicted], bins),
             bins)
         .ifPresent(findings::add);
-    histogram(state, state.classMix, CLASS_MIX_PSI, config.classMixPsi(), predicted, classes.length)
+    histogram(
+            state,
+            state.classMix,
+            CLASS_MIX_PSI,
+            config.classMixPsiFor(classes.length),
+            predicted,
+            classes.length)
         .ifPresent(findings::add);
     centroid(state, embedding).ifPresent(findings::add);
     return findings;

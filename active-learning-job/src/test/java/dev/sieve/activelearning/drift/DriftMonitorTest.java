@@ -63,6 +63,42 @@ class DriftMonitorTest {
   }
 
   @Test
+  void aTwentyClassMixRaisesNothingWhileStationaryAndIsFoundWhenItShifts() {
+    // 20 equally likely topics. Two samples of 500 have a class-mix PSI of about 0.076, above the
+    // threshold calibrated on 2-4 classes (0.11) in about one pair in ten; the threshold for 20
+    // classes is 0.29. Each segment is served by a new version, so each takes a fresh reference
+    // and compares one window with it: 40 independent pairs per seed.
+    String[] topics = new String[20];
+    double[] even = new double[20];
+    double[] skewed = new double[20];
+    for (int c = 0; c < 20; c++) {
+      topics[c] = "topic-" + c;
+      even[c] = 0.05;
+      skewed[c] = c < 10 ? 0.01 : 0.09; // PSI 0.88
+    }
+    assertThat(DriftConfig.defaults().classMixPsiFor(20)).isBetween(0.28, 0.30);
+    int segment = DriftConfig.DEFAULT_REFERENCE + DriftConfig.DEFAULT_WINDOW;
+    for (long seed : SEEDS) {
+      Random random = new Random(seed);
+      DriftState state = new DriftState();
+      for (int version = 1; version <= 40; version++) {
+        assertThat(feed(state, random, topics, even, version, segment))
+            .as("stationary, seed %d, version %d", seed, version)
+            .isEmpty();
+      }
+
+      feed(state, random, topics, even, 41, DriftConfig.DEFAULT_REFERENCE);
+      List<DriftFinding> findings = feed(state, random, topics, skewed, 41, TWO_WINDOWS);
+
+      assertThat(findings)
+          .as("seed %d", seed)
+          .extracting(DriftFinding::detector)
+          .containsExactly(DriftMonitor.CLASS_MIX_PSI);
+      assertThat(findings.get(0).threshold()).isEqualTo(DriftConfig.defaults().classMixPsiFor(20));
+    }
+  }
+
+  @Test
   void aTopicShiftIsFoundByTheCentroidAloneWithinTwoWindows() {
     // 30 degrees away: cosine distance 0.134 between the centres.
     float[] turned = axis(0, (float) Math.cos(Math.PI / 6), (float) Math.sin(Math.PI / 6));
@@ -216,6 +252,22 @@ class DriftMonitorTest {
         scores[c] = c == predicted ? top : (1 - top) / (CLASSES.length - 1);
       }
       findings.addAll(monitor.observe(state, version, CLASSES, scores, noisy(random, regime)));
+    }
+    return findings;
+  }
+
+  /** {@code classes} predicted with {@code mix}, confidence and embeddings as {@link #BASE}'s. */
+  private List<DriftFinding> feed(
+      DriftState state, Random random, String[] classes, double[] mix, int version, int events) {
+    List<DriftFinding> findings = new ArrayList<>();
+    for (int i = 0; i < events; i++) {
+      int predicted = sample(random, mix);
+      double top = Math.max(0.4, Math.min(1, BASE.confidence() + 0.08 * random.nextGaussian()));
+      double[] scores = new double[classes.length];
+      for (int c = 0; c < scores.length; c++) {
+        scores[c] = c == predicted ? top : (1 - top) / (classes.length - 1);
+      }
+      findings.addAll(monitor.observe(state, version, classes, scores, noisy(random, BASE)));
     }
     return findings;
   }
