@@ -16,8 +16,9 @@ import java.util.TreeMap;
 /**
  * What the learning curves of one strategy say, over its seeds: the median macro-F1 at each label
  * count, the first label count at which that median reaches a target (95 % of the full-data
- * macro-F1), how many seeds' own curves reach it, and the median final macro-F1. The median rather than the mean: with three seeds one
- * unlucky stream would otherwise move the figure on its own.
+ * macro-F1), how many seeds' own curves reach it, and the median final macro-F1. The median
+ * rather than the mean: with few seeds one unlucky stream would otherwise move the figure on its
+ * own.
  */
 record CurveSummary(
     String strategy,
