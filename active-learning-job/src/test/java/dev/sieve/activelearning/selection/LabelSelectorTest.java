@@ -38,10 +38,13 @@ class LabelSelectorTest {
   }
 
   /** MIN_WINDOW confident events, none asked: after them the threshold stands. */
-  private static void fillWindow(LabelSelector selector, SelectorState state, EmbeddingMemory memory) {
+  private static void fillWindow(
+      LabelSelector selector, SelectorState state, EmbeddingMemory memory) {
     var random = new Random(99);
     for (int i = 0; i < LabelSelector.MIN_WINDOW; i++) {
-      Decision d = selector.offer(state, "fill-" + i, CLASSES, new double[] {0.9, 0.1}, 1, randomUnit(random), memory, 0);
+      var sure = new double[] {0.9, 0.1};
+      Decision d =
+          selector.offer(state, "fill-" + i, CLASSES, sure, 1, randomUnit(random), memory, 0);
       assertThat(d.asked()).isFalse();
     }
   }
@@ -255,10 +258,15 @@ class LabelSelectorTest {
     state.shareTokens = 0;
     for (int i = 0; i < LabelSelector.MIN_WINDOW; i++) {
       double p = 0.9 + 0.1 * random.nextDouble();
-      Decision d = selector.offer(state, "v2-" + i, CLASSES, new double[] {p, 1 - p}, 2, randomUnit(random), memory, 0);
+      var sure = new double[] {p, 1 - p};
+      Decision d =
+          selector.offer(state, "v2-" + i, CLASSES, sure, 2, randomUnit(random), memory, 0);
       assertThat(d.asked()).as("event %d of version 2", i).isFalse();
     }
-    Decision unsure = selector.offer(state, "v2-unsure", CLASSES, new double[] {0.7, 0.3}, 2, randomUnit(random), memory, 0);
+    var unsureScores = new double[] {0.7, 0.3};
+    Decision unsure =
+        selector.offer(
+            state, "v2-unsure", CLASSES, unsureScores, 2, randomUnit(random), memory, 0);
     assertThat(unsure.asked()).isTrue();
     assertThat(state.modelVersion).isEqualTo(2);
   }
