@@ -6,15 +6,13 @@ import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.SentenceEmbedder;
 import dev.sieve.model.SharedEmbedders;
 import dev.sieve.model.ZeroShotHead;
-import dev.sieve.retrain.eval.EmbeddingCache;
+import dev.sieve.retrain.eval.Evaluation;
 import dev.sieve.retrain.eval.LabelledTexts;
-import dev.sieve.retrain.eval.ParallelEmbedding;
 import dev.sieve.retrain.training.OnnxHead;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A labelled dataset made ready for the active-learning replay: both splits embedded by the real
@@ -57,8 +55,11 @@ record AlDataset(
     }
     int threads = Runtime.getRuntime().availableProcessors();
     try (SentenceEmbedder embedder = SharedEmbedders.acquire(model, EmbedderOptions.defaults())) {
-      float[][] trainX = embed(embedder, data.name(), "train", train, threads, cacheDir, progress);
-      float[][] testX = embed(embedder, data.name(), "test", test, threads, cacheDir, progress);
+      String name = data.name();
+      float[][] trainX =
+          Evaluation.embedCached(embedder, name, "train", train, threads, cacheDir, progress);
+      float[][] testX =
+          Evaluation.embedCached(embedder, name, "test", test, threads, cacheDir, progress);
       byte[] zeroShot =
           ZeroShotHead.build(embedder, labels, List.of(), ZeroShotHead.DEFAULT_TEMPERATURE);
       try (OnnxHead v0 = new OnnxHead(labels, zeroShot)) {
@@ -86,37 +87,5 @@ record AlDataset(
       }
     }
     return y;
-  }
-
-  /**
-   * Embeds one split through {@link EmbeddingCache}, under the file name {@code sieve eval} gives
-   * the same rows (dataset, split, row count, hash of ids and texts, network digest), so the two
-   * commands share a cache directory.
-   */
-  private static float[][] embed(
-      SentenceEmbedder embedder,
-      String dataset,
-      String split,
-      List<LabelledTexts.Row> rows,
-      int threads,
-      Path cacheDir,
-      PrintStream progress)
-      throws IOException {
-    List<String> texts = rows.stream().map(LabelledTexts.Row::text).toList();
-    if (cacheDir == null) {
-      return ParallelEmbedding.embed(embedder, texts, threads, split, progress);
-    }
-    String key =
-        String.format(
-            Locale.ROOT,
-            "%s-%s-%d-%08x-%s.f32",
-            dataset,
-            split,
-            rows.size(),
-            rows.stream().map(LabelledTexts.Row::id).toList().hashCode() * 31 + texts.hashCode(),
-            embedder.modelDigest().substring(0, 12));
-    return EmbeddingCache.load(
-        cacheDir.resolve(key),
-        () -> ParallelEmbedding.embed(embedder, texts, threads, split, progress));
   }
 }

@@ -128,7 +128,12 @@ public final class Evaluation {
     return report;
   }
 
-  static float[][] embedCached(
+  /**
+   * One split's embeddings, kept in {@code cacheDir} (when given) under a name that says which
+   * rows and which network they are: {@code sieve eval}, {@code sieve eval-al} and the benchmarks
+   * share one cache through it.
+   */
+  public static float[][] embedCached(
       SentenceEmbedder embedder,
       String dataset,
       String split,
