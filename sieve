@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Sieve launcher: runs the CLI, building it first when the sources are newer than the last build.
+# Sieve launcher: runs every command (local/: the operator CLI, the measurements, the demo),
+# building first when the sources are newer than the last build.
 #   ./sieve --help
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-cp_file="$root/cli/target/classpath.txt"
+cp_file="$root/local/target/classpath.txt"
 
 needs_build() {
   [ ! -f "$cp_file" ] && return 0
@@ -18,8 +19,8 @@ needs_build() {
 }
 
 if needs_build; then
-  echo "sieve: building the CLI (first run, or sources changed) ..." >&2
-  (cd "$root" && ./mvnw -q -B -DskipTests -pl cli -am package) >&2
+  echo "sieve: building (first run, or sources changed) ..." >&2
+  (cd "$root" && ./mvnw -q -B -DskipTests -pl local -am package) >&2
 fi
 
 # DJL must never probe the network (DESIGN.md): offline mode and no tracking, before any DJL class loads.
@@ -39,5 +40,5 @@ java_opts=(
 )
 # shellcheck disable=SC2086 # SIEVE_JAVA_OPTS is a list of options on purpose
 exec java "${java_opts[@]}" ${SIEVE_JAVA_OPTS:-} \
-  -cp "$root/cli/target/classes:$(cat "$cp_file")" \
-  dev.sieve.cli.SieveCli "$@"
+  -cp "$root/local/target/classes:$(cat "$cp_file")" \
+  dev.sieve.local.Sieve "$@"

@@ -4,7 +4,7 @@ import static dev.sieve.activelearning.testing.ScoredStream.CLASSIFIER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.activelearning.config.ActiveLearningConfig;
-import dev.sieve.activelearning.labels.LabelRejectReason;
+import dev.sieve.learning.labels.LabelRejectReason;
 import dev.sieve.activelearning.testing.ItStack;
 import dev.sieve.activelearning.testing.ScoredStream;
 import dev.sieve.activelearning.testing.ScoredStream.Item;

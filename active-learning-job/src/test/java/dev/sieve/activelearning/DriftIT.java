@@ -3,7 +3,7 @@ package dev.sieve.activelearning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.activelearning.config.ActiveLearningConfig;
-import dev.sieve.activelearning.drift.DriftConfig;
+import dev.sieve.learning.drift.DriftConfig;
 import dev.sieve.activelearning.testing.ItStack;
 import dev.sieve.activelearning.testing.ScoredStream;
 import dev.sieve.activelearning.testing.ScoredStream.Item;

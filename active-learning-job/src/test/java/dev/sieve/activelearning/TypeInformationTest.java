@@ -3,15 +3,15 @@ package dev.sieve.activelearning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.activelearning.config.ActiveLearningConfig;
-import dev.sieve.activelearning.drift.DriftState;
+import dev.sieve.learning.drift.DriftState;
 import dev.sieve.activelearning.functions.AccuracyCounts;
 import dev.sieve.activelearning.functions.AskedSample;
 import dev.sieve.activelearning.functions.DecodedLabel;
 import dev.sieve.activelearning.functions.JoinedLabel;
 import dev.sieve.activelearning.functions.ScoredItem;
 import dev.sieve.activelearning.functions.StoredContent;
-import dev.sieve.activelearning.labels.Verdict;
-import dev.sieve.activelearning.selection.SelectorState;
+import dev.sieve.learning.labels.Verdict;
+import dev.sieve.learning.selection.SelectorState;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.flink.util.TimeUtils;
+import dev.sieve.core.config.Durations;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -122,6 +122,17 @@ public final class ConnectionOptions {
   }
 
   /** How long a client may wait for Kafka or the registry. */
+  /** Options for a stack this process started itself (the demo), as if given as flags. */
+  public static ConnectionOptions of(
+      String bootstrapServers, String registryUrl, String topicPrefix, Duration timeout) {
+    ConnectionOptions options = new ConnectionOptions();
+    options.bootstrapServers = bootstrapServers;
+    options.registryUrl = registryUrl;
+    options.topicPrefix = topicPrefix;
+    options.timeout = timeout;
+    return options;
+  }
+
   public Duration timeout() {
     return timeout == null ? Duration.ofSeconds(30) : timeout;
   }
@@ -201,7 +212,7 @@ public final class ConnectionOptions {
     public Duration convert(String value) {
       Duration d;
       try {
-        d = TimeUtils.parseDuration(value);
+        d = Durations.parse(value);
       } catch (RuntimeException e) {
         throw new TypeConversionException(
             "'" + value + "' is not a duration such as 30s, 10m, 500ms or 2h");

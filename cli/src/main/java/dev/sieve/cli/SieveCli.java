@@ -1,45 +1,52 @@
 package dev.sieve.cli;
 
+import dev.sieve.cli.client.ProduceCommand;
+import dev.sieve.cli.client.StatsCommand;
+import dev.sieve.cli.client.TailCommand;
+import dev.sieve.cli.label.LabelCommand;
+import dev.sieve.cli.label.OracleCommand;
+import dev.sieve.cli.report.ReportCommand;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ./sieve} command line. Each subcommand is a small class of its own; this one only
- * lists them. Later issues add commands here (label, models, eval, produce, tail, report, ...).
+ * The {@code sieve} command line of an operator: what runs against a real deployment (any Kafka
+ * cluster and schema registry), with no Flink on its classpath. The repository's {@code ./sieve}
+ * launcher adds the commands that run Sieve locally and those that measure it (modules {@code
+ * local/} and {@code tools/}).
  */
 @Command(
     name = "sieve",
     mixinStandardHelpOptions = true,
     versionProvider = SieveCli.Version.class,
-    description = "Self-improving text classification on Kafka and Flink.",
-    subcommands = {
-      DemoCommand.class,
-      BenchCommand.class,
-      EvalCommand.class,
-      dev.sieve.cli.eval.EvalAlCommand.class,
-      dev.sieve.cli.calibrate.CalibrateDriftCommand.class,
-      TopicsCommand.class,
-      ClassifierCommand.class,
-      ModelsCommand.class,
-      RollbackCommand.class,
-      RetrainCommand.class,
-      dev.sieve.cli.label.LabelCommand.class,
-      dev.sieve.cli.label.OracleCommand.class,
-      dev.sieve.cli.client.ProduceCommand.class,
-      dev.sieve.cli.client.TailCommand.class,
-      dev.sieve.cli.client.StatsCommand.class,
-      dev.sieve.cli.report.ReportCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Self-improving text classification on Kafka and Flink.")
 public final class SieveCli {
 
+  /** The operator's commands, in the order {@code --help} lists them. */
+  public static final List<Class<?>> OPERATE =
+      List.of(
+          TopicsCommand.class,
+          ClassifierCommand.class,
+          ModelsCommand.class,
+          RollbackCommand.class,
+          RetrainCommand.class,
+          LabelCommand.class,
+          OracleCommand.class,
+          ProduceCommand.class,
+          TailCommand.class,
+          StatsCommand.class,
+          ReportCommand.class);
+
+  public static final String OPERATE_HEADING = "Operate";
+
   public static void main(String[] args) {
-    int exit = new CommandLine(new SieveCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-    System.exit(exit);
+    CommandLine cl = new CommandGroups().add(OPERATE_HEADING, OPERATE).commandLine(new SieveCli());
+    System.exit(cl.execute(args));
   }
 
   /** Prints the version Maven built. */
-  static final class Version implements CommandLine.IVersionProvider {
+  public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       String v = SieveCli.class.getPackage().getImplementationVersion();

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
     name = "topics",
     mixinStandardHelpOptions = true,
     description = "Create (--create) or list Sieve's topics on a Kafka cluster.")
-final class TopicsCommand implements Callable<Integer> {
+public final class TopicsCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
@@ -60,7 +60,7 @@ final class TopicsCommand implements Callable<Integer> {
   }
 
   /** Every Sieve topic under {@code prefix}; the models topic is compacted. */
-  static List<NewTopic> newTopics(String prefix, int partitions, short replicationFactor) {
+  public static List<NewTopic> newTopics(String prefix, int partitions, short replicationFactor) {
     return Topics.ALL.stream()
         .map(
             t -> {

@@ -24,13 +24,14 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * <p>Hand-written because no Java library models the compose specification; SnakeYAML does the
  * parsing, this class only walks maps.
  */
-final class ComposeFile {
+public final class ComposeFile {
 
   /** Surefire and failsafe run in the module directory. */
-  static final Path MODULE_DIR = Path.of("").toAbsolutePath();
+  public static final Path MODULE_DIR =
+      Path.of(System.getProperty("sieve.compose.dir", "")).toAbsolutePath().normalize();
 
-  static final String SUBMITTER = "job-submitter";
-  static final String TOPIC_INIT = "topic-init";
+  public static final String SUBMITTER = "job-submitter";
+  public static final String TOPIC_INIT = "topic-init";
 
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Pattern CREATE_TOPIC = Pattern.compile("^create --topic (\\S+)(.*)$");
@@ -47,28 +48,28 @@ final class ComposeFile {
   }
 
   /** {@code docker-compose.yml} of this module, interpolated with its {@code .env}. */
-  static ComposeFile load() {
+  public static ComposeFile load() {
     return load(MODULE_DIR.resolve("docker-compose.yml"));
   }
 
-  static ComposeFile load(Path file) {
+  public static ComposeFile load(Path file) {
     Map<String, String> env = dotEnv(file.resolveSibling(".env"));
     String text = interpolate(read(file), env);
     Map<String, Object> root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
     return new ComposeFile(file, root);
   }
 
-  Path file() {
+  public Path file() {
     return file;
   }
 
-  Map<String, Service> services() {
+  public Map<String, Service> services() {
     Map<String, Service> out = new LinkedHashMap<>();
     map(root.get("services")).forEach((name, spec) -> out.put(name, new Service(name, map(spec))));
     return out;
   }
 
-  Service service(String name) {
+  public Service service(String name) {
     Service s = services().get(name);
     if (s == null) {
       throw new IllegalArgumentException("no service " + name + " in " + file);
@@ -77,7 +78,7 @@ final class ComposeFile {
   }
 
   /** The topics {@link #TOPIC_INIT} creates, in order. */
-  List<TopicSpec> topics() {
+  public List<TopicSpec> topics() {
     String script = service(TOPIC_INIT).script();
     Matcher p = PARTITIONS.matcher(script);
     if (!p.find()) {
@@ -100,7 +101,7 @@ final class ComposeFile {
   }
 
   /** The {@code flink run} commands of {@link #SUBMITTER}, in order. */
-  List<FlinkRun> flinkRuns() {
+  public List<FlinkRun> flinkRuns() {
     List<FlinkRun> out = new ArrayList<>();
     for (String line : logicalLines(service(SUBMITTER).script())) {
       int at = line.indexOf("flink run ");
@@ -121,7 +122,7 @@ final class ComposeFile {
   }
 
   /** The host file or directory behind {@code containerPath} in {@code service}'s bind mounts. */
-  Path hostPath(String service, String containerPath) {
+  public Path hostPath(String service, String containerPath) {
     for (Mount m : service(service).mounts()) {
       if (m.bind() && containerPath.startsWith(m.container())) {
         String rest = containerPath.substring(m.container().length());
@@ -135,23 +136,23 @@ final class ComposeFile {
   }
 
   /** One service's definition. */
-  record Service(String name, Map<String, Object> spec) {
+  public record Service(String name, Map<String, Object> spec) {
 
-    String image() {
+    public String image() {
       return (String) spec.get("image");
     }
 
-    boolean hasHealthcheck() {
+    public boolean hasHealthcheck() {
       return spec.get("healthcheck") instanceof Map<?, ?> h && h.get("test") != null;
     }
 
     /** A one-shot container: it runs to completion and is not restarted. */
-    boolean oneShot() {
+    public boolean oneShot() {
       return "no".equals(String.valueOf(spec.get("restart")));
     }
 
     /** Dependency → condition; the short list syntax means {@code service_started}. */
-    Map<String, String> dependsOn() {
+    public Map<String, String> dependsOn() {
       Object d = spec.get("depends_on");
       Map<String, String> out = new LinkedHashMap<>();
       if (d instanceof List<?> names) {
@@ -167,7 +168,7 @@ final class ComposeFile {
       return out;
     }
 
-    List<Mount> mounts() {
+    public List<Mount> mounts() {
       List<Mount> out = new ArrayList<>();
       for (Object v : list(spec.get("volumes"))) {
         String[] parts = String.valueOf(v).split(":");
@@ -176,11 +177,11 @@ final class ComposeFile {
       return out;
     }
 
-    List<String> ports() {
+    public List<String> ports() {
       return list(spec.get("ports")).stream().map(String::valueOf).toList();
     }
 
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
       Map<String, String> out = new LinkedHashMap<>();
       map(spec.get("environment")).forEach((k, v) -> out.put(k, String.valueOf(v)));
       return out;
@@ -190,7 +191,7 @@ final class ComposeFile {
      * {@code FLINK_PROPERTIES} as the image's entrypoint reads it: one {@code key: value} per line,
      * split at the first colon.
      */
-    Map<String, String> flinkProperties() {
+    public Map<String, String> flinkProperties() {
       Map<String, String> out = new LinkedHashMap<>();
       String text = environment().getOrDefault("FLINK_PROPERTIES", "");
       for (String line : text.split("\n")) {
@@ -203,7 +204,7 @@ final class ComposeFile {
     }
 
     /** The shell script of a {@code bash -ec <script>} command or entrypoint. */
-    String script() {
+    public String script() {
       List<Object> command = list(spec.get("command"));
       if (command.isEmpty()) {
         throw new IllegalStateException(name + " has no command");
@@ -213,44 +214,44 @@ final class ComposeFile {
   }
 
   /** A {@code host:container[:mode]} volume; {@link #bind()} when the host side is a path. */
-  record Mount(String host, String container) {
-    boolean bind() {
+  public record Mount(String host, String container) {
+    public boolean bind() {
       return host.startsWith("./") || host.startsWith("/");
     }
   }
 
   /** A topic the init container creates. */
-  record TopicSpec(String name, int partitions, Map<String, String> configs) {}
+  public record TopicSpec(String name, int partitions, Map<String, String> configs) {}
 
   /**
    * One {@code flink run} command: {@code arguments} start with {@code run}; {@code guard} is the
    * job name the submitter greps for in {@code flink list -r} before submitting, or null.
    */
-  record FlinkRun(String guard, List<String> arguments) {
+  public record FlinkRun(String guard, List<String> arguments) {
 
     private static final List<String> OPTIONS_WITH_VALUE = List.of("-m", "-c", "-p", "-s");
 
-    String mainClass() {
+    public String mainClass() {
       return optionValue("-c").orElseThrow(() -> new IllegalStateException("no -c in " + this));
     }
 
-    Optional<String> optionValue(String option) {
+    public Optional<String> optionValue(String option) {
       int i = arguments.indexOf(option);
       return i < 0 || i + 1 >= jarIndex() ? Optional.empty() : Optional.of(arguments.get(i + 1));
     }
 
     /** The jar as the container sees it. */
-    String jar() {
+    public String jar() {
       return arguments.get(jarIndex());
     }
 
     /** The job's own arguments, after the jar. */
-    List<String> jobArguments() {
+    public List<String> jobArguments() {
       return arguments.subList(jarIndex() + 1, arguments.size());
     }
 
     /** The value of a job argument {@code --key value}. */
-    Optional<String> jobArgument(String key) {
+    public Optional<String> jobArgument(String key) {
       List<String> args = jobArguments();
       int i = args.indexOf("--" + key);
       return i < 0 || i + 1 >= args.size() ? Optional.empty() : Optional.of(args.get(i + 1));
@@ -260,7 +261,7 @@ final class ComposeFile {
      * The same command for another place: {@code -m}, the jar and the job arguments named in {@code
      * jobArguments} replaced.
      */
-    FlinkRun with(String jobManager, String jarPath, Map<String, String> jobArguments) {
+    public FlinkRun with(String jobManager, String jarPath, Map<String, String> jobArguments) {
       List<String> out = new ArrayList<>(arguments.subList(0, jarIndex()));
       int m = out.indexOf("-m");
       if (m >= 0) {
@@ -281,7 +282,7 @@ final class ComposeFile {
     }
 
     /** This command with extra job arguments appended. */
-    FlinkRun plus(String... extra) {
+    public FlinkRun plus(String... extra) {
       List<String> out = new ArrayList<>(arguments);
       out.addAll(List.of(extra));
       return new FlinkRun(guard, out);
@@ -303,7 +304,7 @@ final class ComposeFile {
   // ------------------------------------------------------------------ reading
 
   /** The script's lines with backslash continuations joined and indentation removed. */
-  static List<String> logicalLines(String script) {
+  public static List<String> logicalLines(String script) {
     List<String> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     for (String raw : script.split("\n")) {
@@ -323,7 +324,7 @@ final class ComposeFile {
   }
 
   /** {@code KEY=VALUE} lines; blank lines and {@code #} comments skipped. */
-  static Map<String, String> dotEnv(Path file) {
+  public static Map<String, String> dotEnv(Path file) {
     Map<String, String> out = new LinkedHashMap<>();
     if (!Files.exists(file)) {
       return out;
@@ -339,7 +340,7 @@ final class ComposeFile {
   }
 
   /** Compose's interpolation: {@code ${VAR}} from {@code env}, {@code $$} for a literal dollar. */
-  static String interpolate(String text, Map<String, String> env) {
+  public static String interpolate(String text, Map<String, String> env) {
     String escaped = text.replace("$$", "\u0000");
     Matcher m = VARIABLE.matcher(escaped);
     StringBuilder out = new StringBuilder();

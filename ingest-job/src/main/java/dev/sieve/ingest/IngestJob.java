@@ -3,7 +3,7 @@ package dev.sieve.ingest;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.kafka.KafkaSources;
 import dev.sieve.ingest.config.IngestConfig;
-import dev.sieve.ingest.content.ContentNormalizer;
+import dev.sieve.core.content.ContentNormalizer;
 import dev.sieve.ingest.functions.AvroReaderFactory;
 import dev.sieve.ingest.functions.ContentDecoder;
 import dev.sieve.ingest.functions.ContentValidator;

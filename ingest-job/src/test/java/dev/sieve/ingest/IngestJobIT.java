@@ -11,7 +11,7 @@ import dev.sieve.embedded.EmbeddedFlink;
 import dev.sieve.embedded.ListeningSockets;
 import dev.sieve.embedded.SharedStack;
 import dev.sieve.ingest.config.IngestConfig;
-import dev.sieve.ingest.content.RejectReason;
+import dev.sieve.core.content.RejectReason;
 import dev.sieve.ingest.io.IngestSinks;
 import dev.sieve.ingest.testing.Samples;
 import dev.sieve.schemas.ContentEvent;

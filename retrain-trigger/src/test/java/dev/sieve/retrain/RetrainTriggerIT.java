@@ -20,7 +20,7 @@ import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.retrain.functions.RetrainTrigger;
 import dev.sieve.retrain.io.RetrainSinks;
 import dev.sieve.retrain.io.RetrainSources;
-import dev.sieve.retrain.training.SignedRetraining;
+import dev.sieve.learning.training.SignedRetraining;
 import dev.sieve.schemas.ClassMetrics;
 import dev.sieve.schemas.LabelledExample;
 import dev.sieve.schemas.ModelMetrics;

@@ -1,10 +1,10 @@
 package dev.sieve.activelearning.config;
 
-import dev.sieve.activelearning.drift.DriftConfig;
-import dev.sieve.activelearning.labels.Resolution;
-import dev.sieve.activelearning.labels.VoteResolver;
-import dev.sieve.activelearning.selection.SelectionConfig;
-import dev.sieve.activelearning.selection.UncertaintyMeasure;
+import dev.sieve.learning.drift.DriftConfig;
+import dev.sieve.learning.labels.Resolution;
+import dev.sieve.learning.labels.VoteResolver;
+import dev.sieve.learning.selection.SelectionConfig;
+import dev.sieve.learning.selection.UncertaintyMeasure;
 import dev.sieve.core.config.CommonConfig;
 import dev.sieve.core.config.ConfigException;
 import dev.sieve.core.config.JobArguments;

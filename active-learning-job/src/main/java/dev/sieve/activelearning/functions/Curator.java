@@ -1,13 +1,13 @@
 package dev.sieve.activelearning.functions;
 
-import dev.sieve.activelearning.drift.DriftConfig;
-import dev.sieve.activelearning.drift.DriftFinding;
-import dev.sieve.activelearning.drift.DriftMonitor;
-import dev.sieve.activelearning.drift.DriftState;
-import dev.sieve.activelearning.selection.Decision;
-import dev.sieve.activelearning.selection.LabelSelector;
-import dev.sieve.activelearning.selection.SelectionConfig;
-import dev.sieve.activelearning.selection.SelectorState;
+import dev.sieve.learning.drift.DriftConfig;
+import dev.sieve.learning.drift.DriftFinding;
+import dev.sieve.learning.drift.DriftMonitor;
+import dev.sieve.learning.drift.DriftState;
+import dev.sieve.learning.selection.Decision;
+import dev.sieve.learning.selection.LabelSelector;
+import dev.sieve.learning.selection.SelectionConfig;
+import dev.sieve.learning.selection.SelectorState;
 import dev.sieve.schemas.DriftAlert;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LabelledExample;

@@ -1,6 +1,6 @@
 package dev.sieve.activelearning.functions;
 
-import dev.sieve.activelearning.selection.Decision;
+import dev.sieve.learning.selection.Decision;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;

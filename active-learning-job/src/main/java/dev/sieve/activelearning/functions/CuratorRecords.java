@@ -1,7 +1,7 @@
 package dev.sieve.activelearning.functions;
 
-import dev.sieve.activelearning.drift.DriftFinding;
-import dev.sieve.activelearning.selection.Decision;
+import dev.sieve.learning.drift.DriftFinding;
+import dev.sieve.learning.selection.Decision;
 import dev.sieve.schemas.DriftAlert;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LabelledExample;

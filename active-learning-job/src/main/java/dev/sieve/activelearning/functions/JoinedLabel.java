@@ -1,6 +1,6 @@
 package dev.sieve.activelearning.functions;
 
-import dev.sieve.activelearning.labels.Verdict;
+import dev.sieve.learning.labels.Verdict;
 import dev.sieve.schemas.Label;
 
 /**

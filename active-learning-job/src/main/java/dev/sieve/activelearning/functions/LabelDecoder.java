@@ -1,6 +1,6 @@
 package dev.sieve.activelearning.functions;
 
-import dev.sieve.activelearning.labels.LabelRejectReason;
+import dev.sieve.learning.labels.LabelRejectReason;
 import dev.sieve.core.kafka.DeadLetters;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.serde.AvroDecodeException;

@@ -1,9 +1,9 @@
 package dev.sieve.activelearning.functions;
 
-import dev.sieve.activelearning.labels.LabelRejectReason;
-import dev.sieve.activelearning.labels.Verdict;
-import dev.sieve.activelearning.labels.VoteOutcome;
-import dev.sieve.activelearning.labels.VoteResolver;
+import dev.sieve.learning.labels.LabelRejectReason;
+import dev.sieve.learning.labels.Verdict;
+import dev.sieve.learning.labels.VoteOutcome;
+import dev.sieve.learning.labels.VoteResolver;
 import dev.sieve.core.kafka.DeadLetters;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.Label;

@@ -1,6 +1,6 @@
 package dev.sieve.activelearning.functions;
 
-import dev.sieve.activelearning.labels.LabelRejectReason;
+import dev.sieve.learning.labels.LabelRejectReason;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;

@@ -1,6 +1,6 @@
 package dev.sieve.activelearning.functions;
 
-import dev.sieve.activelearning.selection.EmbeddingMemory;
+import dev.sieve.learning.selection.EmbeddingMemory;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.util.FlinkRuntimeException;

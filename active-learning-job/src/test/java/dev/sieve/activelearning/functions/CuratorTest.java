@@ -3,11 +3,11 @@ package dev.sieve.activelearning.functions;
 import static dev.sieve.activelearning.functions.Samples.unit;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sieve.activelearning.drift.DriftConfig;
-import dev.sieve.activelearning.drift.DriftMonitor;
-import dev.sieve.activelearning.selection.LabelSelector;
-import dev.sieve.activelearning.selection.SelectionConfig;
-import dev.sieve.activelearning.selection.UncertaintyMeasure;
+import dev.sieve.learning.drift.DriftConfig;
+import dev.sieve.learning.drift.DriftMonitor;
+import dev.sieve.learning.selection.LabelSelector;
+import dev.sieve.learning.selection.SelectionConfig;
+import dev.sieve.learning.selection.UncertaintyMeasure;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LabelledExample;
 import dev.sieve.schemas.LiveAccuracy;

@@ -2,7 +2,7 @@ package dev.sieve.activelearning.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sieve.activelearning.labels.LabelRejectReason;
+import dev.sieve.learning.labels.LabelRejectReason;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.serde.AvroDecodeException;
 import dev.sieve.schemas.DeadLetter;

@@ -6,9 +6,9 @@ import static dev.sieve.activelearning.functions.Samples.label;
 import static dev.sieve.activelearning.functions.Samples.scored;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sieve.activelearning.labels.LabelRejectReason;
-import dev.sieve.activelearning.labels.Resolution;
-import dev.sieve.activelearning.labels.VoteResolver;
+import dev.sieve.learning.labels.LabelRejectReason;
+import dev.sieve.learning.labels.Resolution;
+import dev.sieve.learning.labels.VoteResolver;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.ScoredContent;
 import java.nio.charset.StandardCharsets;

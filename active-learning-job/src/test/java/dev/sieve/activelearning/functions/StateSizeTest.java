@@ -2,14 +2,14 @@ package dev.sieve.activelearning.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sieve.activelearning.drift.DetectorState;
-import dev.sieve.activelearning.drift.DriftConfig;
-import dev.sieve.activelearning.drift.DriftMonitor;
-import dev.sieve.activelearning.drift.DriftState;
-import dev.sieve.activelearning.selection.LabelSelector;
-import dev.sieve.activelearning.selection.RingEmbeddingMemory;
-import dev.sieve.activelearning.selection.SelectionConfig;
-import dev.sieve.activelearning.selection.SelectorState;
+import dev.sieve.learning.drift.DetectorState;
+import dev.sieve.learning.drift.DriftConfig;
+import dev.sieve.learning.drift.DriftMonitor;
+import dev.sieve.learning.drift.DriftState;
+import dev.sieve.learning.selection.LabelSelector;
+import dev.sieve.learning.selection.RingEmbeddingMemory;
+import dev.sieve.learning.selection.SelectionConfig;
+import dev.sieve.learning.selection.SelectorState;
 import dev.sieve.schemas.ClassifierScores;
 import dev.sieve.schemas.ScoredContent;
 import java.io.IOException;

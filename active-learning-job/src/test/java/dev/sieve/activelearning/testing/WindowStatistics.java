@@ -1,7 +1,7 @@
 package dev.sieve.activelearning.testing;
 
-import dev.sieve.activelearning.drift.CentroidShift;
-import dev.sieve.activelearning.drift.Psi;
+import dev.sieve.learning.drift.CentroidShift;
+import dev.sieve.learning.drift.Psi;
 import dev.sieve.activelearning.testing.ScoredStream.Item;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.sieve.cli.client;
 
-import dev.sieve.ingest.content.Checked;
-import dev.sieve.ingest.content.JsonContentParser;
+import dev.sieve.core.content.Checked;
+import dev.sieve.core.content.JsonContentParser;
 import dev.sieve.schemas.ContentEvent;
 
 /**

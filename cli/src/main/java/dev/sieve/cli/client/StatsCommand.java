@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.util.TimeUtils;
+import dev.sieve.core.config.Durations;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -141,7 +141,7 @@ public final class StatsCommand implements Callable<Integer> {
         from < 0
             ? "from the beginning"
             : "in the last "
-                + TimeUtils.formatWithHighestUnit(windowOrDefault())
+                + Durations.format(windowOrDefault())
                 + " (since "
                 + UTC.format(Instant.ofEpochMilli(from))
                 + ")";

@@ -108,7 +108,7 @@ public final class JobArguments {
     }
     Duration parsed;
     try {
-      parsed = org.apache.flink.util.TimeUtils.parseDuration(value);
+      parsed = Durations.parse(value);
     } catch (RuntimeException e) {
       throw new ConfigException(
           "--" + key + " must be a duration such as 24h, 5s or 500ms, got: " + value);

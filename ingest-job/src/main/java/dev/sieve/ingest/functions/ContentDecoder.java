@@ -2,8 +2,8 @@ package dev.sieve.ingest.functions;
 
 import dev.sieve.core.kafka.DeadLetters;
 import dev.sieve.core.kafka.KafkaRawRecord;
-import dev.sieve.ingest.content.Checked;
-import dev.sieve.ingest.content.RawContentDecoder;
+import dev.sieve.core.content.Checked;
+import dev.sieve.core.content.RawContentDecoder;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.DeadLetter;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.sieve.ingest.functions;
 
-import dev.sieve.ingest.content.RejectReason;
+import dev.sieve.core.content.RejectReason;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;

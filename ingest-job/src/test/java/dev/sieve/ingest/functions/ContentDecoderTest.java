@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.ingest.content.RejectReason;
+import dev.sieve.core.content.RejectReason;
 import dev.sieve.ingest.testing.InMemoryRegistry;
 import dev.sieve.ingest.testing.Samples;
 import dev.sieve.schemas.ContentEvent;

@@ -3,8 +3,8 @@ package dev.sieve.ingest.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.core.kafka.KafkaRawRecord;
-import dev.sieve.ingest.content.ContentNormalizer;
-import dev.sieve.ingest.content.RejectReason;
+import dev.sieve.core.content.ContentNormalizer;
+import dev.sieve.core.content.RejectReason;
 import dev.sieve.ingest.testing.Samples;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.DeadLetter;

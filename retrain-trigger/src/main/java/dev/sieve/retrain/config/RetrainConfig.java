@@ -3,7 +3,7 @@ package dev.sieve.retrain.config;
 import dev.sieve.core.config.CommonConfig;
 import dev.sieve.core.config.ConfigException;
 import dev.sieve.core.config.JobArguments;
-import dev.sieve.retrain.training.PublishDecision;
+import dev.sieve.learning.training.PublishDecision;
 import dev.sieve.schemas.Topics;
 import java.io.Serializable;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.sieve.retrain.functions;
 
-import dev.sieve.retrain.training.LabelledSet;
+import dev.sieve.learning.training.LabelledSet;
 import dev.sieve.schemas.LabelledExample;
 import dev.sieve.schemas.ModelVersion;
 import java.util.ArrayList;

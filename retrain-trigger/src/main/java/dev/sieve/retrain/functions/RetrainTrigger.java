@@ -1,7 +1,8 @@
 package dev.sieve.retrain.functions;
 
-import dev.sieve.retrain.training.ChallengerTraining;
-import dev.sieve.retrain.training.LabelledSet;
+import dev.sieve.learning.training.ChallengerTraining;
+import dev.sieve.learning.training.CrossValidation;
+import dev.sieve.learning.training.LabelledSet;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.RetrainRequest;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -38,8 +39,6 @@ public class RetrainTrigger extends KeyedProcessFunction<String, RetrainInput, M
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(RetrainTrigger.class);
 
-  /** Each class needs this many examples: one per cross-validation fold. */
-  public static final int MIN_EXAMPLES_PER_CLASS = 5;
 
   // State names are part of savepoints: never rename.
   // The examples' own state is in LabelledExamples.
@@ -176,10 +175,10 @@ public class RetrainTrigger extends KeyedProcessFunction<String, RetrainInput, M
       throws Exception {
     LabelledSet set = examples.trainingSet(current);
     for (int n : set.classCounts()) {
-      if (n < MIN_EXAMPLES_PER_CLASS) {
+      if (n < CrossValidation.MIN_EXAMPLES_PER_CLASS) {
         skipped.inc();
         LOG.info("{}: not training on {}: fewer than {} examples of a class", classifier, set,
-            MIN_EXAMPLES_PER_CLASS);
+            CrossValidation.MIN_EXAMPLES_PER_CLASS);
         return;
       }
     }

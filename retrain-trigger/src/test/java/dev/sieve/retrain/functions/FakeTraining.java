@@ -1,7 +1,7 @@
 package dev.sieve.retrain.functions;
 
-import dev.sieve.retrain.training.ChallengerTraining;
-import dev.sieve.retrain.training.LabelledSet;
+import dev.sieve.learning.training.ChallengerTraining;
+import dev.sieve.learning.training.LabelledSet;
 import dev.sieve.schemas.ModelVersion;
 import java.util.Arrays;
 

@@ -1,0 +1,101 @@
+package dev.sieve.learning.selection;
+
+import java.io.Serializable;
+
+/**
+ * How {@link LabelSelector} spends the labeling budget of one classifier. Serializable because the
+ * Flink job's curator operator carries it to the task managers.
+ *
+ * @param measure uncertainty measure that ranks candidates
+ * @param budgetFraction at most this share of the classifier's events is asked about (0.02 = 2 %)
+ * @param requestsPerMinute at most this many requests per minute; 0 or less means no rate limit
+ * @param randomShare share of the budget spent on samples chosen uniformly at random, marked as
+ *     such, so that their labels give an unbiased accuracy estimate
+ * @param duplicateSimilarity cosine similarity at or above which a candidate counts as a
+ *     near-duplicate of a sample already asked about or labelled, and is not asked
+ * @param rareClassBoost how much a predicted class with few labels raises a candidate's priority:
+ *     priority = uncertainty x (1 + boost x (1 - labels of the class / labels of the largest class))
+ * @param coldStartLabels until every class has this many labels, candidates predicted as an
+ *     under-covered class are asked first (strategy "coverage")
+ * @param window number of recent priorities from which the asking threshold is taken (the
+ *     threshold is the quantile that lets through about the budget's share)
+ * @param driftBoostFactor the budget is multiplied by this for a while after a drift alert
+ * @param driftBoostEvents how many of the classifier's events the drift boost lasts
+ * @param seed makes the random share reproducible (it hashes the content id with this seed)
+ */
+public record SelectionConfig(
+    UncertaintyMeasure measure,
+    double budgetFraction,
+    double requestsPerMinute,
+    double randomShare,
+    double duplicateSimilarity,
+    double rareClassBoost,
+    int coldStartLabels,
+    int window,
+    double driftBoostFactor,
+    int driftBoostEvents,
+    long seed)
+    implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Defaults: margin sampling (DESIGN.md measured it best of the three on the shared datasets);
+   * 5 % of traffic and 120 requests a minute, about what one or two people answer; a tenth of it
+   * at random; similarity 0.96, the smallest at which 91 % of MiniLM pairs are textual near-copies
+   * on the shared datasets (sieve calibrate-drift, CALIBRATION.md; 83 % at 0.95); 10 labels per
+   * class before uncertainty takes over.
+   */
+  public static SelectionConfig defaults() {
+    return new SelectionConfig(
+        UncertaintyMeasure.MARGIN, 0.05, 120, 0.1, 0.96, 1.0, 10, 200, 3.0, 2_000, 42L);
+  }
+
+  public SelectionConfig {
+    if (measure == null) {
+      throw new IllegalArgumentException("measure is required");
+    }
+    if (!(budgetFraction > 0 && budgetFraction <= 1)) {
+      throw new IllegalArgumentException("budget fraction must be in (0, 1], got " + budgetFraction);
+    }
+    if (!(randomShare >= 0 && randomShare <= 1)) {
+      throw new IllegalArgumentException("random share must be in [0, 1], got " + randomShare);
+    }
+    if (!(duplicateSimilarity > 0 && duplicateSimilarity <= 1.000001)) {
+      throw new IllegalArgumentException(
+          "duplicate similarity must be in (0, 1], got " + duplicateSimilarity);
+    }
+    if (rareClassBoost < 0 || coldStartLabels < 0 || window < 10 || driftBoostEvents < 0) {
+      throw new IllegalArgumentException(
+          "rare-class boost and cold-start labels must be >= 0, window >= 10, drift boost events"
+              + " >= 0");
+    }
+    if (driftBoostFactor < 1) {
+      throw new IllegalArgumentException("drift boost factor must be >= 1, got " + driftBoostFactor);
+    }
+  }
+
+  public SelectionConfig withMeasure(UncertaintyMeasure m) {
+    return new SelectionConfig(
+        m, budgetFraction, requestsPerMinute, randomShare, duplicateSimilarity, rareClassBoost,
+        coldStartLabels, window, driftBoostFactor, driftBoostEvents, seed);
+  }
+
+  public SelectionConfig withBudget(double fraction, double perMinute) {
+    return new SelectionConfig(
+        measure, fraction, perMinute, randomShare, duplicateSimilarity, rareClassBoost,
+        coldStartLabels, window, driftBoostFactor, driftBoostEvents, seed);
+  }
+
+  public SelectionConfig withRandomShare(double share) {
+    return new SelectionConfig(
+        measure, budgetFraction, requestsPerMinute, share, duplicateSimilarity, rareClassBoost,
+        coldStartLabels, window, driftBoostFactor, driftBoostEvents, seed);
+  }
+
+  public SelectionConfig withSeed(long newSeed) {
+    return new SelectionConfig(
+        measure, budgetFraction, requestsPerMinute, randomShare, duplicateSimilarity,
+        rareClassBoost, coldStartLabels, window, driftBoostFactor, driftBoostEvents, newSeed);
+  }
+}

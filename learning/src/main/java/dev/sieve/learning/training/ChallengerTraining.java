@@ -1,0 +1,27 @@
+package dev.sieve.learning.training;
+
+import dev.sieve.schemas.ModelVersion;
+import java.io.Serializable;
+
+/**
+ * One retraining of a classifier against its champion, as the Flink job sees it: the labelled set
+ * in, either a signed version to publish or the reason not to out. A small interface so the job's
+ * trigger logic is tested with a plain-Java fake ({@link SignedRetraining} is the real one).
+ */
+public interface ChallengerTraining extends Serializable {
+
+  /**
+   * What a training decided. {@code published} is the signed next version, or null when the
+   * challenger did not earn publication; {@code decision} says why, in words, either way.
+   */
+  record Result(ModelVersion published, String decision) {}
+
+  /**
+   * Trains a challenger on {@code set} (in the label order the version will declare) and compares
+   * it with {@code champion} on the same folds.
+   *
+   * @param trigger why the training runs ({@code new-labels}, {@code drift}, {@code manual}…)
+   * @param nowMs the version's creation time
+   */
+  Result train(LabelledSet set, ModelVersion champion, String trigger, long nowMs);
+}

@@ -1,0 +1,210 @@
+package dev.sieve.learning.training;
+
+import dev.sieve.schemas.LabelledExample;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The labelled examples of one classifier, ready to train on: one embedding row and one label per
+ * example, and the label order that a head's outputs follow. Immutable. The builder keeps one
+ * example per content id (the latest label wins, because a relabel is a correction) and orders
+ * examples by content id, so the same labelled set gives the same training input whatever order the
+ * labels arrived in — which is what makes retraining deterministic.
+ */
+public final class LabelledSet {
+
+  private final List<String> labelOrder;
+  private final String[] contentIds;
+  private final float[][] rows;
+  private final int[] labelIndex;
+
+  private LabelledSet(
+      List<String> labelOrder, String[] contentIds, float[][] rows, int[] labelIndex) {
+    this.labelOrder = List.copyOf(labelOrder);
+    this.contentIds = contentIds;
+    this.rows = rows;
+    this.labelIndex = labelIndex;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Class names in the order of a head's outputs. */
+  public List<String> labelOrder() {
+    return labelOrder;
+  }
+
+  public int size() {
+    return rows.length;
+  }
+
+  public int dimension() {
+    return rows.length == 0 ? 0 : rows[0].length;
+  }
+
+  public int classCount() {
+    return labelOrder.size();
+  }
+
+  /** A copy of the embeddings, one row per example. */
+  public float[][] embeddings() {
+    float[][] copy = new float[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      copy[i] = rows[i].clone();
+    }
+    return copy;
+  }
+
+  /** The label name of each example. */
+  public String[] labels() {
+    String[] out = new String[labelIndex.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = labelOrder.get(labelIndex[i]);
+    }
+    return out;
+  }
+
+  /** The label of each example as an index into {@link #labelOrder()}. */
+  public int[] labelIndices() {
+    return labelIndex.clone();
+  }
+
+  public String contentId(int i) {
+    return contentIds[i];
+  }
+
+  /** Examples per class, in label order. */
+  public int[] classCounts() {
+    int[] counts = new int[labelOrder.size()];
+    for (int y : labelIndex) {
+      counts[y]++;
+    }
+    return counts;
+  }
+
+  /** The examples at {@code indices} (same label order), for a cross-validation fold. */
+  public LabelledSet subset(int[] indices) {
+    String[] ids = new String[indices.length];
+    float[][] r = new float[indices.length][];
+    int[] y = new int[indices.length];
+    for (int j = 0; j < indices.length; j++) {
+      ids[j] = contentIds[indices[j]];
+      r[j] = rows[indices[j]];
+      y[j] = labelIndex[indices[j]];
+    }
+    return new LabelledSet(labelOrder, ids, r, y);
+  }
+
+  // Package-private zero-copy views for the trainer and cross-validation (rows are never
+  // mutated).
+  float[][] rows() {
+    return rows;
+  }
+
+  int[] labelIndexView() {
+    return labelIndex;
+  }
+
+  /** Collects examples; see the class comment for deduplication and ordering. */
+  public static final class Builder {
+    private final Map<String, Entry> byId = new HashMap<>();
+    private List<String> declaredLabels = List.of();
+    private long arrival;
+    private int dimension = -1;
+
+    private Builder() {}
+
+    /**
+     * Fixes the label order (the classifier's declared labels). Labels seen in examples but not
+     * declared are appended in name order; without a declaration the order is by name.
+     */
+    public Builder labelOrder(Collection<String> labels) {
+      this.declaredLabels = List.copyOf(new LinkedHashSet<>(labels));
+      return this;
+    }
+
+    /** Adds (or replaces, when newer) the example of {@code contentId}. */
+    public Builder add(String contentId, String label, float[] embedding, long labeledAtMs) {
+      Objects.requireNonNull(contentId, "contentId");
+      Objects.requireNonNull(label, "label");
+      if (dimension < 0) {
+        dimension = embedding.length;
+      } else if (embedding.length != dimension) {
+        throw new IllegalArgumentException(
+            "embedding of " + contentId + " has " + embedding.length + " dims, not " + dimension);
+      }
+      Entry candidate = new Entry(label, embedding.clone(), labeledAtMs, arrival++);
+      // Latest label wins; on equal times the later arrival wins (a relabel replayed in
+      // order).
+      byId.merge(
+          contentId, candidate, (old, neu) -> neu.labeledAtMs >= old.labeledAtMs ? neu : old);
+      return this;
+    }
+
+    /** Adds an example without a label time: the later call wins. */
+    public Builder add(String contentId, String label, float[] embedding) {
+      return add(contentId, label, embedding, Long.MAX_VALUE);
+    }
+
+    public Builder add(LabelledExample example) {
+      List<Float> e = example.getEmbedding();
+      float[] embedding = new float[e.size()];
+      for (int i = 0; i < embedding.length; i++) {
+        embedding[i] = e.get(i);
+      }
+      return add(example.getContentId(), example.getLabel(), embedding, example.getLabeledAtMs());
+    }
+
+    public int size() {
+      return byId.size();
+    }
+
+    public LabelledSet build() {
+      TreeMap<String, Entry> sorted = new TreeMap<>(byId);
+      List<String> order = new ArrayList<>(declaredLabels);
+      TreeSet<String> extra = new TreeSet<>();
+      for (Entry e : sorted.values()) {
+        if (!declaredLabels.contains(e.label)) {
+          extra.add(e.label);
+        }
+      }
+      order.addAll(extra);
+      Map<String, Integer> index = new HashMap<>();
+      for (int i = 0; i < order.size(); i++) {
+        index.put(order.get(i), i);
+      }
+      String[] ids = sorted.keySet().toArray(String[]::new);
+      float[][] rows = new float[ids.length][];
+      int[] y = new int[ids.length];
+      int i = 0;
+      for (Entry e : sorted.values()) {
+        rows[i] = e.embedding;
+        y[i] = index.get(e.label);
+        i++;
+      }
+      return new LabelledSet(order, ids, rows, y);
+    }
+  }
+
+  private record Entry(String label, float[] embedding, long labeledAtMs, long arrival) {}
+
+  @Override
+  public String toString() {
+    return "LabelledSet{n="
+        + size()
+        + ", labels="
+        + labelOrder
+        + ", counts="
+        + Arrays.toString(classCounts())
+        + "}";
+  }
+}

@@ -1,0 +1,94 @@
+package dev.sieve.learning.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CrossValidationTest {
+
+  private static final List<String> LABELS = List.of("offensive", "not-offensive", "spam");
+  // Same class centres (seed 21) for both sets: the champion was trained on earlier labels of
+  // the same distribution.
+  private static final LabelledSet SET =
+      SyntheticSets.clusters(LABELS, new int[] {150, 300, 90}, 16, 0.3, 21, 22, "now");
+  private static final LabelledSet EARLIER =
+      SyntheticSets.clusters(LABELS, new int[] {150, 300, 90}, 16, 0.3, 21, 23, "earlier");
+
+  @Test
+  void challengerOnCorruptedLabelsLosesToAGoodChampionAndIsNotPublished() throws Exception {
+    CrossValidation cv = new CrossValidation(5, 3, 2);
+    try (OnnxHead champion =
+        new OnnxHead(LABELS, HeadTrainer.train(EARLIER, HeadTrainer.DEFAULT).onnx())) {
+      // The challenger's labeler moved 60 % of labels to the wrong class; both heads are
+      // scored
+      // against the true labels of the same folds.
+      CrossValidation.Comparison comparison =
+          cv.compare(
+              train -> HeadTrainer.fit(SyntheticSets.corrupt(train, 0.6, 99), HeadTrainer.DEFAULT),
+              champion,
+              SET);
+
+      PublishDecision decision =
+          PublishDecision.decide(
+              LABELS,
+              comparison.challenger().pooled(),
+              champion.labels(),
+              comparison.champion().pooled(),
+              PublishDecision.DEFAULT_MARGIN);
+
+      assertThat(comparison.champion().macroF1()).isGreaterThan(0.9);
+      assertThat(comparison.challenger().macroF1())
+          .isLessThan(comparison.champion().macroF1() - 0.3);
+      assertThat(comparison.folds()).isEqualTo(5);
+      assertThat(decision.publish()).isFalse();
+      assertThat(decision.reason()).startsWith("not better");
+    }
+  }
+
+  @Test
+  void championIsScoredOnTheSameFoldsAsTheChallenger() {
+    CrossValidation cv = new CrossValidation(5, 3, 2);
+    LinearHead fixed = HeadTrainer.fit(EARLIER, HeadTrainer.DEFAULT);
+
+    CrossValidation.Comparison comparison =
+        cv.compare(train -> HeadTrainer.fit(train, HeadTrainer.DEFAULT), fixed, SET);
+
+    for (int f = 0; f < comparison.folds(); f++) {
+      assertThat(comparison.champion().perFold().get(f).total())
+          .isEqualTo(comparison.challenger().perFold().get(f).total());
+    }
+    assertThat(comparison.champion().pooled().total()).isEqualTo(SET.size());
+  }
+
+  @Test
+  void parallelismDoesNotChangeTheFigures() {
+    List<HeadTrainer.Settings> grid = HeadTrainer.DEFAULT_GRID;
+
+    CrossValidation.Selection one =
+        new CrossValidation(5, 3, 1).select(grid, SET, Folds.stratified(SET, 5, 3));
+    CrossValidation.Selection two =
+        new CrossValidation(5, 3, 2).select(grid, SET, Folds.stratified(SET, 5, 3));
+
+    assertThat(two.best()).isEqualTo(one.best());
+    assertThat(two.bestResult().pooled().confusion())
+        .isDeepEqualTo(one.bestResult().pooled().confusion());
+  }
+
+  @Test
+  void retrainerPublishesWithoutChampionAndNotAgainstItself() throws Exception {
+    Retrainer retrainer =
+        new Retrainer(new CrossValidation(5, 3, 2), HeadTrainer.DEFAULT_GRID, 0.01);
+
+    Retrainer.Outcome first = retrainer.retrain(SET, null);
+    assertThat(first.decision().publish()).isTrue();
+    assertThat(first.head().onnx()).isNotEmpty();
+    assertThat(first.trainingSize()).isEqualTo(SET.size());
+
+    try (OnnxHead champion = new OnnxHead(SET.labelOrder(), first.head().onnx())) {
+      Retrainer.Outcome second = retrainer.retrain(SET, champion);
+      assertThat(second.decision().publish()).isFalse();
+      assertThat(second.head()).isNull();
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package dev.sieve.local;
+
+import picocli.CommandLine.Command;
+
+/** {@code sieve bench}: benchmarks, as commands that print figures (never as timed tests). */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks that print figures.",
+    subcommands = {InferenceBenchCommand.class})
+public final class BenchCommand {}

@@ -1,0 +1,165 @@
+package dev.sieve.local;
+
+import dev.sieve.cli.TopicsCommand;
+import dev.sieve.core.registry.RestSchemaRegistryClient;
+import dev.sieve.core.serde.ConfluentAvroCodec;
+import dev.sieve.embedded.EmbeddedFlink;
+import dev.sieve.inference.InferenceJob;
+import dev.sieve.inference.config.InferenceConfig;
+import dev.sieve.model.ModelVersions;
+import dev.sieve.model.SentenceEmbedder;
+import dev.sieve.schemas.ContentEvent;
+import dev.sieve.schemas.ModelVersion;
+import dev.sieve.schemas.Prediction;
+import dev.sieve.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * One inference-job run for a benchmark, under its own topic prefix on the embedded stack:
+ * topics, signed zero-shot versions of some classifiers, the job itself (at-least-once, so
+ * output is visible at once), a producer of content events and a consumer of predictions.
+ */
+final class BenchPipeline implements AutoCloseable {
+
+  static final byte[] KEY = "sieve-bench-signing-key".getBytes(StandardCharsets.UTF_8);
+  static final int PARTITIONS = 2;
+  private static final List<String> LABELS = List.of("offensive", "not-offensive");
+  private static final List<String> DESCRIPTIONS =
+      List.of(
+          "An insulting, abusive, hateful or vulgar message.",
+          "A polite, friendly or neutral message.");
+
+  private final DemoStack stack;
+  private final String prefix;
+  private final ConfluentAvroCodec<ContentEvent> contentCodec;
+  private final ConfluentAvroCodec<ModelVersion> modelCodec;
+  private final ConfluentAvroCodec<Prediction> predictionCodec;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final SentenceEmbedder embedder;
+  private JobID job;
+
+  BenchPipeline(
+      DemoStack stack, RestSchemaRegistryClient registry, SentenceEmbedder embedder, String prefix) {
+    this.stack = stack;
+    this.prefix = prefix;
+    this.contentCodec = new ConfluentAvroCodec<>(registry, ContentEvent.class);
+    this.modelCodec = new ConfluentAvroCodec<>(registry, ModelVersion.class);
+    this.predictionCodec = new ConfluentAvroCodec<>(registry, Prediction.class);
+    this.embedder = embedder;
+    stack.kafka().createTopics(TopicsCommand.newTopics(prefix, PARTITIONS, (short) 1));
+    String bootstrap = stack.kafka().bootstrapServers();
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    // On a loaded 2-core machine the idempotent producer was seen to restart a partition's
+    // sequence at 0 and have every later batch refused (OutOfOrderSequenceException) until its
+    // delivery timeout, stalling the benchmark. One request in flight keeps order without it; a
+    // retried send could duplicate an event, which the latency run would count as duplicated.
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
+    producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (int i = 0; i < PARTITIONS; i++) {
+      partitions.add(new TopicPartition(Topics.PREDICTIONS.name(prefix), i));
+    }
+    consumer.assign(partitions);
+  }
+
+  /** Publishes a signed zero-shot version of {@code classifier} and returns when it is written. */
+  long publish(String classifier, int version) throws Exception {
+    ModelVersion signed =
+        ModelVersions.zeroShot(classifier, version, LABELS, DESCRIPTIONS, embedder, KEY);
+    String topic = Topics.MODELS.name(prefix);
+    long at = System.currentTimeMillis();
+    producer
+        .send(
+            new ProducerRecord<>(
+                topic,
+                classifier.getBytes(StandardCharsets.UTF_8),
+                modelCodec.encode(topic, signed)))
+        .get();
+    return at;
+  }
+
+  /** Sends one content event to a chosen partition (so the bench knows which subtask reads it). */
+  void send(String id, String text, int partition) {
+    String topic = Topics.CONTENT.name(prefix);
+    ContentEvent event =
+        ContentEvent.newBuilder()
+            .setId(id)
+            .setText(text)
+            .setTimestampMs(System.currentTimeMillis())
+            .build();
+    producer.send(
+        new ProducerRecord<>(
+            topic, partition, id.getBytes(StandardCharsets.UTF_8), contentCodec.encode(topic, event)));
+  }
+
+  void flush() {
+    producer.flush();
+  }
+
+  /** Starts the inference job on the stack's MiniCluster, parallelism 2, at-least-once. */
+  void startJob(int batchMaxSize) throws Exception {
+    InferenceConfig config =
+        InferenceConfig.fromArgs(
+            "--bootstrap-servers", stack.kafka().bootstrapServers(),
+            "--registry-url", stack.registry().confluentApiUrl(),
+            "--topic-prefix", prefix,
+            "--delivery", "at-least-once",
+            "--checkpoint-interval", "1s",
+            "--batch-max-size", Integer.toString(batchMaxSize),
+            "--model-signing-key", new String(KEY, StandardCharsets.UTF_8));
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(
+            EmbeddedFlink.configuration(stack.workDir().resolve("flink-" + prefix)));
+    env.setParallelism(PARTITIONS);
+    InferenceJob.defineKafkaJob(env, config);
+    job = stack.flink().submitJob(env.getStreamGraph()).get().getJobID();
+  }
+
+  /** Hands every prediction that arrives within {@code wait} to {@code sink}, with its arrival. */
+  void poll(Duration wait, Consumer<Arrived> sink) {
+    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(wait)) {
+      sink.accept(new Arrived(predictionCodec.decode(r.value()), System.currentTimeMillis()));
+    }
+  }
+
+  /** A prediction and when the benchmark's consumer received it (epoch ms). */
+  record Arrived(Prediction prediction, long receivedAtMs) {}
+
+  @Override
+  public void close() throws Exception {
+    if (job != null) {
+      stack.flink().cancelJob(job).get();
+    }
+    producer.close();
+    consumer.close();
+  }
+}

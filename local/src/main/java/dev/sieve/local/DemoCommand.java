@@ -1,0 +1,465 @@
+package dev.sieve.local;
+
+import dev.sieve.cli.ConnectionOptions;
+import dev.sieve.cli.SieveClients;
+import dev.sieve.cli.TopicsCommand;
+import dev.sieve.learning.datasets.DemoCorpus;
+import dev.sieve.cli.label.Oracle;
+import dev.sieve.cli.label.OracleAnswers;
+import dev.sieve.cli.label.OracleLabeler;
+import dev.sieve.cli.label.QueueSettings;
+import dev.sieve.cli.report.ReportData;
+import dev.sieve.cli.report.ReportPage;
+import dev.sieve.cli.report.ReportReader;
+import dev.sieve.core.registry.RegistryConfig;
+import dev.sieve.core.registry.RestSchemaRegistryClient;
+import dev.sieve.core.serde.ConfluentAvroCodec;
+import dev.sieve.model.EmbedderHandle;
+import dev.sieve.model.HeadRunner;
+import dev.sieve.model.ModelVersions;
+import dev.sieve.model.SharedEmbedders;
+import dev.sieve.schemas.ContentEvent;
+import dev.sieve.schemas.Label;
+import dev.sieve.schemas.ModelVersion;
+import dev.sieve.schemas.Topic;
+import dev.sieve.schemas.Topics;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sieve demo}: the whole loop on this machine. Starts the embedded stack (Kafka broker,
+ * Apicurio registry, Flink MiniCluster, all on 127.0.0.1), creates the topics, declares a demo
+ * classifier (zero-shot version 0), runs the four jobs, and streams the bundled demo corpus —
+ * a web shop's messages, then a shift to smart-home devices — while an oracle labeler answers the
+ * label requests (or the user does, with {@code --interactive} and {@code sieve label}). It shows
+ * live progress, then accuracy on a held-back slice, writes the report and prints the DEMO line.
+ * Ctrl-C stops everything and removes its files.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run Sieve on this machine, fed by a demo stream: the whole loop.",
+      "Starts a real Kafka broker, a schema registry and the four jobs in a local Flink cluster,"
+          + " all on 127.0.0.1. Ctrl-C stops everything and removes what it wrote.",
+      "Ends with: DEMO events=<n> predictions=<n> labels=<n> versions=<n> swaps=<n>"
+          + " drift_alerts=<n> final_accuracy=<a>"
+    })
+public final class DemoCommand implements Callable<Integer> {
+
+  private static final String PREFIX = Topic.DEFAULT_PREFIX;
+  private static final String CLASSIFIER = "topic";
+  /** The demo's own key; a real deployment passes its secret with --model-signing-key. */
+  private static final String SIGNING_KEY = "sieve-demo-signing-key";
+  /** Every tenth message after the shift is held back, then scored at the end. */
+  private static final int HOLD_BACK_EVERY = 10;
+  /** The loop has settled when no new version came for this long and the queue is answered. */
+  private static final Duration SETTLED = Duration.ofSeconds(20);
+
+  @Option(
+      names = "--rate",
+      defaultValue = "25",
+      description = "Demo events per second (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT8M",
+      description = "Give up waiting for the loop after this long (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(
+      names = "--interactive",
+      description =
+          "No oracle: answer the label requests yourself with `sieve label` in a second terminal"
+              + " (the command is printed). Implies --keep-running.")
+  boolean interactive;
+
+  @Option(
+      names = "--keep-running",
+      description = "Keep everything running after the demo stream, until Ctrl-C.")
+  boolean keepRunning;
+
+  @Option(
+      names = "--report",
+      defaultValue = "sieve-demo-report.html",
+      description = "Where to write the HTML report at the end (default: ${DEFAULT-VALUE}).")
+  Path report;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    DemoCorpus corpus = DemoCorpus.load();
+    List<DemoCorpus.Item> stream = new ArrayList<>();
+    List<DemoCorpus.Item> heldBack = new ArrayList<>();
+    int afterShift = 0;
+    for (DemoCorpus.Item item : corpus.items()) {
+      boolean holdBack =
+          item.phase() == DemoCorpus.AFTER_SHIFT && afterShift++ % HOLD_BACK_EVERY == 0;
+      (holdBack ? heldBack : stream).add(item);
+    }
+    out.println("sieve demo: starting a Kafka broker, a schema registry and Flink on 127.0.0.1 ...");
+    long started = System.nanoTime();
+    try (DemoStack stack = DemoStack.start(DemoJobs.SLOTS)) {
+      String bootstrap = stack.kafka().bootstrapServers();
+      String registryUrl = stack.registry().confluentApiUrl();
+      out.printf(
+          "  kafka     %s%n  registry  %s%n  flink     %s%n  (up in %d s)%n",
+          bootstrap,
+          registryUrl,
+          stack.flink().getRestAddress().get(),
+          Duration.ofNanos(System.nanoTime() - started).toSeconds());
+      stack.kafka().createTopics(TopicsCommand.newTopics(PREFIX, 2, (short) 1));
+
+      try (RestSchemaRegistryClient registry =
+              new RestSchemaRegistryClient(RegistryConfig.forUrl(registryUrl));
+          KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
+          EmbedderHandle embedder = SharedEmbedders.acquire();
+          DemoProgress progress = new DemoProgress(bootstrap, registry, corpus.labels(), PREFIX)) {
+        ModelVersion v0 = declareClassifier(registry, producer, embedder);
+        Map<String, JobID> jobs =
+            DemoJobs.submitAll(
+                stack.flink(),
+                stack.workDir().resolve("flink"),
+                bootstrap,
+                registryUrl,
+                PREFIX,
+                SIGNING_KEY,
+                out::println);
+        DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(2));
+        Map<String, String> client = Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registryUrl);
+        OracleLabeler oracle = interactive ? null : startOracle(client, corpus);
+        if (interactive) {
+          out.printf(
+              "%nAnswer the label requests in a second terminal:%n  ./sieve label"
+                  + " --bootstrap-servers %s --registry-url %s%n%n",
+              bootstrap,
+              registryUrl);
+        }
+        DemoProducer demo =
+            new DemoProducer(
+                producer,
+                new ConfluentAvroCodec<>(registry, ContentEvent.class),
+                new ConfluentAvroCodec<>(registry, Label.class),
+                Topics.CONTENT_RAW.name(PREFIX));
+        Thread feeder = feed(() -> demo.run(stream, rate, true));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean complete = watch(stack, demo, feeder, progress, stream, deadline);
+        if (complete && !interactive) {
+          complete = awaitSettled(stack, progress, oracle, deadline);
+        }
+        List<String> heldBackIds = heldBack.stream().map(DemoCorpus.Item::id).toList();
+        if (complete) {
+          Thread last = feed(() -> demo.run(heldBack, rate, false));
+          last.join();
+          complete = awaitPredicted(stack, progress, heldBackIds, deadline);
+        }
+        double v0Accuracy = accuracyOfVersion0(v0, heldBack, embedder);
+        if (oracle != null) {
+          oracle.stop();
+        }
+        summary(demo, progress, heldBackIds, v0Accuracy, complete);
+        writeReport(bootstrap, registryUrl);
+        if (keepRunning || interactive) {
+          out.println("Still running; Ctrl-C stops everything.");
+          while (true) {
+            progress.poll(Duration.ofSeconds(1));
+          }
+        }
+        return complete ? 0 : 1;
+      }
+    }
+  }
+
+  private OracleLabeler startOracle(Map<String, String> client, DemoCorpus corpus) {
+    List<OracleAnswers.Example> answers =
+        corpus.items().stream()
+            .map(i -> new OracleAnswers.Example(i.id(), i.text(), i.label()))
+            .toList();
+    return OracleLabeler.start(
+        QueueSettings.of(client, PREFIX, OracleLabeler.DEFAULT_NAME),
+        new Oracle(OracleAnswers.of(answers), 0, 42),
+        problem -> System.err.println("sieve demo: oracle: " + problem));
+  }
+
+  /**
+   * Declares the demo classifier: a signed zero-shot version 0 built from the label descriptions,
+   * so predictions exist before anyone labels anything.
+   */
+  private ModelVersion declareClassifier(
+      RestSchemaRegistryClient registry,
+      KafkaProducer<byte[], byte[]> producer,
+      EmbedderHandle embedder)
+      throws Exception {
+    ModelVersion version =
+        ModelVersions.zeroShot(
+            CLASSIFIER,
+            0,
+            DemoCorpus.LABELS,
+            DemoCorpus.DESCRIPTIONS,
+            embedder,
+            SIGNING_KEY.getBytes(StandardCharsets.UTF_8));
+    String topic = Topics.MODELS.name(PREFIX);
+    producer
+        .send(
+            new ProducerRecord<>(
+                topic,
+                CLASSIFIER.getBytes(StandardCharsets.UTF_8),
+                new ConfluentAvroCodec<>(registry, ModelVersion.class).encode(topic, version)))
+        .get();
+    out.printf(
+        "  classifier '%s' declared: labels %s, zero-shot version 0%n", CLASSIFIER, DemoCorpus.LABELS);
+    return version;
+  }
+
+  /** A task the feeder thread runs. */
+  private interface Feed {
+    void run() throws InterruptedException;
+  }
+
+  private static Thread feed(Feed feed) {
+    Thread feeder =
+        new Thread(
+            () -> {
+              try {
+                feed.run();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                System.err.println("sieve demo: the demo producer failed: " + e);
+              }
+            },
+            "sieve-demo-producer");
+    feeder.setDaemon(true);
+    feeder.start();
+    return feeder;
+  }
+
+  /** Prints progress until the stream is fed and predicted; false on timeout or job failure. */
+  private boolean watch(
+      DemoStack stack,
+      DemoProducer demo,
+      Thread feeder,
+      DemoProgress progress,
+      List<DemoCorpus.Item> stream,
+      long deadline)
+      throws Exception {
+    List<String> ids = stream.stream().map(DemoCorpus.Item::id).toList();
+    return loop(
+        stack,
+        progress,
+        deadline,
+        () ->
+            !feeder.isAlive()
+                && progress.rejected() >= demo.malformed()
+                && progress.predicted(ids));
+  }
+
+  /**
+   * After the stream, waits until every request is answered and no new version arrived for
+   * {@link #SETTLED}: a drift-triggered retraining may still be on its way.
+   */
+  private boolean awaitSettled(
+      DemoStack stack, DemoProgress progress, OracleLabeler oracle, long deadline)
+      throws Exception {
+    out.println("  stream done; waiting for the loop to settle (last labels, retraining, swap) ...");
+    long[] lastChange = {System.nanoTime()};
+    int[] lastVersions = {progress.versions().size()};
+    return loop(
+        stack,
+        progress,
+        deadline,
+        () -> {
+          if (progress.versions().size() != lastVersions[0]) {
+            lastVersions[0] = progress.versions().size();
+            lastChange[0] = System.nanoTime();
+          }
+          return oracle.idleFor().compareTo(Duration.ofSeconds(5)) >= 0
+              && System.nanoTime() - lastChange[0] >= SETTLED.toNanos();
+        });
+  }
+
+  private boolean awaitPredicted(
+      DemoStack stack, DemoProgress progress, List<String> ids, long deadline) throws Exception {
+    return loop(stack, progress, deadline, () -> progress.predicted(ids));
+  }
+
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private long started = System.nanoTime();
+  private long nextLine;
+  private int lastAccepted;
+  private long lastLineNanos = System.nanoTime();
+
+  private boolean loop(DemoStack stack, DemoProgress progress, long deadline, Condition done)
+      throws Exception {
+    while (true) {
+      progress.poll(Duration.ofMillis(250));
+      boolean finished = done.holds();
+      if (System.nanoTime() >= nextLine || finished) {
+        printLine(progress);
+        nextLine = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      }
+      if (finished) {
+        return true;
+      }
+      for (JobStatusMessage job : stack.flink().listJobs().get()) {
+        if (job.getJobState().isGloballyTerminalState()) {
+          System.err.println(
+              "sieve demo: job " + job.getJobName() + " stopped: " + job.getJobState() + " (see the log)");
+          return false;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        System.err.println("sieve demo: timed out after " + timeout + " waiting for the loop");
+        return false;
+      }
+    }
+  }
+
+  /** One compact progress line: throughput, the loop's counters and the versions. */
+  private void printLine(DemoProgress progress) {
+    long now = System.nanoTime();
+    double seconds = Math.max(1e-3, (now - lastLineNanos) / 1e9);
+    double perSecond = (progress.accepted() - lastAccepted) / seconds;
+    lastAccepted = progress.accepted();
+    lastLineNanos = now;
+    StringBuilder versions = new StringBuilder();
+    progress
+        .versions()
+        .values()
+        .forEach(
+            v ->
+                versions.append(
+                    Double.isNaN(v.cvAccuracy())
+                        ? String.format(" v%d", v.version())
+                        : String.format(" v%d(cv %.2f)", v.version(), v.cvAccuracy())));
+    out.printf(
+        "  %4ds  events %5d (%3.0f/s)  predicted %5d  asked %4d  answered %4d  drift %d "
+            + "  versions%s  serving v%d%n",
+        Duration.ofNanos(now - started).toSeconds(),
+        progress.accepted(),
+        perSecond,
+        progress.predictions(),
+        progress.requests(),
+        progress.labels(),
+        progress.driftAlerts(),
+        versions,
+        Math.max(0, progress.servingVersion()));
+  }
+
+  /** Version 0's accuracy on the held-back slice, computed here with the same head and embedder. */
+  private static double accuracyOfVersion0(
+      ModelVersion v0, List<DemoCorpus.Item> heldBack, EmbedderHandle embedder) throws Exception {
+    float[][] embeddings = embedder.embed(heldBack.stream().map(DemoCorpus.Item::text).toList());
+    try (HeadRunner head = new HeadRunner(ModelVersions.headBytes(v0))) {
+      float[][] scores = head.predict(embeddings);
+      int right = 0;
+      for (int i = 0; i < heldBack.size(); i++) {
+        int best = 0;
+        for (int c = 1; c < scores[i].length; c++) {
+          if (scores[i][c] > scores[i][best]) {
+            best = c;
+          }
+        }
+        right += v0.getLabels().get(best).equals(heldBack.get(i).label()) ? 1 : 0;
+      }
+      return (double) right / heldBack.size();
+    }
+  }
+
+  private void summary(
+      DemoProducer demo,
+      DemoProgress progress,
+      List<String> heldBackIds,
+      double v0Accuracy,
+      boolean complete) {
+    int dropped = demo.sent() - progress.accepted() - progress.rejected();
+    double finalAccuracy = progress.accuracyOf(heldBackIds);
+    out.println();
+    out.printf(
+        "Sent %d records: %d distinct events, %d re-sent ids, %d malformed.%n",
+        demo.sent(), demo.valid(), demo.duplicates(), demo.malformed());
+    out.printf(
+        "sieve.content received %d events (%d distinct ids; %d duplicates dropped); the DLQ %d,"
+            + " by reason: %s%n",
+        progress.accepted(), progress.distinctAccepted(), dropped, progress.rejected(),
+        progress.reasons());
+    out.printf(
+        "Label requests: %d, by strategy %s; answered %d, joined %d, refused %d.%n",
+        progress.requests(),
+        progress.requestsByStrategy(),
+        progress.labels(),
+        progress.labelled(),
+        progress.labelDeadLetters());
+    out.printf("Drift alerts: %d %s%n", progress.driftAlerts(), progress.driftByDetector());
+    out.println("Model versions (accuracy against the corpus labels of the events each scored):");
+    Map<Integer, Double> served = progress.accuracyByVersion();
+    for (DemoProgress.Version v : progress.versions().values()) {
+      out.printf(
+          "  v%-3d %-12s cv accuracy %-5s  trained on %4d  served accuracy %s%n",
+          v.version(),
+          v.reason().split(":")[0],
+          Double.isNaN(v.cvAccuracy()) ? "-" : String.format("%.3f", v.cvAccuracy()),
+          v.trainingSize(),
+          served.containsKey(v.version()) ? String.format("%.3f", served.get(v.version())) : "-");
+    }
+    out.printf(
+        "Held-back slice (%d messages after the shift, never labelled): version 0 %.3f, serving"
+            + " version %d %.3f%n",
+        heldBackIds.size(), v0Accuracy, progress.versionOf(heldBackIds), finalAccuracy);
+    out.printf(
+        "INGEST sent=%d accepted=%d distinct_ids=%d duplicates_dropped=%d dead_letters=%d complete=%s%n",
+        demo.sent(), progress.accepted(), progress.distinctAccepted(), dropped, progress.rejected(),
+        complete);
+    out.printf(
+        "DEMO events=%d predictions=%d labels=%d versions=%d swaps=%d drift_alerts=%d"
+            + " final_accuracy=%.3f%n",
+        progress.accepted(),
+        progress.predictions(),
+        progress.labels(),
+        progress.versions().size(),
+        progress.swaps(),
+        progress.driftAlerts(),
+        finalAccuracy);
+  }
+
+  private void writeReport(String bootstrap, String registryUrl) {
+    ConnectionOptions connection =
+        ConnectionOptions.of(bootstrap, registryUrl, PREFIX, Duration.ofSeconds(30));
+    try (SieveClients clients = new SieveClients(connection)) {
+      ReportData data = new ReportReader(clients, PREFIX).read();
+      Files.writeString(report, ReportPage.render(data, Instant.now(), "sieve demo"));
+      out.println("Report: " + report.toAbsolutePath().normalize());
+    } catch (Exception e) {
+      System.err.println("sieve demo: could not write the report: " + e);
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+}

@@ -1,0 +1,170 @@
+package dev.sieve.local;
+
+import dev.sieve.activelearning.ActiveLearningJob;
+import dev.sieve.activelearning.config.ActiveLearningConfig;
+import dev.sieve.embedded.EmbeddedFlink;
+import dev.sieve.inference.InferenceJob;
+import dev.sieve.inference.config.InferenceConfig;
+import dev.sieve.ingest.IngestJob;
+import dev.sieve.ingest.config.IngestConfig;
+import dev.sieve.retrain.RetrainJob;
+import dev.sieve.retrain.config.RetrainConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+
+/**
+ * The four jobs of the demo, each submitted to the MiniCluster with explicit arguments — the same
+ * arguments a user passes to {@code flink run} on a cluster (docker-compose/ does that). Only the
+ * demo-specific ones are set; everything else is each job's default.
+ */
+public final class DemoJobs {
+
+  /** Slots the four jobs take: ingest 1, inference 2, active learning 1, retrain 1. */
+  public static final int SLOTS = 5;
+
+  /**
+   * The demo streams about 1,200 events in a minute, so the loop must turn faster than in
+   * production: 30 % of the traffic is asked about (production default 5 %), 5 labels per class
+   * end the cold start, a retraining every 100 labels (so version 1 serves before
+   * the shift and its drift reference is taken on the web shop's messages), drift windows of 100
+   * events, and a drift boost of 300 events.
+   */
+  static final Map<String, String> ACTIVE_LEARNING_DEMO_SETTINGS =
+      Map.of(
+          "--budget-fraction", "0.3",
+          "--requests-per-minute", "0",
+          "--cold-start-labels", "5",
+          "--drift-reference", "100",
+          "--drift-window", "100",
+          "--drift-cooldown", "400",
+          "--drift-boost-events", "300",
+          "--label-grace", "10s");
+
+  private DemoJobs() {}
+
+  /**
+   * Defines the four jobs, each in its own environment, by name in start order.
+   *
+   * @param flinkDir the MiniCluster's work directory for the jobs' configuration (checkpoints,
+   *     RocksDB), or null to use the context environment (a test's MiniClusterExtension)
+   */
+  public static Map<String, StreamExecutionEnvironment> define(
+      Path flinkDir, String bootstrap, String registryUrl, String prefix, String signingKey) {
+    List<String> common =
+        List.of(
+            "--bootstrap-servers", bootstrap,
+            "--registry-url", registryUrl,
+            "--topic-prefix", prefix,
+            "--checkpoint-interval", "1s");
+    Map<String, StreamExecutionEnvironment> jobs = new LinkedHashMap<>();
+
+    StreamExecutionEnvironment ingest = environment(flinkDir, 1);
+    IngestJob.defineKafkaJob(ingest, IngestConfig.fromArgs(args(common)));
+    jobs.put("ingest-job", ingest);
+
+    StreamExecutionEnvironment inference = environment(flinkDir, 2);
+    InferenceJob.defineKafkaJob(
+        inference, InferenceConfig.fromArgs(args(common, "--model-signing-key", signingKey)));
+    jobs.put("inference-job", inference);
+
+    List<String> al = new ArrayList<>(common);
+    ACTIVE_LEARNING_DEMO_SETTINGS.forEach(
+        (k, v) -> {
+          al.add(k);
+          al.add(v);
+        });
+    StreamExecutionEnvironment activeLearning = environment(flinkDir, 1);
+    ActiveLearningJob.defineKafkaJob(activeLearning, ActiveLearningConfig.fromArgs(args(al)));
+    jobs.put("active-learning-job", activeLearning);
+
+    StreamExecutionEnvironment retrain = environment(flinkDir, 1);
+    RetrainJob.defineKafkaJob(
+        retrain,
+        RetrainConfig.fromArgs(
+            args(
+                common,
+                "--model-signing-key", signingKey,
+                "--retrain-every", "100",
+                "--min-retrain-interval", "5s")));
+    jobs.put("retrain-trigger", retrain);
+    return jobs;
+  }
+
+  /** Defines the four jobs and submits them to {@code flink}; returns their ids by name. */
+  public static Map<String, JobID> submitAll(
+      MiniCluster flink,
+      Path flinkDir,
+      String bootstrap,
+      String registryUrl,
+      String prefix,
+      String signingKey,
+      Consumer<String> log)
+      throws Exception {
+    Map<String, JobID> ids = new LinkedHashMap<>();
+    for (var job : define(flinkDir, bootstrap, registryUrl, prefix, signingKey).entrySet()) {
+      StreamGraph graph = job.getValue().getStreamGraph();
+      graph.setJobName("sieve " + job.getKey());
+      JobID id = flink.submitJob(graph).get().getJobID();
+      log.accept(String.format("  %-20s running (%s)", job.getKey(), id));
+      ids.put(job.getKey(), id);
+    }
+    return ids;
+  }
+
+  /**
+   * Waits until every task of every job is RUNNING: a job whose status is RUNNING may still be
+   * deploying its tasks, and a stream that starts before then arrives as one burst.
+   */
+  public static void awaitTasksRunning(MiniCluster flink, Iterable<JobID> jobs, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (JobID job : jobs) {
+      while (true) {
+        AccessExecutionGraph graph = flink.getExecutionGraph(job).get();
+        if (graph.getState().isGloballyTerminalState()) {
+          throw new IllegalStateException("job " + graph.getJobName() + " ended: " + graph.getState());
+        }
+        boolean running = true;
+        for (AccessExecutionJobVertex vertex : graph.getAllVertices().values()) {
+          running &= vertex.getAggregateState() == ExecutionState.RUNNING;
+        }
+        if (running) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "job " + graph.getJobName() + " did not start its tasks within " + timeout);
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  private static StreamExecutionEnvironment environment(Path flinkDir, int parallelism) {
+    StreamExecutionEnvironment env =
+        flinkDir == null
+            ? StreamExecutionEnvironment.getExecutionEnvironment()
+            : StreamExecutionEnvironment.getExecutionEnvironment(
+                EmbeddedFlink.configuration(flinkDir));
+    env.setParallelism(parallelism);
+    return env;
+  }
+
+  private static String[] args(List<String> common, String... more) {
+    List<String> all = new ArrayList<>(common);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+}

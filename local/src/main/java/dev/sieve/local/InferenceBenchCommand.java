@@ -1,0 +1,273 @@
+package dev.sieve.local;
+
+import dev.sieve.tools.bench.BenchTexts;
+import dev.sieve.tools.bench.RawOrtThroughput;
+import dev.sieve.core.registry.RegistryConfig;
+import dev.sieve.core.registry.RestSchemaRegistryClient;
+import dev.sieve.inference.config.InferenceConfig;
+import dev.sieve.model.EmbedderHandle;
+import dev.sieve.model.EmbedderOptions;
+import dev.sieve.model.EmbeddingModel;
+import dev.sieve.model.SharedEmbedders;
+import dev.sieve.schemas.Prediction;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sieve bench inference}: measures, in one run on this machine, (a) the embedding network
+ * alone on raw ONNX Runtime, (b) the inference job Kafka to Kafka, (c) end-to-end latency at half
+ * the measured maximum rate, (d) hot-swap latency with lost and duplicated counts, and (e) the
+ * cost of 5 classifiers against 1. Prints the figures and the parsed {@code BENCH} lines.
+ */
+@Command(
+    name = "inference",
+    mixinStandardHelpOptions = true,
+    description = "Throughput, latency and hot-swap figures of the inference job (a few minutes).")
+final class InferenceBenchCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--datasets",
+      description = "Folder of labelled .jsonl datasets (default: ../shared/datasets beside Sieve).")
+  Path datasets;
+
+  @Option(names = "--texts", defaultValue = "20000", description = "Texts (default: ${DEFAULT-VALUE}).")
+  int textCount;
+
+  @Option(names = "--swaps", defaultValue = "12", description = "Model swaps (default: ${DEFAULT-VALUE}).")
+  int swaps;
+
+  @Option(
+      names = "--latency-seconds",
+      defaultValue = "25",
+      description = "Length of the latency run (default: ${DEFAULT-VALUE}).")
+  int latencySeconds;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> texts =
+        BenchTexts.load(datasets != null ? datasets : BenchTexts.defaultFolder(), textCount);
+    int batch = InferenceConfig.DEFAULT_BATCH_MAX_SIZE;
+    out.printf(
+        "sieve bench inference: %d texts, %d cores, %s%n",
+        texts.size(), Runtime.getRuntime().availableProcessors(), LocalDate.now());
+
+    RawOrtThroughput raw =
+        new RawOrtThroughput(
+            EmbeddingModel.byId(InferenceConfig.DEFAULT_EMBEDDING_MODEL),
+            EmbedderOptions.defaults().maxLength(),
+            BenchPipeline.PARTITIONS);
+    double rawOne = raw.sentencesPerSecond(texts, 1);
+    double rawBatch = raw.sentencesPerSecond(texts, batch);
+    double rawBest = Math.max(rawOne, rawBatch);
+    out.printf(
+        "(a) raw ONNX Runtime, %d sessions x 1 thread: batch 1 %.0f/s, length-bucketed batch %d %.0f/s%n",
+        BenchPipeline.PARTITIONS, rawOne, batch, rawBatch, rawBatch);
+
+    try (DemoStack stack = DemoStack.start(BenchPipeline.PARTITIONS);
+        RestSchemaRegistryClient registry =
+            new RestSchemaRegistryClient(
+                RegistryConfig.forUrl(stack.registry().confluentApiUrl()));
+        EmbedderHandle embedder = SharedEmbedders.acquire()) {
+      // Warm-up (JIT, Flink and Kafka code paths) on a short run that is not reported: in a cold
+      // JVM the compiler threads took a fifth of the CPU during the first measured run.
+      throughput(stack, registry, embedder, "benchwarm.", texts.subList(0, texts.size() / 5), 1, batch);
+      Instant from = Instant.now();
+      double one = throughput(stack, registry, embedder, "bench1.", texts, 1, batch);
+      out.printf(
+          "(b) inference job, Kafka to Kafka, 1 classifier: %.0f/s  [%s .. %s, for profiles]%n",
+          one, from, Instant.now());
+      double five = throughput(stack, registry, embedder, "bench5.", texts, 5, batch);
+      out.printf("(e) 5 classifiers: %.0f/s%n", five);
+      LatencyAndSwaps live = latencyAndSwaps(stack, registry, embedder, texts, one / 2, batch);
+
+      out.printf("BENCH raw_ort_per_s=%.0f pipeline_per_s=%.0f ratio=%.3f%n", rawBest, one, one / rawBest);
+      out.printf(
+          "BENCH latency_p50_ms=%d latency_p99_ms=%d rate_per_s=%.0f%n",
+          live.p50, live.p99, one / 2);
+      out.printf(
+          "BENCH swap_p50_ms=%d swap_p99_ms=%d swaps=%d lost=%d duplicated=%d%n",
+          live.swapP50, live.swapP99, live.swaps, live.lost, live.duplicated);
+      out.printf("BENCH classifiers=5 cost_vs_1=%.3f%n", one / five);
+    }
+    return 0;
+  }
+
+  /** Events per second through the job: all texts pre-loaded, timed from first to last output. */
+  private double throughput(
+      DemoStack stack,
+      RestSchemaRegistryClient registry,
+      EmbedderHandle embedder,
+      String prefix,
+      List<String> texts,
+      int classifiers,
+      int batch)
+      throws Exception {
+    try (BenchPipeline run = new BenchPipeline(stack, registry, embedder, prefix)) {
+      for (int c = 0; c < classifiers; c++) {
+        run.publish("c" + c, 1);
+      }
+      for (int i = 0; i < texts.size(); i++) {
+        run.send("t-" + i, texts.get(i), i % BenchPipeline.PARTITIONS);
+      }
+      run.flush();
+      run.startJob(batch);
+      long expected = (long) texts.size() * classifiers;
+      long[] seen = {0, Long.MAX_VALUE, Long.MIN_VALUE};
+      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      while (seen[0] < expected && System.nanoTime() < deadline) {
+        run.poll(
+            Duration.ofMillis(200),
+            a -> {
+              seen[0]++;
+              seen[1] = Math.min(seen[1], a.prediction().getPredictedAtMs());
+              seen[2] = Math.max(seen[2], a.prediction().getPredictedAtMs());
+            });
+      }
+      if (seen[0] < expected) {
+        throw new IllegalStateException(
+            "only " + seen[0] + " of " + expected + " predictions within 10 minutes");
+      }
+      return texts.size() / Math.max(0.001, (seen[2] - seen[1]) / 1000.0);
+    }
+  }
+
+  private record LatencyAndSwaps(
+      long p50, long p99, long swapP50, long swapP99, int swaps, int lost, int duplicated) {}
+
+  /**
+   * Streams texts at {@code rate} for a while, publishing a new version every 1.5 s after a
+   * warm-up; end-to-end latency is from the producer's send to the consumer's receipt. A swap is
+   * done when every subtask (one per content partition) has emitted a prediction of the new
+   * version; its latency is from the publish until then.
+   */
+  private LatencyAndSwaps latencyAndSwaps(
+      DemoStack stack,
+      RestSchemaRegistryClient registry,
+      EmbedderHandle embedder,
+      List<String> texts,
+      double rate,
+      int batch)
+      throws Exception {
+    try (BenchPipeline run = new BenchPipeline(stack, registry, embedder, "benchlat.")) {
+      run.publish("c0", 1);
+      run.startJob(batch);
+      Map<String, Long> sentAt = new HashMap<>();
+      Map<String, Integer> partitionOf = new HashMap<>();
+      Map<String, Integer> predictions = new HashMap<>();
+      List<Long> latencies = new ArrayList<>();
+      Map<Integer, Long> published = new TreeMap<>();
+      Map<Integer, Map<Integer, Long>> firstServed = new HashMap<>(); // version -> partition -> ms
+      AtomicInteger version = new AtomicInteger(1);
+
+      long start = System.nanoTime();
+      long end = start + Duration.ofSeconds(latencySeconds).toNanos();
+      long warmUp = start + Duration.ofSeconds(5).toNanos();
+      long nextSwap = warmUp;
+      long pause = (long) (1e9 / rate);
+      long nextSend = start;
+      int i = 0;
+      while (System.nanoTime() < end) {
+        long now = System.nanoTime();
+        while (nextSend <= now) {
+          String id = "l-" + i;
+          int partition = i % BenchPipeline.PARTITIONS;
+          sentAt.put(id, System.currentTimeMillis());
+          partitionOf.put(id, partition);
+          run.send(id, texts.get(i % texts.size()), partition);
+          i++;
+          nextSend += pause;
+        }
+        if (now >= nextSwap && version.get() <= swaps) {
+          int v = version.incrementAndGet();
+          published.put(v, run.publish("c0", v));
+          nextSwap = now + Duration.ofMillis(1500).toNanos();
+        }
+        boolean measuring = now > warmUp;
+        run.poll(
+            Duration.ofMillis(1),
+            a -> record(a, measuring, sentAt, partitionOf, predictions, latencies, firstServed));
+      }
+      run.flush();
+      long drain = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (predictions.size() < sentAt.size() && System.nanoTime() < drain) {
+        run.poll(
+            Duration.ofMillis(100),
+            a -> record(a, false, sentAt, partitionOf, predictions, latencies, firstServed));
+      }
+      int lost = sentAt.size() - predictions.size();
+      int duplicated = (int) predictions.values().stream().filter(n -> n > 1).count();
+      long[] swapMs =
+          published.entrySet().stream()
+              .mapToLong(
+                  e -> {
+                    Map<Integer, Long> served = firstServed.getOrDefault(e.getKey(), Map.of());
+                    if (served.size() < BenchPipeline.PARTITIONS) {
+                      return Long.MAX_VALUE; // never served everywhere: counts as a failed swap
+                    }
+                    return served.values().stream().mapToLong(Long::longValue).max().orElseThrow()
+                        - e.getValue();
+                  })
+              .sorted()
+              .toArray();
+      long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      out.printf(
+          "(c) latency at %.0f/s: %d samples; (d) %d swaps: %s ms%n",
+          rate, lat.length, swapMs.length, Arrays.toString(swapMs));
+      return new LatencyAndSwaps(
+          percentile(lat, 50),
+          percentile(lat, 99),
+          percentile(swapMs, 50),
+          percentile(swapMs, 99),
+          swapMs.length,
+          lost,
+          duplicated);
+    }
+  }
+
+  private static void record(
+      BenchPipeline.Arrived a,
+      boolean measuring,
+      Map<String, Long> sentAt,
+      Map<String, Integer> partitionOf,
+      Map<String, Integer> predictions,
+      List<Long> latencies,
+      Map<Integer, Map<Integer, Long>> firstServed) {
+    Prediction p = a.prediction();
+    String id = p.getContentId();
+    predictions.merge(id, 1, Integer::sum);
+    Long sent = sentAt.get(id);
+    if (measuring && sent != null) {
+      latencies.add(a.receivedAtMs() - sent);
+    }
+    Integer partition = partitionOf.get(id);
+    if (partition != null) {
+      // a subtask serving version v also "serves" every earlier one from then on
+      for (int v = 2; v <= p.getModelVersion(); v++) {
+        firstServed.computeIfAbsent(v, k -> new HashMap<>()).putIfAbsent(partition, p.getPredictedAtMs());
+      }
+    }
+  }
+
+  private static long percentile(long[] sorted, int p) {
+    if (sorted.length == 0) {
+      return -1;
+    }
+    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+}

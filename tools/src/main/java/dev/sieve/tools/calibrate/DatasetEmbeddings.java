@@ -1,0 +1,72 @@
+package dev.sieve.tools.calibrate;
+
+import dev.sieve.model.EmbedderOptions;
+import dev.sieve.model.EmbeddingModel;
+import dev.sieve.model.SentenceEmbedder;
+import dev.sieve.model.SharedEmbedders;
+import dev.sieve.learning.datasets.EmbeddingCache;
+import dev.sieve.learning.datasets.LabelledTexts;
+import dev.sieve.learning.datasets.ParallelEmbedding;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Embeds the splits of a labelled dataset with the serving network, through the file cache that
+ * {@code sieve eval} uses. The cache file name is built exactly as the evaluation builds it
+ * (dataset, split, row count, a hash of ids and texts, network digest), so embeddings cached by
+ * either command serve the other. The network is only loaded when some split is not cached.
+ */
+final class DatasetEmbeddings implements AutoCloseable {
+
+  private final EmbeddingModel model;
+  private final Path cacheDir;
+  private final PrintStream progress;
+  private SentenceEmbedder embedder;
+
+  DatasetEmbeddings(EmbeddingModel model, Path cacheDir, PrintStream progress) {
+    this.model = model;
+    this.cacheDir = cacheDir;
+    this.progress = progress;
+  }
+
+  /** One unit-length row per row of {@code rows}, in order. */
+  float[][] embed(String dataset, String split, List<LabelledTexts.Row> rows) throws IOException {
+    List<String> texts = rows.stream().map(LabelledTexts.Row::text).toList();
+    if (cacheDir == null) {
+      return compute(texts, dataset + " " + split);
+    }
+    String key =
+        String.format(
+            Locale.ROOT,
+            "%s-%s-%d-%08x-%s.f32",
+            dataset,
+            split,
+            rows.size(),
+            rows.stream().map(LabelledTexts.Row::id).toList().hashCode() * 31 + texts.hashCode(),
+            model.digest().substring(0, 12));
+    return EmbeddingCache.load(cacheDir.resolve(key), () -> compute(texts, dataset + " " + split));
+  }
+
+  private float[][] compute(List<String> texts, String what) {
+    try {
+      if (embedder == null) {
+        embedder = SharedEmbedders.acquire(model, EmbedderOptions.defaults());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load the embedding network " + model.id(), e);
+    }
+    int threads = Runtime.getRuntime().availableProcessors();
+    return ParallelEmbedding.embed(embedder, texts, threads, what, progress);
+  }
+
+  @Override
+  public void close() {
+    if (embedder != null) {
+      embedder.close();
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.sieve.tools.eval;
+
+import ai.onnxruntime.OrtException;
+import dev.sieve.model.EmbedderOptions;
+import dev.sieve.model.EmbeddingModel;
+import dev.sieve.model.SentenceEmbedder;
+import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.ZeroShotHead;
+import dev.sieve.learning.datasets.Evaluation;
+import dev.sieve.learning.datasets.LabelledTexts;
+import dev.sieve.learning.training.OnnxHead;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A labelled dataset made ready for the active-learning replay: both splits embedded by the real
+ * network (cached between runs), labels as indices, and the cold-start model a classifier starts
+ * with in production — the zero-shot version 0 that {@code sieve classifier create} publishes
+ * when no descriptions are given — already applied to both splits.
+ *
+ * @param labels the classifier's classes, sorted by name (the order {@code classifier create
+ *     --labels} would be given them in doesn't matter for a linear head)
+ * @param zeroShotTrain version 0's class probabilities for each train row
+ * @param zeroShotTest version 0's predicted class for each test row
+ */
+record AlDataset(
+    String name,
+    List<String> labels,
+    List<String> trainIds,
+    float[][] trainX,
+    int[] trainY,
+    float[][] testX,
+    int[] testY,
+    float[][] zeroShotTrain,
+    int[] zeroShotTest) {
+
+  int trainSize() {
+    return trainY.length;
+  }
+
+  /** Reads, embeds (through {@code cacheDir} when given) and scores with the zero-shot head. */
+  static AlDataset load(Path file, EmbeddingModel model, Path cacheDir, PrintStream progress)
+      throws IOException, OrtException {
+    LabelledTexts data = LabelledTexts.read(file);
+    List<LabelledTexts.Row> train = data.split("train");
+    List<LabelledTexts.Row> test = data.split("test");
+    if (train.isEmpty() || test.isEmpty()) {
+      throw new IllegalArgumentException(file + " needs rows with split=train and split=test");
+    }
+    List<String> labels = train.stream().map(LabelledTexts.Row::label).distinct().sorted().toList();
+    if (labels.size() < 2) {
+      throw new IllegalArgumentException(file + ": the train split has fewer than two labels");
+    }
+    int threads = Runtime.getRuntime().availableProcessors();
+    try (SentenceEmbedder embedder = SharedEmbedders.acquire(model, EmbedderOptions.defaults())) {
+      String name = data.name();
+      float[][] trainX =
+          Evaluation.embedCached(embedder, name, "train", train, threads, cacheDir, progress);
+      float[][] testX =
+          Evaluation.embedCached(embedder, name, "test", test, threads, cacheDir, progress);
+      byte[] zeroShot =
+          ZeroShotHead.build(embedder, labels, List.of(), ZeroShotHead.DEFAULT_TEMPERATURE);
+      try (OnnxHead v0 = new OnnxHead(labels, zeroShot)) {
+        return new AlDataset(
+            data.name(),
+            labels,
+            train.stream().map(LabelledTexts.Row::id).toList(),
+            trainX,
+            indices(labels, train, file),
+            testX,
+            indices(labels, test, file),
+            v0.probabilities(trainX),
+            v0.predict(testX));
+      }
+    }
+  }
+
+  private static int[] indices(List<String> labels, List<LabelledTexts.Row> rows, Path file) {
+    int[] y = new int[rows.size()];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = labels.indexOf(rows.get(i).label());
+      if (y[i] < 0) {
+        throw new IllegalArgumentException(
+            file + ": test label '" + rows.get(i).label() + "' never occurs in the train split");
+      }
+    }
+    return y;
+  }
+}
