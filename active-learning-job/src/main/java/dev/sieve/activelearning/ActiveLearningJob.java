@@ -1,5 +1,6 @@
 package dev.sieve.activelearning;
 
+import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.activelearning.config.ActiveLearningConfig;
 import dev.sieve.activelearning.functions.Curator;
 import dev.sieve.activelearning.functions.DecodedLabel;
@@ -20,9 +21,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -66,7 +65,7 @@ public final class ActiveLearningJob {
 
   /** The job as it runs in production: Kafka sources and sinks. Also used by the CLI. */
   public static void defineKafkaJob(StreamExecutionEnvironment env, ActiveLearningConfig config) {
-    configureEnvironment(env, config);
+    JobEnvironment.configure(env, config.common(), config.describe());
     defineWorkflow(
         env,
         ActiveLearningSources.scored(config),
@@ -75,19 +74,6 @@ public final class ActiveLearningJob {
         config);
   }
 
-  /** Checkpointing per the delivery guarantee, no Kryo, and the configuration in the web UI. */
-  public static void configureEnvironment(
-      StreamExecutionEnvironment env, ActiveLearningConfig config) {
-    Configuration options = new Configuration();
-    options.set(PipelineOptions.GENERIC_TYPES, false);
-    env.configure(options);
-    env.enableCheckpointing(
-        config.common().checkpointInterval().toMillis(),
-        config.common().exactlyOnce()
-            ? CheckpointingMode.EXACTLY_ONCE
-            : CheckpointingMode.AT_LEAST_ONCE);
-    env.getConfig().setGlobalJobParameters(Configuration.fromMap(config.describe()));
-  }
 
   /**
    * scored content + decoded labels → keyed by content id → label join (content kept in state);

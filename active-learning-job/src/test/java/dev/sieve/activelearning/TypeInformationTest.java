@@ -1,5 +1,6 @@
 package dev.sieve.activelearning;
 
+import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.activelearning.config.ActiveLearningConfig;
@@ -65,10 +66,9 @@ class TypeInformationTest {
   @Test
   void theJobDisablesGenericTypesAndCheckpoints() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    ActiveLearningJob.configureEnvironment(
-        env,
-        ActiveLearningConfig.fromArgs(
-            "--bootstrap-servers=k:9092", "--registry-url=http://r:8081"));
+    ActiveLearningConfig config = ActiveLearningConfig.fromArgs(
+            "--bootstrap-servers=k:9092", "--registry-url=http://r:8081");
+    JobEnvironment.configure(env, config.common(), config.describe());
 
     assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
     assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(5_000L);

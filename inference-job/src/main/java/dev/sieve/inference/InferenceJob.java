@@ -1,5 +1,6 @@
 package dev.sieve.inference;
 
+import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.inference.config.InferenceConfig;
 import dev.sieve.inference.functions.MicroBatchInferenceOperator;
@@ -19,9 +20,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -58,7 +56,7 @@ public final class InferenceJob {
 
   /** The job as it runs in production: Kafka sources and sinks, the real model runtime. */
   public static void defineKafkaJob(StreamExecutionEnvironment env, InferenceConfig config) {
-    configureEnvironment(env, config);
+    JobEnvironment.configure(env, config.common(), config.describe());
     defineWorkflow(
         env,
         InferenceSources.content(config),
@@ -69,15 +67,6 @@ public final class InferenceJob {
         config);
   }
 
-  /** Exactly-once checkpointing, no Kryo, and the (masked) configuration in the web UI. */
-  public static void configureEnvironment(StreamExecutionEnvironment env, InferenceConfig config) {
-    Configuration options = new Configuration();
-    options.set(PipelineOptions.GENERIC_TYPES, false);
-    env.configure(options);
-    env.enableCheckpointing(
-        config.common().checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-    env.getConfig().setGlobalJobParameters(Configuration.fromMap(config.describe()));
-  }
 
   /** The workflow with the real model runtime of {@code config}. */
   public static void defineWorkflow(

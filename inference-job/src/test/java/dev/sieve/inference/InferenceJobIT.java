@@ -1,5 +1,6 @@
 package dev.sieve.inference;
 
+import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -437,7 +438,7 @@ class InferenceJobIT {
       throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(PARALLELISM);
-    InferenceJob.configureEnvironment(env, config);
+    JobEnvironment.configure(env, config.common(), config.describe());
     InferenceJob.defineWorkflow(
         env,
         content,

@@ -1,5 +1,6 @@
 package dev.sieve.inference;
 
+import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.inference.config.InferenceConfig;
@@ -69,7 +70,7 @@ class TypeInformationTest {
   @Test
   void theJobDisablesGenericTypesAndCheckpointsExactlyOnce() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    InferenceJob.configureEnvironment(env, CONFIG);
+    JobEnvironment.configure(env, CONFIG.common(), CONFIG.describe());
 
     assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
     assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(5_000L);

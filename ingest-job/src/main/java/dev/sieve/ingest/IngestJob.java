@@ -1,5 +1,6 @@
 package dev.sieve.ingest;
 
+import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.kafka.KafkaSources;
 import dev.sieve.ingest.config.IngestConfig;
@@ -19,9 +20,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -63,7 +62,7 @@ public final class IngestJob {
    * Used by {@link #main} and by the CLI, which submits it to its own MiniCluster.
    */
   public static void defineKafkaJob(StreamExecutionEnvironment env, IngestConfig config) {
-    configureEnvironment(env, config);
+    JobEnvironment.configure(env, config.common(), config.describe());
     defineWorkflow(
         env,
         KafkaSources.rawRecords(config.common(), config.inputTopic()),
@@ -72,15 +71,6 @@ public final class IngestJob {
         config);
   }
 
-  /** Checkpointing, no Kryo, and the (masked) configuration in the web UI. */
-  public static void configureEnvironment(StreamExecutionEnvironment env, IngestConfig config) {
-    Configuration options = new Configuration();
-    options.set(PipelineOptions.GENERIC_TYPES, false);
-    env.configure(options);
-    env.enableCheckpointing(
-        config.common().checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-    env.getConfig().setGlobalJobParameters(Configuration.fromMap(config.describe()));
-  }
 
   /** source → decode → validate and normalise → de-duplicate → sieve.content; rejects → DLQ. */
   public static void defineWorkflow(

@@ -1,5 +1,6 @@
 package dev.sieve.ingest;
 
+import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -135,7 +136,7 @@ class IngestJobIT {
 
     // Act: the real job, unbounded, as main() would build it.
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    IngestJob.configureEnvironment(env, config);
+    JobEnvironment.configure(env, config.common(), config.describe());
     IngestJob.defineWorkflow(
         env,
         KafkaSources.rawRecords(config.common(), config.inputTopic()),

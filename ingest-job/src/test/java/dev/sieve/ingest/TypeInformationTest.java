@@ -1,5 +1,6 @@
 package dev.sieve.ingest;
 
+import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.core.kafka.KafkaRawRecord;
@@ -52,8 +53,8 @@ class TypeInformationTest {
   @Test
   void theJobDisablesGenericTypes() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    IngestJob.configureEnvironment(
-        env, IngestConfig.fromArgs("--bootstrap-servers=k:9092", "--registry-url=http://r:8081"));
+    IngestConfig config = IngestConfig.fromArgs("--bootstrap-servers=k:9092", "--registry-url=http://r:8081");
+    JobEnvironment.configure(env, config.common(), config.describe());
 
     assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
     assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(5_000L);

@@ -1,5 +1,6 @@
 package dev.sieve.retrain;
 
+import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.retrain.functions.RetrainInput;
 import dev.sieve.retrain.functions.RetrainTrigger;
@@ -15,9 +16,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -54,7 +52,7 @@ public final class RetrainJob {
 
   /** The job as it runs in production: Kafka sources and sink, the real training. */
   public static void defineKafkaJob(StreamExecutionEnvironment env, RetrainConfig config) {
-    configureEnvironment(env, config);
+    JobEnvironment.configure(env, config.common(), config.describe());
     defineWorkflow(
         env,
         RetrainSources.labelled(config),
@@ -65,18 +63,6 @@ public final class RetrainJob {
         new SignedRetraining(config.publishMargin(), config.signingKey()));
   }
 
-  /** Checkpointing per the delivery guarantee, no Kryo, and the (masked) configuration in the UI. */
-  public static void configureEnvironment(StreamExecutionEnvironment env, RetrainConfig config) {
-    Configuration options = new Configuration();
-    options.set(PipelineOptions.GENERIC_TYPES, false);
-    env.configure(options);
-    env.enableCheckpointing(
-        config.common().checkpointInterval().toMillis(),
-        config.common().exactlyOnce()
-            ? CheckpointingMode.EXACTLY_ONCE
-            : CheckpointingMode.AT_LEAST_ONCE);
-    env.getConfig().setGlobalJobParameters(Configuration.fromMap(config.describe()));
-  }
 
   /**
    * labelled examples + retrain requests + model versions → keyed by classifier → retrain trigger

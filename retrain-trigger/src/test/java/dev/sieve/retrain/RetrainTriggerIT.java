@@ -1,5 +1,6 @@
 package dev.sieve.retrain;
 
+import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -227,7 +228,7 @@ class RetrainTriggerIT {
   private static JobClient start(RetrainConfig config) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(PARALLELISM);
-    RetrainJob.configureEnvironment(env, config);
+    JobEnvironment.configure(env, config.common(), config.describe());
     RetrainJob.defineWorkflow(
         env,
         RetrainSources.labelled(config),

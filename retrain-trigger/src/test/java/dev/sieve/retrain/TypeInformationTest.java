@@ -1,5 +1,6 @@
 package dev.sieve.retrain;
 
+import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.retrain.config.RetrainConfig;
@@ -30,10 +31,9 @@ class TypeInformationTest {
   @Test
   void theJobDisablesGenericTypes() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    RetrainJob.configureEnvironment(
-        env,
-        RetrainConfig.fromArgs(
-            "--bootstrap-servers=k:9092", "--registry-url=http://r:8081", "--model-signing-key=k"));
+    RetrainConfig config = RetrainConfig.fromArgs(
+            "--bootstrap-servers=k:9092", "--registry-url=http://r:8081", "--model-signing-key=k");
+    JobEnvironment.configure(env, config.common(), config.describe());
 
     assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
     assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(5_000L);
