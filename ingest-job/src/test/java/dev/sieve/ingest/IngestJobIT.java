@@ -1,5 +1,7 @@
 package dev.sieve.ingest;
 
+import dev.sieve.testkit.FlinkTestCluster;
+import dev.sieve.testkit.ItStack;
 import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -66,66 +68,43 @@ class IngestJobIT {
   private static final InMemoryReporter METRICS = InMemoryReporter.create();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          () ->
-              new MiniClusterResourceConfiguration.Builder()
-                  .setConfiguration(
-                      METRICS.addToConfiguration(EmbeddedFlink.configuration(workDir())))
-                  .setNumberTaskManagers(1)
-                  .setNumberSlotsPerTaskManager(2)
-                  .build());
+  static final MiniClusterExtension FLINK = FlinkTestCluster.extension(METRICS, 2);
 
-  private final SharedStack stack = SharedStack.get();
-  private final String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-  private final RestSchemaRegistryClient registry =
-      new RestSchemaRegistryClient(RegistryConfig.forUrl(stack.registryUrl()));
-  private final ConfluentAvroCodec<ContentEvent> contentCodec =
-      new ConfluentAvroCodec<>(registry, ContentEvent.class);
-  private final ConfluentAvroCodec<DeadLetter> deadLetterCodec =
-      new ConfluentAvroCodec<>(registry, DeadLetter.class);
+  private final ItStack it = new ItStack("ingest-it", METRICS);
+  private final ConfluentAvroCodec<ContentEvent> contentCodec = it.codec(ContentEvent.class);
+  private final ConfluentAvroCodec<DeadLetter> deadLetterCodec = it.codec(DeadLetter.class);
 
   @Test
   void ingestsValidContentExactlyOnceAndDeadLettersEveryMalformedRecord() throws Exception {
-    IngestConfig config =
-        IngestConfig.fromArgs(
-            "--bootstrap-servers", stack.bootstrapServers(),
-            "--registry-url", stack.registryUrl(),
-            "--topic-prefix", prefix,
-            "--checkpoint-interval", "1s");
-    stack
-        .kafka()
-        .createTopics(
-            List.of(
-                new NewTopic(config.inputTopic(), 2, (short) 1),
-                new NewTopic(config.contentTopic(), 2, (short) 1),
-                new NewTopic(config.dlqTopic(), 1, (short) 1)));
+    IngestConfig config = IngestConfig.fromArgs(it.jobArgs());
+    it.createTopics(2, config.inputTopic(), config.contentTopic());
+    it.createTopics(1, config.dlqTopic());
 
     // Arrange: valid events in both wire forms (some to normalise, some to truncate), repeats of
     // earlier ids, and one record of every malformed kind.
     Map<String, String> expectedText = new LinkedHashMap<>();
     Map<RejectReason, byte[]> malformed =
         Samples.malformed(
-            contentCodec, new ConfluentAvroCodec<>(registry, Label.class), config.inputTopic());
+            contentCodec, it.codec(Label.class), config.inputTopic());
     malformed.put(RejectReason.TEXT_TOO_LONG, Samples.tooLong("huge", config.hardCapChars()));
     Map<RejectReason, RecordMetadata> malformedAt = new LinkedHashMap<>();
-    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+    try (KafkaProducer<byte[], byte[]> producer = it.producer()) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (int i = 0; i < VALID; i++) {
         String id = "content-" + i;
         String text = i % 100 == 7 ? "long " + "w".repeat(3_000) : "  Cafe\u0301 n\u00ba" + i + "\u0007 ";
         expectedText.put(
             id, i % 100 == 7 ? ("long " + "w".repeat(3_000)).substring(0, 2_000) : "Caf\u00e9 n\u00ba" + i);
-        sent.add(producer.send(record(config.inputTopic(), id, valueOf(config, i, id, text))));
+        sent.add(producer.send(ItStack.record(config.inputTopic(), id, valueOf(config, i, id, text))));
       }
       for (int i = 0; i < DUPLICATES; i++) {
         String id = "content-" + (i * 7);
-        sent.add(producer.send(record(config.inputTopic(), id, valueOf(config, i, id, "repeat"))));
+        sent.add(producer.send(ItStack.record(config.inputTopic(), id, valueOf(config, i, id, "repeat"))));
       }
       Map<RejectReason, Future<RecordMetadata>> bad = new LinkedHashMap<>();
       malformed.forEach(
           (reason, value) ->
-              bad.put(reason, producer.send(record(config.inputTopic(), "bad-" + reason, value))));
+              bad.put(reason, producer.send(ItStack.record(config.inputTopic(), "bad-" + reason, value))));
       for (Future<RecordMetadata> f : sent) {
         f.get();
       }
@@ -150,18 +129,18 @@ class IngestJobIT {
       Map<String, ConsumerRecord<byte[], byte[]>> content = new HashMap<>();
       List<ConsumerRecord<byte[], byte[]>> contentRecords = new ArrayList<>();
       List<ConsumerRecord<byte[], byte[]>> dlqRecords = new ArrayList<>();
-      try (KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
+      try (KafkaConsumer<byte[], byte[]> consumer = it.stack().readCommittedConsumer()) {
         consumer.assign(
             List.of(
                 new TopicPartition(config.contentTopic(), 0),
                 new TopicPartition(config.contentTopic(), 1),
                 new TopicPartition(config.dlqTopic(), 0)));
         consumer.seekToBeginning(consumer.assignment());
-        await().atMost(DEADLINE).until(() -> status(job) == JobStatus.RUNNING);
+        await().atMost(DEADLINE).until(() -> ItStack.status(job) == JobStatus.RUNNING);
         await()
             .atMost(DEADLINE)
             .pollInterval(Duration.ofMillis(200))
-            .failFast("the job stopped running", () -> status(job) != JobStatus.RUNNING)
+            .failFast("the job stopped running", () -> ItStack.status(job) != JobStatus.RUNNING)
             .until(
                 () -> {
                   for (var r : consumer.poll(Duration.ofMillis(100))) {
@@ -169,7 +148,7 @@ class IngestJobIT {
                   }
                   return contentRecords.size() >= VALID
                       && dlqRecords.size() >= malformed.size()
-                      && counter(jobId, ".sieve.duplicates") == DUPLICATES;
+                      && it.counters(jobId, ".sieve.duplicates") == DUPLICATES;
                 });
         // Everything is in; one more checkpoint's worth of polling would show any extra record.
         await()
@@ -224,16 +203,16 @@ class IngestJobIT {
             assertThat(letter.getSourceTimestampMs()).isEqualTo(at.timestamp());
             assertThat(letter.getJob()).isEqualTo(IngestJob.JOB);
             assertThat(letter.getMessage()).isNotBlank();
-            assertThat(counter(jobId, ".sieve.reason." + reason + ".rejected"))
+            assertThat(it.counters(jobId, ".sieve.reason." + reason + ".rejected"))
                 .as(reason.name())
                 .isEqualTo(1);
           });
 
       // Duplicates dropped and counted, the rest accepted; the job never restarted.
-      assertThat(counter(jobId, ".sieve.duplicates")).isEqualTo(DUPLICATES);
-      assertThat(counter(jobId, ".sieve.accepted")).isEqualTo(VALID);
-      assertThat(status(job)).isEqualTo(JobStatus.RUNNING);
-      assertThat(gauge(jobId, ".numRestarts")).isEqualTo(0L);
+      assertThat(it.counters(jobId, ".sieve.duplicates")).isEqualTo(DUPLICATES);
+      assertThat(it.counters(jobId, ".sieve.accepted")).isEqualTo(VALID);
+      assertThat(ItStack.status(job)).isEqualTo(JobStatus.RUNNING);
+      assertThat(it.gauges(jobId, ".numRestarts")).isNotEmpty().containsOnly(0L);
 
       // Every server of this JVM (broker, Flink) listens on loopback only.
       List<InetSocketAddress> listeners = ListeningSockets.tcpListeners(ProcessHandle.current().pid());
@@ -262,40 +241,11 @@ class IngestJobIT {
     return out.toString();
   }
 
-  private static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
-    return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
-  }
 
-  private KafkaProducer<byte[], byte[]> producer() {
-    return stack.producer();
-  }
 
-  private KafkaConsumer<byte[], byte[]> readCommitted() {
-    return stack.readCommittedConsumer();
-  }
 
-  private static JobStatus status(JobClient job) throws Exception {
-    return job.getJobStatus().get();
-  }
 
-  /** The sum over subtasks of the counters whose identifier ends with {@code suffix}. */
-  private static long counter(JobID jobId, String suffix) {
-    long sum = 0;
-    for (Map.Entry<String, Metric> e : METRICS.getMetricsByIdentifiers(jobId).entrySet()) {
-      if (e.getKey().endsWith(suffix) && e.getValue() instanceof Counter c) {
-        sum += c.getCount();
-      }
-    }
-    return sum;
-  }
 
-  private static Object gauge(JobID jobId, String suffix) {
-    return METRICS.getMetricsByIdentifiers(jobId).entrySet().stream()
-        .filter(e -> e.getKey().endsWith(suffix) && e.getValue() instanceof Gauge<?>)
-        .map(e -> ((Gauge<?>) e.getValue()).getValue())
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no metric *" + suffix));
-  }
 
   private static byte[] bytes(ByteBuffer buffer) {
     if (buffer == null) {
@@ -307,11 +257,4 @@ class IngestJobIT {
     return out;
   }
 
-  private static Path workDir() {
-    try {
-      return Files.createTempDirectory("ingest-job-it");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -1,0 +1,277 @@
+package dev.sieve.testkit;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.sieve.core.registry.RegistryConfig;
+import dev.sieve.core.registry.RestSchemaRegistryClient;
+import dev.sieve.core.registry.SchemaRegistryClient;
+import dev.sieve.core.serde.ConfluentAvroCodec;
+import dev.sieve.embedded.SharedStack;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * What an integration test needs around a job, once: the JVM's real broker and registry ({@link
+ * SharedStack}), topics under a prefix of the test's own, the jobs' common flags, Confluent-Avro
+ * codecs, producing with every acknowledgement checked, {@code read_committed} reading until a
+ * condition holds (failing fast when a job stops), and the jobs' counters and gauges from the
+ * MiniCluster's {@link InMemoryReporter}.
+ */
+public final class ItStack {
+
+  /** How long a test waits for what it expects before it fails. */
+  public static final Duration DEADLINE = Duration.ofSeconds(120);
+
+  private final SharedStack stack = SharedStack.get();
+  private final String prefix;
+  private final RestSchemaRegistryClient registry =
+      new RestSchemaRegistryClient(RegistryConfig.forUrl(stack.registryUrl()));
+  private final InMemoryReporter metrics;
+
+  /** A stack whose topics are named {@code <name>-<random>.<topic>}; metrics may be null. */
+  public ItStack(String name, InMemoryReporter metrics) {
+    this.prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    this.metrics = metrics;
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public String bootstrapServers() {
+    return stack.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return stack.registryUrl();
+  }
+
+  public SchemaRegistryClient registry() {
+    return registry;
+  }
+
+  public SharedStack stack() {
+    return stack;
+  }
+
+  /**
+   * The flags every job takes, pointing at this stack and prefix, with 1 s checkpoints, followed by
+   * {@code more}.
+   */
+  public String[] jobArgs(String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--bootstrap-servers", bootstrapServers(),
+                "--registry-url", registryUrl(),
+                "--topic-prefix", prefix,
+                "--checkpoint-interval", "1s"));
+    args.addAll(Arrays.asList(more));
+    return args.toArray(new String[0]);
+  }
+
+  /** Creates the topics (full names) with {@code partitions} partitions each. */
+  public void createTopics(int partitions, String... topics) {
+    List<NewTopic> newTopics = new ArrayList<>();
+    for (String topic : topics) {
+      newTopics.add(new NewTopic(topic, partitions, (short) 1));
+    }
+    createTopics(newTopics);
+  }
+
+  public void createTopics(List<NewTopic> topics) {
+    stack.kafka().createTopics(topics);
+  }
+
+  public <T extends SpecificRecord> ConfluentAvroCodec<T> codec(Class<T> type) {
+    return new ConfluentAvroCodec<>(registry, type);
+  }
+
+  /** A byte-array producer on this stack; the caller closes it. */
+  public KafkaProducer<byte[], byte[]> producer() {
+    return stack.producer();
+  }
+
+  /** Sends records ({@code keys[i]}, {@code values[i]}) and waits for every acknowledgement. */
+  public List<RecordMetadata> send(String topic, List<String> keys, List<byte[]> values)
+      throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      for (int i = 0; i < values.size(); i++) {
+        sent.add(producer.send(record(topic, keys.get(i), values.get(i))));
+      }
+      List<RecordMetadata> acknowledged = new ArrayList<>();
+      for (Future<RecordMetadata> f : sent) {
+        acknowledged.add(f.get());
+      }
+      return acknowledged;
+    }
+  }
+
+  public RecordMetadata send(String topic, String key, byte[] value) throws Exception {
+    return send(topic, Collections.singletonList(key), List.of(value)).get(0);
+  }
+
+  /** A record keyed by {@code key} in UTF-8 (null stays null). */
+  public static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
+    return new ProducerRecord<>(
+        topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+  }
+
+  /**
+   * Reads {@code topic} from the beginning with {@code read_committed} (as a user's consumer of an
+   * exactly-once job sees it), decoded, until {@code done} holds for what was read; fails after
+   * {@link #DEADLINE} saying what was read, or at once if {@code job} (may be null) has stopped.
+   */
+  public <T extends SpecificRecord> List<T> readCommitted(
+      String topic, Class<T> type, JobClient job, Predicate<List<T>> done) {
+    ConfluentAvroCodec<T> codec = codec(type);
+    List<T> out = new ArrayList<>();
+    readCommittedRecords(
+        topic,
+        job,
+        records -> {
+          for (int i = out.size(); i < records.size(); i++) {
+            out.add(codec.decode(records.get(i).value()));
+          }
+          return done.test(out);
+        });
+    return out;
+  }
+
+  /** {@link #readCommitted(String, Class, JobClient, Predicate)} with no job to watch. */
+  public <T extends SpecificRecord> List<T> readCommitted(
+      String topic, Class<T> type, Predicate<List<T>> done) {
+    return readCommitted(topic, type, null, done);
+  }
+
+  /** The raw records of {@code topic}, read as {@link #readCommitted} reads them. */
+  public List<ConsumerRecord<byte[], byte[]>> readCommittedRecords(
+      String topic, JobClient job, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = stack.readCommittedConsumer()) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      try {
+        await()
+            .atMost(DEADLINE)
+            .failFast(
+                "the job failed or ended", () -> job != null && status(job).isGloballyTerminalState())
+            .until(
+                () -> {
+                  consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                  return done.test(out);
+                });
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(
+            "within " + DEADLINE + ", " + topic + " gave " + out.size()
+                + " records, not what was awaited",
+            e);
+      }
+    }
+    return out;
+  }
+
+  /** Everything {@code topic} holds after three more seconds (three checkpoints) of the job. */
+  public <T extends SpecificRecord> List<T> readAll(String topic, Class<T> type, JobClient job) {
+    long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    return readCommitted(topic, type, job, read -> System.nanoTime() > until);
+  }
+
+  /** Waits until the job's {@code sieve.<name>} counters sum to at least {@code expected}. */
+  public void awaitCounter(JobClient job, String name, long expected) {
+    await()
+        .atMost(DEADLINE)
+        .failFast("the job failed or ended", () -> status(job).isGloballyTerminalState())
+        .until(() -> counter(job.getJobID(), name) >= expected);
+  }
+
+  /** The sum over subtasks of the job's counters whose identifier ends in {@code .sieve.<name>}. */
+  public long counter(JobID jobId, String name) {
+    return counters(jobId, ".sieve." + name);
+  }
+
+  /** The sum of the job's counters whose metric identifier ends with {@code suffix}. */
+  public long counters(JobID jobId, String suffix) {
+    long sum = 0;
+    for (Metric metric : metrics(jobId, suffix)) {
+      if (metric instanceof Counter c) {
+        sum += c.getCount();
+      }
+    }
+    return sum;
+  }
+
+  /** The values of the job's gauges whose metric identifier ends with {@code suffix}. */
+  public List<Object> gauges(JobID jobId, String suffix) {
+    List<Object> out = new ArrayList<>();
+    for (Metric metric : metrics(jobId, suffix)) {
+      if (metric instanceof Gauge<?> g) {
+        out.add(g.getValue());
+      }
+    }
+    return out;
+  }
+
+  private List<Metric> metrics(JobID jobId, String suffix) {
+    if (metrics == null) {
+      throw new IllegalStateException("this ItStack was made without an InMemoryReporter");
+    }
+    List<Metric> out = new ArrayList<>();
+    metrics
+        .getMetricsByGroup()
+        .forEach(
+            (group, byName) -> {
+              if (jobId.toString().equals(group.getAllVariables().get("<job_id>"))) {
+                byName.forEach(
+                    (name, metric) -> {
+                      if (group.getMetricIdentifier(name).endsWith(suffix)) {
+                        out.add(metric);
+                      }
+                    });
+              }
+            });
+    return out;
+  }
+
+  /** The job's status now. */
+  public static JobStatus status(JobClient job) {
+    try {
+      return job.getJobStatus().get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the status of job " + job.getJobID(), e);
+    }
+  }
+
+  /** Waits until {@code job} runs. */
+  public static void awaitRunning(JobClient job) {
+    await().atMost(DEADLINE).until(() -> status(job) == JobStatus.RUNNING);
+  }
+}
