@@ -146,18 +146,27 @@ public final class Evaluation {
     if (cacheDir == null) {
       return ParallelEmbedding.embed(embedder, texts, threads, split, err);
     }
-    // The key names everything the rows depend on: texts (by hash), order, and the network.
-    String key =
-        String.format(
-            Locale.ROOT,
-            "%s-%s-%d-%08x-%s.f32",
-            dataset,
-            split,
-            rows.size(),
-            rows.stream().map(LabelledTexts.Row::id).toList().hashCode() * 31 + texts.hashCode(),
-            embedder.modelDigest().substring(0, 12));
     return EmbeddingCache.load(
-        cacheDir.resolve(key), () -> ParallelEmbedding.embed(embedder, texts, threads, split, err));
+        cacheDir.resolve(cacheKey(dataset, split, rows, embedder.modelDigest())),
+        () -> ParallelEmbedding.embed(embedder, texts, threads, split, err));
+  }
+
+  /**
+   * The cache file name of a split's embeddings: it names everything the rows depend on (dataset,
+   * split, row count, ids and texts by hash, the network's digest), so every command that embeds a
+   * dataset ({@code sieve eval}, {@code eval-al}, {@code calibrate-drift}) shares one cache.
+   */
+  public static String cacheKey(
+      String dataset, String split, List<LabelledTexts.Row> rows, String modelDigest) {
+    List<String> texts = rows.stream().map(LabelledTexts.Row::text).toList();
+    return String.format(
+        Locale.ROOT,
+        "%s-%s-%d-%08x-%s.f32",
+        dataset,
+        split,
+        rows.size(),
+        rows.stream().map(LabelledTexts.Row::id).toList().hashCode() * 31 + texts.hashCode(),
+        modelDigest.substring(0, 12));
   }
 
   /** For a run without the CLI: {@code Evaluation <file.jsonl> [limitTrain] [cacheDir]}. */

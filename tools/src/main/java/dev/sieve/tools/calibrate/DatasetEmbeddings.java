@@ -5,6 +5,7 @@ import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.SentenceEmbedder;
 import dev.sieve.model.SharedEmbedders;
 import dev.sieve.learning.datasets.EmbeddingCache;
+import dev.sieve.learning.datasets.Evaluation;
 import dev.sieve.learning.datasets.LabelledTexts;
 import dev.sieve.learning.datasets.ParallelEmbedding;
 import java.io.IOException;
@@ -12,13 +13,11 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Embeds the splits of a labelled dataset with the serving network, through the file cache that
- * {@code sieve eval} uses. The cache file name is built exactly as the evaluation builds it
- * (dataset, split, row count, a hash of ids and texts, network digest), so embeddings cached by
- * either command serve the other. The network is only loaded when some split is not cached.
+ * {@code sieve eval} uses, under the same {@link Evaluation#cacheKey} names, so embeddings cached
+ * by either command serve the other. The network is only loaded when some split is not cached.
  */
 final class DatasetEmbeddings implements AutoCloseable {
 
@@ -39,16 +38,8 @@ final class DatasetEmbeddings implements AutoCloseable {
     if (cacheDir == null) {
       return compute(texts, dataset + " " + split);
     }
-    String key =
-        String.format(
-            Locale.ROOT,
-            "%s-%s-%d-%08x-%s.f32",
-            dataset,
-            split,
-            rows.size(),
-            rows.stream().map(LabelledTexts.Row::id).toList().hashCode() * 31 + texts.hashCode(),
-            model.digest().substring(0, 12));
-    return EmbeddingCache.load(cacheDir.resolve(key), () -> compute(texts, dataset + " " + split));
+    return EmbeddingCache.load(
+        cacheDir.resolve(Evaluation.cacheKey(dataset, split, rows, model.digest())), () -> compute(texts, dataset + " " + split));
   }
 
   private float[][] compute(List<String> texts, String what) {
