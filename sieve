@@ -23,7 +23,7 @@ if needs_build; then
   (cd "$root" && ./mvnw -q -B -DskipTests -pl local -am package) >&2
 fi
 
-# DJL must never probe the network (DESIGN.md): offline mode and no tracking, before any DJL class loads.
+# DJL must never probe the network (docs/architecture.md): offline, no tracking, before any DJL class loads.
 export OPT_OUT_TRACKING=true
 export DJL_OFFLINE=true
 java_opts=(

@@ -82,7 +82,7 @@ class ComposeFileTest {
   void theImagesMatchTheVersionsTheBuildUses() {
     String flink = "flink:" + EnvironmentInformation.getVersion() + "-scala_2.12-java17";
     FLINK_SERVICES.forEach(s -> assertThat(compose.service(s).image()).as(s).isEqualTo(flink));
-    // DESIGN.md: the broker version equals the kafka-clients version
+    // docs/architecture.md: the broker version equals the kafka-clients version
     assertThat(compose.service("kafka").image())
         .isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
   }

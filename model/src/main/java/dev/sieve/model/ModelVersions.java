@@ -25,7 +25,7 @@ public final class ModelVersions {
   }
 
   /**
-   * A signed zero-shot version of a classifier (the cold start: DESIGN.md, "The model"): its head
+   * A signed zero-shot version of a classifier (the cold start: docs/architecture.md): its head
    * scores texts by similarity to the label descriptions, embedded by {@code embedder}, so
    * predictions and uncertainty exist before any label.
    *

@@ -2,7 +2,7 @@ package dev.sieve.schemas;
 
 import java.util.List;
 
-/** Every topic Sieve reads or writes (see DESIGN.md, "Data flow"). Names are under a prefix. */
+/** Every topic Sieve reads or writes (docs/architecture.md, "Topics"), under a common prefix. */
 public final class Topics {
 
   /** Written by users' apps: Confluent-framed Avro {@link ContentEvent}, or JSON. */

@@ -52,7 +52,7 @@ public record InferenceConfig(
 
   /**
    * Length-bucketed batches of 8 to 32 tweets embed about 25 % faster than one text at a time
-   * (DESIGN.md, "Padding decides throughput"), and gain little beyond 32.
+   * (docs/architecture.md, "Padding decides throughput"), and gain little beyond 32.
    */
   public static final int DEFAULT_BATCH_MAX_SIZE = 32;
 

@@ -41,7 +41,7 @@ public record DriftConfig(
   /**
    * 500 events per reference and window: a window that is half new texts is flagged 99.9 % of the
    * time, an abrupt switch is alerted at most 749 events after it (measured: 721), and the first
-   * alert is possible 1,000 events after a model version starts serving ({@code CALIBRATION.md}).
+   * alert is possible 1,000 events after a model version starts serving ({@code docs/measurements/drift-calibration.md}).
    */
   public static final int DEFAULT_REFERENCE = 500;
 
@@ -52,7 +52,7 @@ public record DriftConfig(
 
   /**
    * Thresholds at R = W = 500, measured by {@code sieve calibrate-drift} on the three shared
-   * datasets (each text scored by a head trained on the rest of its dataset; CALIBRATION.md): no
+   * datasets (each text scored by a head trained on the rest of its dataset; docs/measurements/drift-calibration.md): no
    * alarm in 9,200 no-drift windows and 600 whole-dataset streams, each threshold about 1.5x the
    * largest no-drift value. Centroid 0.03 (no-drift max 0.0198, smallest shifted window 0.142; it
    * is the only detector that found all six dataset pairs); confidence PSI 0.15 (max 0.095);
@@ -77,7 +77,7 @@ public record DriftConfig(
 
   /**
    * The class-mix PSI threshold for a classifier with {@code classes} classes. Without drift the
-   * PSI of two samples of one class mix follows χ²(k − 1) x (1/R + 1/W) (CALIBRATION.md: measured
+   * PSI of two samples of one class mix follows χ²(k − 1) x (1/R + 1/W) (docs/measurements/drift-calibration.md: measured
    * 99.9th percentiles 0.041 / 0.067 / 0.046 against 0.045 / 0.066 / 0.045 predicted), so its
    * noise grows with the class count: for a 20-class topic classifier it averages about 0.076 at
    * R = W = 500, and the calibrated 0.11 would alarm on about one stationary window in ten.

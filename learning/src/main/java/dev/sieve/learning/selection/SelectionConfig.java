@@ -40,10 +40,10 @@ public record SelectionConfig(
   private static final long serialVersionUID = 1L;
 
   /**
-   * Defaults: margin sampling (DESIGN.md measured it best of the three on the shared datasets);
+   * Defaults: margin sampling (docs/architecture.md, "Measurements the design started from");
    * 5 % of traffic and 120 requests a minute, about what one or two people answer; a tenth of it
    * at random; similarity 0.96, the smallest at which 91 % of MiniLM pairs are textual near-copies
-   * on the shared datasets (sieve calibrate-drift, CALIBRATION.md; 83 % at 0.95); 10 labels per
+   * on the shared datasets (sieve calibrate-drift, docs/measurements/drift-calibration.md; 83 % at 0.95); 10 labels per
    * class before uncertainty takes over.
    */
   public static SelectionConfig defaults() {

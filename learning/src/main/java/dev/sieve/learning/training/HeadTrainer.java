@@ -85,7 +85,7 @@ public final class HeadTrainer {
   }
 
   /**
-   * The default settings, and the first grid point. Chosen by measurement (module README): the best
+   * The default settings, and the first grid point. Chosen by measurement (docs/measurements/retrain-eval.md): the best
    * AdaGrad rate differs by task (0.1 for 4-class emotion, 1.0 for binary spam), and ten epochs
    * cost about what five do, because converting examples dominates Tribuo's training.
    */

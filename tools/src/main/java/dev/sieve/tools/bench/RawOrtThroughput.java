@@ -24,7 +24,7 @@ import java.util.concurrent.Future;
  * API (no DJL, no Flink, no Kafka), tokenised by the same tokenizer, mean-pooled, on {@code
  * sessions} threads with one session and one intra-op thread each. Texts are either fed one at a
  * time or in sub-batches of similar token length (sorted by length, cut, batch order shuffled):
- * DESIGN.md measured that arrival-order batching is slower than batch 1, so the honest
+ * docs/architecture.md: arrival-order batching is slower than batch 1, so the honest
  * comparison is against the best of these.
  */
 public final class RawOrtThroughput {
