@@ -41,8 +41,12 @@ public final class SieveCli {
   public static final String OPERATE_HEADING = "Operate";
 
   public static void main(String[] args) {
-    CommandLine cl = new CommandGroups().add(OPERATE_HEADING, OPERATE).commandLine(new SieveCli());
-    System.exit(cl.execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The operator's command line: every command of {@link #OPERATE}, and help. */
+  public static CommandLine commandLine() {
+    return new CommandGroups().add(OPERATE_HEADING, OPERATE).commandLine(new SieveCli());
   }
 
   /** Prints the version Maven built. */

@@ -31,7 +31,7 @@ class CommandSurfaceTest {
   @Test
   void theOperatorCliHasTheOperateCommandsAndNothingThatNeedsFlink() throws IOException {
     CommandLine operator =
-        new CommandGroups().add(SieveCli.OPERATE_HEADING, SieveCli.OPERATE).commandLine(new SieveCli());
+        SieveCli.commandLine();
     List<String> expected =
         expected().stream()
             .filter(
