@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -22,8 +23,13 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -57,6 +63,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(30);
   private static final int NODE_ID = 1;
   private static final int START_ATTEMPTS = 3;
 
@@ -133,7 +140,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     return bootstrapServers;
   }
 
-  /** Creates the topics that do not exist yet; topics that exist already are left as they are. */
+  /**
+   * Creates the topics that do not exist yet; topics that exist already are left as they are.
+   * Returns once the broker serves every partition of every given topic (see {@link #awaitServed}),
+   * so a producer can write to them at once.
+   */
   public void createTopics(Collection<NewTopic> topics) {
     if (topics.isEmpty()) {
       return;
@@ -155,7 +166,56 @@ public final class EmbeddedKafka implements AutoCloseable {
       if (!failures.isEmpty()) {
         throw new IllegalStateException("Could not create topics: " + failures);
       }
+      awaitServed(admin, results.keySet());
     }
+  }
+
+  /**
+   * Waits until the broker's ReplicaManager leads every partition of {@code topics}.
+   *
+   * <p>CreateTopics returns once the controller has committed the topic. The broker applies it a
+   * little later and, in KRaft, publishes the new partitions in its metadata cache (which answers
+   * Metadata and DescribeTopics) before its ReplicaManager has created their logs. A producer that
+   * finds the leader in that window gets NOT_LEADER_OR_FOLLOWER for its first batch, while its next
+   * batch of the same partition, already in flight, is accepted: a broker with no state for a
+   * producer takes any first sequence. The first batch then fails with OUT_OF_ORDER_SEQUENCE_NUMBER
+   * on every retry until delivery.timeout.ms (120 s) expires it, and its records are lost even with
+   * acks=all and idempotence. That is KAFKA-15591 (also filed as KAFKA-14312 and KAFKA-19880),
+   * fixed in the broker after Kafka 4.2 by apache/kafka#23234. A leader in DescribeTopics is not
+   * enough (ProduceStressIT still lost records with that wait); ListOffsets is answered by the
+   * ReplicaManager, as Produce is, so once it succeeds for every partition the window is closed.
+   */
+  private static void awaitServed(Admin admin, Collection<String> topics) {
+    long deadline = System.nanoTime() + TOPIC_READY_TIMEOUT.toNanos();
+    Throwable last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicDescription topic :
+            admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+          for (TopicPartitionInfo partition : topic.partitions()) {
+            latest.put(
+                new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest());
+          }
+        }
+        admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for topics " + topics, e);
+      } catch (ExecutionException e) {
+        // Unknown topic (metadata not applied yet) or not leader (log not created yet): retry.
+        if (!(e.getCause() instanceof RetriableException)) {
+          throw new IllegalStateException("Topics " + topics + " not served", e.getCause());
+        }
+        last = e.getCause();
+      } catch (java.util.concurrent.TimeoutException e) {
+        last = e;
+      }
+      pause(Duration.ofMillis(20));
+    }
+    throw new IllegalStateException(
+        "Topics " + topics + " not served by their leader after " + TOPIC_READY_TIMEOUT, last);
   }
 
   /** Stops the broker and controller and deletes their data directory. Idempotent. */

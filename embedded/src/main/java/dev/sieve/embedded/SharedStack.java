@@ -45,7 +45,12 @@ public final class SharedStack {
     return instance;
   }
 
-  /** A byte-array producer for tests: every acknowledgement awaited, a little batching. */
+  /**
+   * A byte-array producer for tests: every acknowledgement awaited, a little batching. It is
+   * idempotent (Kafka's default) with up to 5 requests in flight: write with it to topics made by
+   * {@link EmbeddedKafka#createTopics}, which waits until the broker serves them; a topic written
+   * before that can lose its first batch (KAFKA-15591, see {@code EmbeddedKafka#awaitServed}).
+   */
   public KafkaProducer<byte[], byte[]> producer() {
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrapServers());

@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,11 +28,7 @@ class KafkaSerdeIT {
   void contentEventsRoundTripThroughTheBroker() throws Exception {
     SharedStack stack = SharedStack.get();
     String topic = "it-serde-" + UUID.randomUUID();
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-    }
+    stack.kafka().createTopics(List.of(new NewTopic(topic, 1, (short) 1)));
     List<ContentEvent> sent =
         List.of(
             ContentEvent.newBuilder().setId("c-1").setText("first").build(),
