@@ -4,8 +4,6 @@ import dev.sieve.cli.TopicsCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.core.registry.RegistryConfig;
 import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.core.serde.ConfluentAvroCodec;
@@ -13,6 +11,7 @@ import dev.sieve.embedded.EmbeddedFlink;
 import dev.sieve.embedded.SharedStack;
 import dev.sieve.inference.InferenceJob;
 import dev.sieve.inference.config.InferenceConfig;
+import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
@@ -51,7 +50,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,21 +57,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The learning loop closed on the embedded stack (issue 4): the retrain-trigger and the inference
  * job run at once in one MiniCluster (1 TaskManager, 4 slots, each job at parallelism 2,
- * exactly-once, 1 s checkpoints). Labelled examples with real MiniLM embeddings of SMS texts
- * arrive; the retrain-trigger trains, signs and publishes version 2; the running inference job
- * swaps it in, and its predictions carry version 2.
+ * exactly-once, 1 s checkpoints). Labelled examples with real MiniLM embeddings of the demo
+ * corpus's messages arrive; the retrain-trigger trains, signs and publishes version 2; the running
+ * inference job swaps it in, and its predictions carry version 2.
+ *
+ * <p>Version 1 is the demo's zero-shot topic head. Measured with the real model: trained on the
+ * first 100, 110 or 120 labelled messages (whichever have arrived when the trigger fires), the
+ * challenger's cross-validated macro-F1 is 0.848 / 0.881 / 0.855 against version 1's 0.693 /
+ * 0.686 / 0.689 on the same folds, so it is published (margin 0.01) with a gain of 0.15 or more.
  */
 class RetrainToInferenceIT {
 
   private static final String KEY = "retrain-to-inference-it-signing-key";
-  private static final String CLASSIFIER = "sms";
-  private static final List<String> LABELS = List.of("ham", "spam");
+  private static final String CLASSIFIER = "topic";
+  private static final List<String> LABELS = DemoCorpus.LABELS;
   private static final int EVERY = 100;
   private static final int EXAMPLES = 120;
   private static final int CONTENT = 50;
   private static final int PARALLELISM = 2;
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final Path DATASET = Path.of("../../shared/datasets/sms_spam.jsonl");
 
   private static final InMemoryReporter METRICS = InMemoryReporter.create();
 
@@ -106,49 +108,21 @@ class RetrainToInferenceIT {
       new ConfluentAvroCodec<>(registry, Prediction.class);
 
   /**
-   * The signed zero-shot v1, {@value #EXAMPLES} really embedded training texts (ham and spam
-   * alternating) and {@value #CONTENT} test-split texts to score.
+   * The signed zero-shot v1 (the demo's label descriptions), the first {@value #EXAMPLES} web-shop
+   * messages of the demo corpus in stream order, really embedded and labelled as the corpus labels
+   * them, and the {@value #CONTENT} messages after them, unlabelled, to score.
    */
   @BeforeAll
   static void embed() throws IOException {
-    Assumptions.assumeTrue(
-        Files.isRegularFile(DATASET),
-        () -> "the SMS dataset is missing: " + DATASET.toAbsolutePath().normalize());
-    List<String[]> ham = new ArrayList<>();
-    List<String[]> spam = new ArrayList<>();
-    testTexts = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
-    for (String line : Files.readAllLines(DATASET)) {
-      JsonNode row = json.readTree(line);
-      String text = row.path("text").asText("");
-      String label = row.path("label").asText("");
-      if (text.isBlank() || !LABELS.contains(label)) {
-        continue;
-      }
-      if ("test".equals(row.path("split").asText("train"))) {
-        testTexts.add(text);
-      } else {
-        ("spam".equals(label) ? spam : ham).add(new String[] {text, label});
-      }
-    }
-    List<String[]> train = new ArrayList<>();
-    for (int i = 0; i < EXAMPLES / 2; i++) {
-      train.add(ham.get(i));
-      train.add(spam.get(i));
-    }
-    testTexts = testTexts.subList(0, CONTENT);
+    List<DemoCorpus.Item> phase1 = DemoCorpus.load().phase(DemoCorpus.BEFORE_SHIFT);
+    List<DemoCorpus.Item> train = phase1.subList(0, EXAMPLES);
+    testTexts =
+        phase1.subList(EXAMPLES, EXAMPLES + CONTENT).stream().map(DemoCorpus.Item::text).toList();
     try (EmbedderHandle embedder = SharedEmbedders.acquire()) {
       zeroShot =
           ModelVersions.zeroShot(
-              CLASSIFIER,
-              1,
-              LABELS,
-              List.of(
-                  "an ordinary personal message between friends or family",
-                  "an unsolicited advertisement, prize, offer or paid service message"),
-              embedder,
-              ModelSigning.key(KEY));
-      float[][] vectors = embedder.embed(train.stream().map(t -> t[0]).toList());
+              CLASSIFIER, 1, LABELS, DemoCorpus.DESCRIPTIONS, embedder, ModelSigning.key(KEY));
+      float[][] vectors = embedder.embed(train.stream().map(DemoCorpus.Item::text).toList());
       examples = new ArrayList<>();
       for (int i = 0; i < train.size(); i++) {
         List<Float> values = new ArrayList<>(vectors[i].length);
@@ -157,12 +131,12 @@ class RetrainToInferenceIT {
         }
         examples.add(
             LabelledExample.newBuilder()
-                .setContentId("l-" + i)
+                .setContentId(train.get(i).id())
                 .setClassifier(CLASSIFIER)
-                .setText(train.get(i)[0])
+                .setText(train.get(i).text())
                 .setEmbeddingModel(embedder.modelId())
                 .setEmbedding(values)
-                .setLabel(train.get(i)[1])
+                .setLabel(train.get(i).label())
                 .setLabeler("it")
                 .setLabeledAtMs(System.currentTimeMillis())
                 .build());
@@ -233,7 +207,8 @@ class RetrainToInferenceIT {
       assertThat(v2.getClassifier()).isEqualTo(CLASSIFIER);
       assertThat(v2.getParentVersion()).isEqualTo(1);
       assertThat(v2.getLabels()).isEqualTo(LABELS);
-      assertThat(v2.getReason()).startsWith("new-labels");
+      System.out.println("LOOP version 2: " + v2.getReason());
+      assertThat(v2.getReason()).startsWith("new-labels: better");
       assertThat(v2.getEmbeddingModelId()).isEqualTo(zeroShot.getEmbeddingModelId());
       assertThat(v2.getMetrics()).isNotNull();
       assertThat(v2.getMetrics().getTrainingSize()).isBetween(EVERY, EXAMPLES);

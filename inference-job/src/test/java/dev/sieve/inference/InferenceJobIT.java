@@ -4,7 +4,6 @@ import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.core.kafka.KafkaSources;
 import dev.sieve.core.registry.RegistryConfig;
 import dev.sieve.core.registry.RestSchemaRegistryClient;
@@ -14,6 +13,7 @@ import dev.sieve.embedded.EmbeddedFlink;
 import dev.sieve.embedded.ListeningSockets;
 import dev.sieve.embedded.SharedStack;
 import dev.sieve.inference.config.InferenceConfig;
+import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.inference.io.InferenceSinks;
 import dev.sieve.inference.io.InferenceSources;
 import dev.sieve.model.EmbedderHandle;
@@ -48,7 +48,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -145,7 +144,10 @@ class InferenceJobIT {
     }
   }
 
-  /** (a) Thousands of real texts, two classifiers, a signed v2 of one published mid-stream. */
+  /**
+   * (a) Thousands of events (the demo corpus's real messages, each about four times), two
+   * classifiers, a signed v2 of one published mid-stream.
+   */
   @Test
   void scoresEveryEventWithEveryClassifierAndSwapsAVersionMidStream() throws Exception {
     InferenceConfig config = config();
@@ -157,7 +159,7 @@ class InferenceJobIT {
       awaitServing(job, OFFENSIVE, 1);
       awaitServing(job, SENTIMENT, 1);
 
-      int total = Math.min(5_000, texts.size());
+      int total = 5_000;
       int half = total / 2;
       Map<String, RecordMetadata> before = produce(config, "a", 0, half);
       publish(config, version(OFFENSIVE, 2, offensiveHeadV2)); // while the first half streams
@@ -712,33 +714,15 @@ class InferenceJobIT {
 
   private static final java.nio.charset.Charset UTF8 = StandardCharsets.UTF_8;
 
-  /** Tweets from the shared dataset when it is there (beside or above the checkout), else made up. */
-  private static List<String> loadTexts() throws IOException {
-    for (String candidate :
-        List.of(
-            "../shared/datasets/tweeteval_offensive.jsonl",
-            "../../shared/datasets/tweeteval_offensive.jsonl")) {
-      Path path = Path.of(candidate);
-      if (Files.isRegularFile(path)) {
-        ObjectMapper json = new ObjectMapper();
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(path)) {
-          String text = json.readTree(line).path("text").asText("");
-          if (!text.isBlank()) {
-            out.add(text);
-          }
-        }
-        return out;
-      }
-    }
-    String[] words = {"great", "awful", "idiot", "lovely", "day", "game", "you", "are", "so", "the"};
-    return IntStream.range(0, 5_000)
-        .mapToObj(
-            i ->
-                IntStream.range(0, 3 + i % 25)
-                    .mapToObj(j -> words[(i * 7 + j * 3) % words.length])
-                    .collect(Collectors.joining(" ")))
-        .toList();
+  /**
+   * The 1,280 messages of the demo corpus bundled with the repository (customer messages of a web
+   * shop, then of smart-home devices and a subscription app), in stream order; events cycle through
+   * them under ids of their own.
+   */
+  private static List<String> loadTexts() {
+    List<String> out = DemoCorpus.load().items().stream().map(DemoCorpus.Item::text).toList();
+    assertThat(out).hasSize(1_280);
+    return out;
   }
 
   private static <T> List<T> concat(java.util.Collection<T> a, List<T> b) {

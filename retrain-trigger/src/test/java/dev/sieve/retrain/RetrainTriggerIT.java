@@ -4,8 +4,6 @@ import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.core.registry.RegistryConfig;
 import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.core.serde.ConfluentAvroCodec;
@@ -21,6 +19,7 @@ import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.retrain.functions.RetrainTrigger;
 import dev.sieve.retrain.io.RetrainSinks;
 import dev.sieve.retrain.io.RetrainSources;
+import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.learning.training.SignedRetraining;
 import dev.sieve.schemas.ClassMetrics;
 import dev.sieve.schemas.LabelledExample;
@@ -39,6 +38,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -62,17 +63,30 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * retrain-trigger end to end on the embedded stack — in-process Kafka broker, Apicurio registry, a
  * MiniCluster (RocksDB, 1 s checkpoints) running the job at parallelism 2, exactly-once — with real
- * MiniLM-int8 embeddings of SMS texts, a signed zero-shot champion, and the real training.
+ * MiniLM-int8 embeddings of the demo corpus bundled with the repository, the demo's signed
+ * zero-shot version 0 as champion, and the real training.
+ *
+ * <p>The labels are the corpus's own, for its first web-shop messages in stream order (what the
+ * demo's oracle labeler answers first). Measured with the real model (AVX-512 VNNI): on the same
+ * 5 folds of the {@value #EVERY} clean labels the challenger's macro-F1 is 0.898 (accuracy 0.905)
+ * against the zero-shot champion's 0.717 (accuracy 0.740), a gain of +0.18 against the publish
+ * margin of 0.01; with the {@value #NOISY} coin-flip labels added, the challenger scores 0.570
+ * against version 1's 0.681 (-0.11). With every embedding perturbed by 3e-4 (more than another
+ * CPU's int8 kernels change): 0.904 vs 0.717, and 0.568 vs 0.682.
  */
 class RetrainTriggerIT {
 
   private static final String KEY = "retrain-it-signing-key";
-  private static final String CLASSIFIER = "sms";
-  private static final List<String> LABELS = List.of("ham", "spam");
+  private static final String CLASSIFIER = "topic";
+  private static final List<String> LABELS = DemoCorpus.LABELS;
   private static final int EVERY = 200;
   private static final int NOISY = 150;
   private static final int PARALLELISM = 2;
   private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  /** The publish decision's figures in a version's reason: challenger, then champion. */
+  private static final Pattern DECISION =
+      Pattern.compile("challenger macro-F1 (\\d\\.\\d+) vs champion (\\d\\.\\d+)");
 
   private static final InMemoryReporter METRICS = InMemoryReporter.create();
 
@@ -104,37 +118,28 @@ class RetrainTriggerIT {
       new ConfluentAvroCodec<>(registry, RetrainRequest.class);
 
   /**
-   * The zero-shot v1, the inference side's validator, and two batches of really embedded texts:
-   * {@value #EVERY} correctly labelled (half of each class) and {@value #NOISY} others whose labels
-   * are coin flips (seeded).
+   * The demo's zero-shot version 0, the inference side's validator, and two batches of really
+   * embedded messages of the demo corpus's first phase, in stream order: the first {@value #EVERY}
+   * with their labels, the next {@value #NOISY} with labels that are coin flips (seeded).
    */
   @BeforeAll
   static void embed() throws IOException {
-    List<String[]> texts = loadTexts(); // {text, label}, classes interleaved
+    List<DemoCorpus.Item> all =
+        DemoCorpus.load().phase(DemoCorpus.BEFORE_SHIFT).subList(0, EVERY + NOISY);
     try (EmbedderHandle embedder = SharedEmbedders.acquire()) {
       zeroShot =
           ModelVersions.zeroShot(
-              CLASSIFIER,
-              1,
-              LABELS,
-              List.of(
-                  "an ordinary personal message between friends or family",
-                  "an unsolicited advertisement, prize, offer or paid service message"),
-              embedder,
-              ModelSigning.key(KEY));
+              CLASSIFIER, 0, LABELS, DemoCorpus.DESCRIPTIONS, embedder, ModelSigning.key(KEY));
       validator = ModelVersionValidator.forEmbedder(ModelSigning.key(KEY), embedder);
-      List<String[]> all = texts.subList(0, EVERY + NOISY);
-      float[][] vectors = embedder.embed(all.stream().map(t -> t[0]).toList());
+      float[][] vectors = embedder.embed(all.stream().map(DemoCorpus.Item::text).toList());
       Random coin = new Random(7);
       clean = new ArrayList<>();
       noisy = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) {
-        if (i < EVERY) {
-          clean.add(example("c-" + i, all.get(i), vectors[i], all.get(i)[1], embedder.modelId()));
-        } else {
-          String flip = LABELS.get(coin.nextInt(2));
-          noisy.add(example("n-" + i, all.get(i), vectors[i], flip, embedder.modelId()));
-        }
+        DemoCorpus.Item item = all.get(i);
+        String label = i < EVERY ? item.label() : LABELS.get(coin.nextInt(LABELS.size()));
+        (i < EVERY ? clean : noisy)
+            .add(example(item.id(), item.text(), vectors[i], label, embedder.modelId()));
       }
     }
   }
@@ -147,28 +152,37 @@ class RetrainTriggerIT {
     send(config.modelsTopic(), CLASSIFIER, modelCodec.encode(config.modelsTopic(), zeroShot));
     JobClient job = start(config);
     try {
-      // (1) N good labels → version 2, trained, evaluated, signed, published.
+      // (1) N good labels → version 1, trained, evaluated, signed, published.
       for (LabelledExample e : clean) {
         send(config.labelledTopic(), e.getContentId(), exampleCodec.encode(config.labelledTopic(), e));
       }
-      List<ModelVersion> published = awaitVersions(config, job, 2);
-      ModelVersion v2 = published.get(published.size() - 1);
-      assertThat(v2.getVersion()).isEqualTo(2);
-      assertThat(v2.getParentVersion()).isEqualTo(1);
-      assertThat(v2.getLabels()).isEqualTo(LABELS);
-      assertThat(v2.getReason()).startsWith("new-labels: better");
-      assertThat(v2.getTrainingMs()).isPositive();
-      ModelMetrics metrics = v2.getMetrics();
+      List<ModelVersion> published = awaitVersions(config, job, 1);
+      ModelVersion v1 = published.get(published.size() - 1);
+      System.out.println("RETRAIN version 1: " + v1.getReason());
+      assertThat(v1.getVersion()).isEqualTo(1);
+      assertThat(v1.getParentVersion()).isEqualTo(0);
+      assertThat(v1.getLabels()).isEqualTo(LABELS);
+      assertThat(v1.getReason()).startsWith("new-labels: better");
+      // Really better than the zero-shot champion, not only by the publish margin: measured
+      // +0.18 (0.898 vs 0.717 on the same folds).
+      Matcher gain = DECISION.matcher(v1.getReason());
+      assertThat(gain.find()).as(v1.getReason()).isTrue();
+      assertThat(Double.parseDouble(gain.group(1)) - Double.parseDouble(gain.group(2)))
+          .as("challenger minus champion macro-F1: %s", v1.getReason())
+          .isGreaterThan(0.1);
+      assertThat(v1.getTrainingMs()).isPositive();
+      ModelMetrics metrics = v1.getMetrics();
       assertThat(metrics).isNotNull();
       assertThat(metrics.getTrainingSize()).isEqualTo(EVERY);
       assertThat(metrics.getFolds()).isEqualTo(5);
-      assertThat(metrics.getAccuracy()).isGreaterThan(0.85);
-      assertThat(metrics.getMacroF1()).isGreaterThan(0.85);
+      // Measured 0.905 and 0.898; the zero-shot champion's were 0.740 and 0.717.
+      assertThat(metrics.getAccuracy()).isGreaterThan(0.82);
+      assertThat(metrics.getMacroF1()).isGreaterThan(0.82);
       assertThat(metrics.getPerClass()).extracting(ClassMetrics::getLabel).containsExactlyElementsOf(LABELS);
-      assertThat(metrics.getConfusion()).hasSize(2);
+      assertThat(metrics.getConfusion()).hasSize(LABELS.size());
       assertThat(metrics.getConfusion().stream().flatMap(List::stream).mapToInt(Integer::intValue).sum())
           .isEqualTo(EVERY);
-      Validation validation = validator.validate(v2);
+      Validation validation = validator.validate(v1);
       assertThat(validation.ok()).as(validation.message()).isTrue();
       validation.head().close();
 
@@ -192,10 +206,10 @@ class RetrainTriggerIT {
 
       assertThat(counter(job.getJobID(), RetrainTrigger.TRAININGS)).isEqualTo(2);
       assertThat(counter(job.getJobID(), RetrainTrigger.PUBLISHED)).isEqualTo(1);
-      // Three more checkpoints (each commits the sink's transaction): still no version 3.
+      // Three more checkpoints (each commits the sink's transaction): still no version 2.
       assertThat(readVersions(config, Duration.ofSeconds(4)))
           .extracting(ModelVersion::getVersion)
-          .containsExactly(1, 2);
+          .containsExactly(0, 1);
     } finally {
       job.cancel().get();
     }
@@ -245,7 +259,7 @@ class RetrainTriggerIT {
   // ---------------------------------------------------------------- records
 
   private static LabelledExample example(
-      String id, String[] text, float[] embedding, String label, String model) {
+      String id, String text, float[] embedding, String label, String model) {
     List<Float> values = new ArrayList<>(embedding.length);
     for (float v : embedding) {
       values.add(v);
@@ -253,7 +267,7 @@ class RetrainTriggerIT {
     return LabelledExample.newBuilder()
         .setContentId(id)
         .setClassifier(CLASSIFIER)
-        .setText(text[0])
+        .setText(text)
         .setEmbeddingModel(model)
         .setEmbedding(values)
         .setLabel(label)
@@ -325,44 +339,6 @@ class RetrainTriggerIT {
   }
 
   // ---------------------------------------------------------------- plumbing
-
-  /**
-   * {text, label} pairs from the shared SMS dataset when it is beside the checkout, else made up;
-   * ham and spam alternate, so any prefix is balanced.
-   */
-  private static List<String[]> loadTexts() throws IOException {
-    List<String[]> ham = new ArrayList<>();
-    List<String[]> spam = new ArrayList<>();
-    Path path = Path.of("../../shared/datasets/sms_spam.jsonl");
-    if (Files.isRegularFile(path)) {
-      ObjectMapper json = new ObjectMapper();
-      for (String line : Files.readAllLines(path)) {
-        JsonNode row = json.readTree(line);
-        String text = row.path("text").asText("");
-        String label = row.path("label").asText("");
-        if (!text.isBlank() && "train".equals(row.path("split").asText("train"))) {
-          ("spam".equals(label) ? spam : ham).add(new String[] {text, label});
-        }
-      }
-    } else {
-      String[] friends = {"mum", "Tom", "the team", "Anna", "dad", "my sister"};
-      String[] plans = {"dinner", "the cinema", "lunch", "the match", "the park", "class"};
-      for (int i = 0; i < 300; i++) {
-        ham.add(new String[] {
-          "Hi, are we still meeting " + friends[i % 6] + " for " + plans[(i / 6) % 6]
-              + " at " + (5 + i % 4) + "? See you later", "ham"});
-        spam.add(new String[] {
-          "WINNER! You have won a " + (100 * (1 + i % 9)) + " pound prize. Call 0800" + (1000 + i)
-              + " now to claim, txt STOP to opt out", "spam"});
-      }
-    }
-    List<String[]> out = new ArrayList<>();
-    for (int i = 0; i < Math.min(ham.size(), spam.size()); i++) {
-      out.add(ham.get(i));
-      out.add(spam.get(i));
-    }
-    return out;
-  }
 
   private static JobStatus status(JobClient job) {
     try {

@@ -1,106 +1,128 @@
 package dev.sieve.activelearning.testing;
 
+import dev.sieve.learning.datasets.DemoCorpus;
+import dev.sieve.learning.datasets.EmbeddingCache;
+import dev.sieve.learning.datasets.ParallelEmbedding;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.HeadRunner;
 import dev.sieve.model.SharedEmbedders;
 import dev.sieve.model.ZeroShotHead;
-import dev.sieve.learning.datasets.EmbeddingCache;
-import dev.sieve.learning.datasets.LabelledTexts;
-import dev.sieve.learning.datasets.ParallelEmbedding;
 import dev.sieve.schemas.ClassifierScores;
 import dev.sieve.schemas.ScoredContent;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * Scored content built the way inference-job builds it, from real parts: texts of a shared dataset,
- * their int8 MiniLM embeddings (the model module's embedder; cached under {@code
- * target/it-embeddings} so a second run skips the embedding) and the probabilities of a zero-shot
- * ham/spam head (the model module's cold-start head, version 1, served by ONNX Runtime).
+ * Scored content built the way inference-job builds it, from real parts: the messages of the demo
+ * corpus bundled with the repository ({@link DemoCorpus}: a web shop's customers, then — the shift
+ * — smart-home devices and a subscription app), their int8 MiniLM embeddings (the model module's
+ * embedder; cached under {@code target/it-embeddings} so a second run skips the embedding) and the
+ * probabilities of the demo's zero-shot {@code topic} head (billing, shipping, bug, praise, from
+ * the corpus's label descriptions; served by ONNX Runtime), published here as version 1.
  */
 public final class ScoredStream {
 
-  public static final String CLASSIFIER = "sms";
-  public static final List<String> CLASSES = List.of("ham", "spam");
+  public static final String CLASSIFIER = "topic";
+  public static final List<String> CLASSES = DemoCorpus.LABELS;
 
-  /** The descriptions RetrainTriggerIT uses for the same head. */
-  private static final List<String> DESCRIPTIONS =
-      List.of(
-          "an ordinary personal message between friends or family",
-          "an unsolicited advertisement, prize, offer or paid service message");
-
-  private static final Path DATASETS = Path.of("..", "..", "shared", "datasets");
   private static final Path CACHE = Path.of("target", "it-embeddings");
 
-  /** One text with its truth, embedding and the head's scores. */
-  public record Item(String id, String text, String truth, float[] embedding, double[] scores) {
+  private static List<Item> corpus;
+
+  /** One text with its truth, the phase of the corpus it comes from, embedding and scores. */
+  public record Item(
+      String id, String text, String truth, int phase, float[] embedding, double[] scores) {
+
+    /** The index of the top class. */
+    public int top() {
+      int best = 0;
+      for (int c = 1; c < scores.length; c++) {
+        if (scores[c] > scores[best]) {
+          best = c;
+        }
+      }
+      return best;
+    }
 
     public String guess() {
-      return scores[1] > scores[0] ? CLASSES.get(1) : CLASSES.get(0);
+      return CLASSES.get(top());
+    }
+
+    public double confidence() {
+      return scores[top()];
     }
   }
 
   private ScoredStream() {}
 
   /**
-   * The first {@code limit} texts of {@code dataset} (all when {@code limit <= 0}) in an order
-   * shuffled with {@code seed}, embedded and scored.
+   * All 1,280 messages of the demo corpus in its stream order (719 of phase 1, then 561 of phase
+   * 2), embedded and scored; computed once per JVM.
    */
-  public static List<Item> of(String dataset, int limit, long seed) throws IOException {
-    Path file = DATASETS.resolve(dataset + ".jsonl");
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException(
-          "shared dataset missing: " + file.toAbsolutePath() + " (tests read ../shared/datasets)");
+  public static synchronized List<Item> demo() throws IOException {
+    if (corpus == null) {
+      corpus = score(DemoCorpus.load().items());
     }
-    List<LabelledTexts.Row> rows = new ArrayList<>(LabelledTexts.read(file).rows());
-    Collections.shuffle(rows, new Random(seed));
-    if (limit > 0 && limit < rows.size()) {
-      rows = rows.subList(0, limit);
-    }
-    List<String> texts = rows.stream().map(LabelledTexts.Row::text).toList();
+    return corpus;
+  }
+
+  /** The demo corpus in an order shuffled with {@code seed}: a stationary mix of both phases. */
+  public static List<Item> shuffled(long seed) throws IOException {
+    List<Item> items = new ArrayList<>(demo());
+    Collections.shuffle(items, new Random(seed));
+    return items;
+  }
+
+  private static List<Item> score(List<DemoCorpus.Item> rows) throws IOException {
+    List<String> texts = rows.stream().map(DemoCorpus.Item::text).toList();
     try (EmbedderHandle embedder = SharedEmbedders.acquire()) {
       Path cache =
           CACHE.resolve(
-              dataset
-                  + "-"
-                  + rows.size()
-                  + "-seed"
-                  + seed
-                  + "-"
-                  + embedder.modelId()
-                  + "-"
-                  + embedder.modelDigest().substring(0, 12)
-                  + ".bin");
+              String.format(
+                  Locale.ROOT,
+                  "demo-corpus-%d-%08x-%s-%s.bin",
+                  rows.size(),
+                  texts.hashCode(),
+                  embedder.modelId(),
+                  embedder.modelDigest().substring(0, 12)));
       float[][] vectors =
           EmbeddingCache.load(
-              cache, () -> ParallelEmbedding.embed(embedder, texts, 2, dataset, System.out));
+              cache, () -> ParallelEmbedding.embed(embedder, texts, 2, "demo corpus", System.out));
       float[][] probabilities;
       try (HeadRunner head =
           new HeadRunner(
               ZeroShotHead.build(
-                  embedder, CLASSES, DESCRIPTIONS, ZeroShotHead.DEFAULT_TEMPERATURE))) {
+                  embedder,
+                  CLASSES,
+                  DemoCorpus.DESCRIPTIONS,
+                  ZeroShotHead.DEFAULT_TEMPERATURE))) {
         probabilities = head.predict(vectors);
       } catch (ai.onnxruntime.OrtException e) {
         throw new IOException("zero-shot head did not load", e);
       }
       List<Item> items = new ArrayList<>(rows.size());
       for (int i = 0; i < rows.size(); i++) {
-        LabelledTexts.Row row = rows.get(i);
-        double[] p = {probabilities[i][0], probabilities[i][1]};
-        double sum = p[0] + p[1];
-        p[0] /= sum; // float softmax: renormalised in double, as the inference job's map is
-        p[1] /= sum;
-        items.add(new Item(row.id(), row.text(), row.label(), vectors[i], p));
+        DemoCorpus.Item row = rows.get(i);
+        double[] p = new double[CLASSES.size()];
+        double sum = 0;
+        for (int c = 0; c < p.length; c++) {
+          p[c] = probabilities[i][c];
+          sum += p[c];
+        }
+        for (int c = 0; c < p.length; c++) {
+          p[c] /= sum; // float softmax: renormalised in double, as the inference job's map is
+        }
+        items.add(new Item(row.id(), row.text(), row.label(), row.phase(), vectors[i], p));
       }
-      return items;
+      return List.copyOf(items);
     }
   }
 
@@ -125,7 +147,7 @@ public final class ScoredStream {
                 ClassifierScores.newBuilder()
                     .setModelVersion(1)
                     .setLabel(item.guess())
-                    .setConfidence(Math.max(item.scores()[0], item.scores()[1]))
+                    .setConfidence(item.confidence())
                     .setScores(scores)
                     .build()))
         .setScoredAtMs(System.currentTimeMillis())

@@ -60,7 +60,7 @@ public final class WindowStatistics {
   private static long[] histogram(List<Item> items) {
     long[] h = new long[Psi.DEFAULT_BINS];
     for (Item i : items) {
-      h[Psi.bin(Math.max(i.scores()[0], i.scores()[1]), Psi.DEFAULT_BINS)]++;
+      h[Psi.bin(i.confidence(), Psi.DEFAULT_BINS)]++;
     }
     return h;
   }
@@ -68,13 +68,7 @@ public final class WindowStatistics {
   private static long[] mix(List<Item> items, int classes) {
     long[] m = new long[classes];
     for (Item i : items) {
-      int best = 0;
-      for (int c = 1; c < classes; c++) {
-        if (i.scores()[c] > i.scores()[best]) {
-          best = c;
-        }
-      }
-      m[best]++;
+      m[i.top()]++;
     }
     return m;
   }
