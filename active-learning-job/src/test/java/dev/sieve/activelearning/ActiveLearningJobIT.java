@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.activelearning.config.ActiveLearningConfig;
 import dev.sieve.learning.labels.LabelRejectReason;
-import dev.sieve.activelearning.testing.ItStack;
+import dev.sieve.activelearning.testing.ActiveLearningJobs;
+import dev.sieve.testkit.FlinkTestCluster;
+import dev.sieve.testkit.ItStack;
 import dev.sieve.activelearning.testing.ScoredStream;
 import dev.sieve.activelearning.testing.ScoredStream.Item;
 import dev.sieve.core.serde.ConfluentAvroCodec;
@@ -60,15 +62,7 @@ class ActiveLearningJobIT {
   private static final InMemoryReporter METRICS = InMemoryReporter.create();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          () ->
-              new MiniClusterResourceConfiguration.Builder()
-                  .setConfiguration(
-                      METRICS.addToConfiguration(EmbeddedFlink.configuration(workDir())))
-                  .setNumberTaskManagers(1)
-                  .setNumberSlotsPerTaskManager(2)
-                  .build());
+  static final MiniClusterExtension FLINK = FlinkTestCluster.extension(METRICS, 2);
 
   private static List<Item> items;
 
@@ -79,19 +73,19 @@ class ActiveLearningJobIT {
 
   @Test
   void asksWithinTheBudgetJoinsLabelsTracksAccuracyAndDeadLettersBadLabels() throws Exception {
-    ItStack it = new ItStack(METRICS);
+    ItStack it = new ItStack("al-it", METRICS);
     ActiveLearningConfig config =
-        it.config(
+        ActiveLearningJobs.config(it, 
             "--budget-fraction", Double.toString(BUDGET),
             "--requests-per-minute", Double.toString(PER_MINUTE),
             "--label-grace", "10s");
-    it.createTopics(config, 2);
+    ActiveLearningJobs.createTopics(it, config, 2);
     ConfluentAvroCodec<ScoredContent> scoredCodec = it.codec(ScoredContent.class);
     ConfluentAvroCodec<Label> labelCodec = it.codec(Label.class);
     Item early = items.get(EVENTS); // its label is sent before its content
     List<Item> stream = items.subList(0, EVENTS);
 
-    JobClient job = it.start(config, "active-learning-it");
+    JobClient job = ActiveLearningJobs.start(config, "active-learning-it");
     try {
       // (1) A label that overtakes its content, then the content stream.
       it.send(
@@ -115,7 +109,7 @@ class ActiveLearningJobIT {
           "IT scored %d events in %.1f s%n", EVENTS + 1, (System.nanoTime() - start) / 1e9);
       long asked = it.counters(job.getJobID(), ".requests");
       List<LabelRequest> requests =
-          it.readUntil(config.requestsTopic(), LabelRequest.class, job, r -> r.size() >= asked);
+          it.readCommitted(config.requestsTopic(), LabelRequest.class, job, r -> r.size() >= asked);
 
       // Requests: within the share and the per-minute budget, each saying why.
       assertThat(requests).hasSize((int) asked);
@@ -200,7 +194,7 @@ class ActiveLearningJobIT {
 
       // Labelled examples: joined with the text and the very embedding the content carried.
       List<LabelledExample> labelled =
-          it.readUntil(
+          it.readCommitted(
               config.labelledTopic(),
               LabelledExample.class,
               job,
@@ -228,7 +222,7 @@ class ActiveLearningJobIT {
 
       // Bad labels: each on the DLQ with its reason, its bytes and where it came from.
       List<DeadLetter> letters =
-          it.readUntil(config.labelsDlqTopic(), DeadLetter.class, job, l -> l.size() >= bad.size());
+          it.readCommitted(config.labelsDlqTopic(), DeadLetter.class, job, l -> l.size() >= bad.size());
       assertThat(letters)
           .extracting(DeadLetter::getReason)
           .containsExactlyInAnyOrderElementsOf(bad.keySet());
@@ -255,7 +249,7 @@ class ActiveLearningJobIT {
               .count();
       long random = labelled.stream().filter(LabelledExample::getRandomShare).count();
       List<LiveAccuracy> accuracy =
-          it.readUntil(
+          it.readCommitted(
               config.accuracyTopic(), LiveAccuracy.class, job, a -> a.size() >= labelled.size());
       LiveAccuracy last =
           accuracy.stream().max(Comparator.comparingLong(LiveAccuracy::getLabels)).orElseThrow();
@@ -327,11 +321,4 @@ class ActiveLearningJobIT {
     return out;
   }
 
-  private static Path workDir() {
-    try {
-      return Files.createTempDirectory("active-learning-it");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sieve.activelearning.config.ActiveLearningConfig;
 import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.learning.drift.DriftConfig;
-import dev.sieve.activelearning.testing.ItStack;
+import dev.sieve.activelearning.testing.ActiveLearningJobs;
+import dev.sieve.testkit.FlinkTestCluster;
+import dev.sieve.testkit.ItStack;
 import dev.sieve.activelearning.testing.ScoredStream;
 import dev.sieve.activelearning.testing.ScoredStream.Item;
 import dev.sieve.activelearning.testing.WindowStatistics;
@@ -64,15 +66,7 @@ class DriftIT {
   private static final InMemoryReporter METRICS = InMemoryReporter.create();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          () ->
-              new MiniClusterResourceConfiguration.Builder()
-                  .setConfiguration(
-                      METRICS.addToConfiguration(EmbeddedFlink.configuration(workDir())))
-                  .setNumberTaskManagers(1)
-                  .setNumberSlotsPerTaskManager(2)
-                  .build());
+  static final MiniClusterExtension FLINK = FlinkTestCluster.extension(METRICS, 2);
 
   @Test
   void theDemoCorpusShiftRaisesDriftAndARetrainRequestWithinTwoWindows() throws Exception {
@@ -83,17 +77,17 @@ class DriftIT {
     assertThat(before % WINDOW).as("the switch falls mid-window, the general case").isNotZero();
     assertThat(stream.size() - before).as("two whole windows after the switch").isGreaterThan(BOUND);
 
-    ItStack it = new ItStack(METRICS);
+    ItStack it = new ItStack("al-it", METRICS);
     ActiveLearningConfig config = config(it);
     printWindows("switching stream, shift after event " + before, stream, config.drift());
-    it.createTopics(config, 1); // one partition: the job sees the switch where it happened
-    JobClient job = it.start(config, "drift-it-switch");
+    ActiveLearningJobs.createTopics(it, config, 1); // one partition: the job sees the switch where it happened
+    JobClient job = ActiveLearningJobs.start(config, "drift-it-switch");
     try {
       send(it, config, stream);
       it.awaitCounter(job, "scoredItems", stream.size());
 
       List<RetrainRequest> retrain =
-          it.readUntil(config.retrainTopic(), RetrainRequest.class, job, r -> !r.isEmpty());
+          it.readCommitted(config.retrainTopic(), RetrainRequest.class, job, r -> !r.isEmpty());
       List<DriftAlert> alerts = it.readAll(config.driftTopic(), DriftAlert.class, job);
 
       assertThat(alerts).isNotEmpty();
@@ -141,12 +135,12 @@ class DriftIT {
   void theDemoCorpusShuffledIsAStationaryStreamThatRaisesNothing() throws Exception {
     List<Item> stream = ScoredStream.shuffled(1);
     assertThat(stream).hasSize(1_280);
-    ItStack it = new ItStack(METRICS);
+    ItStack it = new ItStack("al-it", METRICS);
     ActiveLearningConfig config = config(it);
     printWindows("stationary stream (shuffled)", stream, config.drift());
 
-    it.createTopics(config, 1);
-    JobClient job = it.start(config, "drift-it-stationary");
+    ActiveLearningJobs.createTopics(it, config, 1);
+    JobClient job = ActiveLearningJobs.start(config, "drift-it-stationary");
     try {
       send(it, config, stream);
       it.awaitCounter(job, "scoredItems", stream.size());
@@ -163,7 +157,7 @@ class DriftIT {
 
   /** The job with reference and windows of {@value #WINDOW} events, thresholds scaled to them. */
   private static ActiveLearningConfig config(ItStack it) {
-    return it.config(
+    return ActiveLearningJobs.config(it, 
         "--drift-reference", Integer.toString(WINDOW), "--drift-window", Integer.toString(WINDOW));
   }
 
@@ -198,11 +192,4 @@ class DriftIT {
             .toList());
   }
 
-  private static Path workDir() {
-    try {
-      return Files.createTempDirectory("drift-it");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }
