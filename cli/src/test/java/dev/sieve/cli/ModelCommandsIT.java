@@ -10,6 +10,7 @@ import dev.sieve.model.ModelVersions;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.RetrainRequest;
 import dev.sieve.schemas.Topics;
+import dev.sieve.testkit.ItStack;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -35,24 +36,16 @@ import org.junit.jupiter.api.Test;
 class ModelCommandsIT {
 
   private static final String KEY = "it-signing-key";
-  private static SharedStack stack;
-  private static String prefix;
+  private static final ItStack IT = new ItStack("it-models", null);
+  private static final String prefix = IT.prefix();
 
   @BeforeAll
   static void topics() {
-    stack = SharedStack.get();
-    prefix = "it-models-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-    stack.kafka().createTopics(TopicsCommand.newTopics(prefix, 1, (short) 1));
+    IT.createTopics(TopicsCommand.newTopics(prefix, 1, (short) 1));
   }
 
   private static CommandValidationTest.Run sieve(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(
-        List.of(
-            "--bootstrap-servers", stack.bootstrapServers(),
-            "--registry-url", stack.registryUrl(),
-            "--topic-prefix", prefix));
-    CommandValidationTest.Run run = CommandValidationTest.run(all.toArray(String[]::new));
+    CommandValidationTest.Run run = CommandValidationTest.run(IT.cliArgs(args));
     // the transcript doubles as the sample output in cli/README.md
     System.out.println("$ sieve " + String.join(" ", args).replace(KEY, "***"));
     System.out.print(run.out());
@@ -66,12 +59,7 @@ class ModelCommandsIT {
   }
 
   private static ModelCatalog catalog() {
-    try (SieveClients clients =
-        new SieveClients(
-            Map.of(
-                "bootstrap.servers", stack.bootstrapServers(),
-                "schema.registry.url", stack.registryUrl()),
-            prefix)) {
+    try (SieveClients clients = new SieveClients(IT.clientProperties(), prefix)) {
       return clients.readModels(new PrintWriter(new StringWriter()));
     }
   }
@@ -118,12 +106,7 @@ class ModelCommandsIT {
                 .setReason("new-labels")
                 .setMetrics(ModelFixtures.metrics(0.9, 0.8125, 200)),
             ModelSigning.key(KEY));
-    try (SieveClients clients =
-        new SieveClients(
-            Map.of(
-                "bootstrap.servers", stack.bootstrapServers(),
-                "schema.registry.url", stack.registryUrl()),
-            prefix)) {
+    try (SieveClients clients = new SieveClients(IT.clientProperties(), prefix)) {
       clients.publish(v2);
     }
 
@@ -184,27 +167,7 @@ class ModelCommandsIT {
   }
 
   private static List<RetrainRequest> retrainRequests() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    List<RetrainRequest> found = new ArrayList<>();
-    try (RestSchemaRegistryClient registry = RestSchemaRegistryClient.forUrl(stack.registryUrl());
-        KafkaConsumer<byte[], byte[]> consumer =
-            new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      ConfluentAvroCodec<RetrainRequest> codec =
-          new ConfluentAvroCodec<>(registry, RetrainRequest.class);
-      TopicPartition tp = new TopicPartition(Topics.RETRAIN_REQUESTS.name(prefix), 0);
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                  found.add(codec.decode(r.value()));
-                }
-                return !found.isEmpty();
-              });
-    }
-    return found;
+    return IT.readCommitted(
+        Topics.RETRAIN_REQUESTS.name(prefix), RetrainRequest.class, found -> !found.isEmpty());
   }
 }

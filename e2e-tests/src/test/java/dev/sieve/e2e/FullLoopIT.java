@@ -24,6 +24,8 @@ import dev.sieve.model.SharedEmbedders;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Topics;
+import dev.sieve.testkit.FlinkTestCluster;
+import dev.sieve.testkit.ItStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,17 +66,10 @@ class FullLoopIT {
   private static final InMemoryReporter METRICS = InMemoryReporter.create();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          () ->
-              new MiniClusterResourceConfiguration.Builder()
-                  .setConfiguration(METRICS.addToConfiguration(EmbeddedFlink.configuration(workDir())))
-                  .setNumberTaskManagers(1)
-                  .setNumberSlotsPerTaskManager(DemoJobs.SLOTS)
-                  .build());
+  static final MiniClusterExtension FLINK = FlinkTestCluster.extension(METRICS, DemoJobs.SLOTS);
 
-  private final SharedStack stack = SharedStack.get();
-  private final String prefix = "it-full-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+  private final ItStack it = new ItStack("it-full", METRICS);
+  private final String prefix = it.prefix();
 
   @Test
   void labelsFromTheQueueRetrainAndTheSwappedVersionBeatsVersionZeroOnAHeldBackSlice()
@@ -88,30 +83,21 @@ class FullLoopIT {
     }
     List<String> heldBackIds = heldBack.stream().map(DemoCorpus.Item::id).toList();
 
-    stack.kafka().createTopics(TopicsCommand.newTopics(prefix, 2, (short) 1));
+    it.createTopics(TopicsCommand.newTopics(prefix, 2, (short) 1));
     List<JobClient> jobs = new ArrayList<>();
     List<String> oracleProblems = new CopyOnWriteArrayList<>();
-    try (RestSchemaRegistryClient registry =
-            new RestSchemaRegistryClient(RegistryConfig.forUrl(stack.registryUrl()));
-        EmbedderHandle embedder = SharedEmbedders.acquire();
-        KafkaProducer<byte[], byte[]> producer = stack.producer();
+    try (EmbedderHandle embedder = SharedEmbedders.acquire();
         DemoProgress progress =
-            new DemoProgress(stack.bootstrapServers(), registry, corpus.labels(), prefix)) {
+            new DemoProgress(it.bootstrapServers(), it.registry(), corpus.labels(), prefix)) {
       ModelVersion v0 =
           ModelVersions.zeroShot(
               CLASSIFIER, 0, DemoCorpus.LABELS, DemoCorpus.DESCRIPTIONS, embedder,
               ModelSigning.key(KEY));
       String models = Topics.MODELS.name(prefix);
-      producer
-          .send(
-              new ProducerRecord<>(
-                  models,
-                  CLASSIFIER.getBytes(StandardCharsets.UTF_8),
-                  new ConfluentAvroCodec<>(registry, ModelVersion.class).encode(models, v0)))
-          .get();
+      it.send(models, CLASSIFIER, it.codec(ModelVersion.class).encode(models, v0));
 
       for (var job :
-          DemoJobs.define(null, stack.bootstrapServers(), stack.registryUrl(), prefix, KEY)
+          DemoJobs.define(null, it.bootstrapServers(), it.registryUrl(), prefix, KEY)
               .entrySet()) {
         jobs.add(job.getValue().executeAsync(job.getKey()));
       }
@@ -119,12 +105,7 @@ class FullLoopIT {
 
       try (OracleLabeler oracle =
           OracleLabeler.start(
-              QueueSettings.of(
-                  Map.of(
-                      "bootstrap.servers", stack.bootstrapServers(),
-                      "schema.registry.url", stack.registryUrl()),
-                  prefix,
-                  OracleLabeler.DEFAULT_NAME),
+              QueueSettings.of(it.clientProperties(), prefix, OracleLabeler.DEFAULT_NAME),
               new Oracle(
                   OracleAnswers.of(
                       corpus.items().stream()
@@ -133,9 +114,7 @@ class FullLoopIT {
                   0,
                   42),
               oracleProblems::add)) {
-        ConfluentAvroCodec<ContentEvent> contentCodec =
-            new ConfluentAvroCodec<>(registry, ContentEvent.class);
-        send(producer, contentCodec, streamed);
+        send(streamed);
 
         // Requests are asked and answered, a retraining publishes version 1 (signed), and the
         // inference job swaps it in on both subtasks.
@@ -147,8 +126,7 @@ class FullLoopIT {
                 () -> {
                   progress.poll(Duration.ofMillis(200));
                   List<Object> serving =
-                      JobGauges.values(
-                          METRICS,
+                      it.gauges(
                           inference.getJobID(),
                           ".sieve.classifier." + CLASSIFIER + ".modelVersion");
                   return serving.size() == 2
@@ -165,7 +143,7 @@ class FullLoopIT {
       }
 
       // The held-back slice, scored by the swapped-in version.
-      send(producer, new ConfluentAvroCodec<>(registry, ContentEvent.class), heldBack);
+      send(heldBack);
       await("predictions for the held-back slice")
           .atMost(DEADLINE)
           .failFast("a job ended", () -> anyEnded(jobs))
@@ -191,19 +169,16 @@ class FullLoopIT {
   }
 
   /** Sends the items to the raw topic as Avro, as a user's app would. */
-  private void send(
-      KafkaProducer<byte[], byte[]> producer,
-      ConfluentAvroCodec<ContentEvent> codec,
-      List<DemoCorpus.Item> items) {
+  private void send(List<DemoCorpus.Item> items) throws Exception {
     String topic = Topics.CONTENT_RAW.name(prefix);
+    ConfluentAvroCodec<ContentEvent> codec = it.codec(ContentEvent.class);
+    List<byte[]> values = new ArrayList<>();
     for (DemoCorpus.Item item : items) {
       ContentEvent event =
           ContentEvent.newBuilder().setId(item.id()).setText(item.text()).setSource("it").build();
-      producer.send(
-          new ProducerRecord<>(
-              topic, item.id().getBytes(StandardCharsets.UTF_8), codec.encode(topic, event)));
+      values.add(codec.encode(topic, event));
     }
-    producer.flush();
+    it.send(topic, items.stream().map(DemoCorpus.Item::id).toList(), values);
   }
 
   /** Version 0's accuracy on {@code items}, with its own ONNX head and the same embedder. */
@@ -224,20 +199,7 @@ class FullLoopIT {
     }
   }
 
-  private static boolean anyEnded(List<JobClient> jobs) throws Exception {
-    for (JobClient job : jobs) {
-      if (job.getJobStatus().get().isGloballyTerminalState()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static Path workDir() {
-    try {
-      return Files.createTempDirectory("full-loop-it");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static boolean anyEnded(List<JobClient> jobs) {
+    return jobs.stream().anyMatch(job -> ItStack.status(job).isGloballyTerminalState());
   }
 }

@@ -21,6 +21,7 @@ import dev.sieve.model.SharedEmbedders;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.Topics;
+import dev.sieve.testkit.ItStack;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +93,8 @@ class StandaloneClusterIT {
   private static long lastPhase = STARTED;
 
   private static ComposeFile compose;
-  private static SharedStack stack;
+  /** The broker and registry; the topics are the compose file's (its prefix, not the kit's). */
+  private static ItStack stack;
   private static StandaloneCluster cluster;
 
   @BeforeAll
@@ -100,7 +102,7 @@ class StandaloneClusterIT {
     compose = ComposeFile.load();
     // One after the other: started together on two cores, the registry's start has run past its
     // own timeout on a loaded machine.
-    stack = SharedStack.get();
+    stack = new ItStack("standalone-it", null);
     phase("broker and registry up");
     cluster = startCluster();
     phase("JobManager and TaskManager up");
@@ -236,6 +238,11 @@ class StandaloneClusterIT {
                 "registry-url", stack.registryUrl()));
     Configuration client = new Configuration();
     client.set(RestOptions.ADDRESS, StandaloneCluster.LOOPBACK);
+    // Unlike the compose file's submitter, this JVM has the Kafka connector and clients on its
+    // classpath (through the job modules): Flink's classes load parent-first, so the jar's own
+    // kafka-clients would clash with the connector's (a LinkageError on OffsetResetStrategy while
+    // main() builds the job graph). In this client only, Kafka's classes load parent-first too.
+    client.setString("classloader.parent-first-patterns.additional", "org.apache.kafka.");
     String configDir = cluster.configDir().toString();
     CliFrontend cli =
         new CliFrontend(client, CliFrontend.loadCustomCommandLines(client, configDir));
@@ -281,7 +288,7 @@ class StandaloneClusterIT {
     for (TopicSpec t : compose.topics()) {
       topics.add(new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()));
     }
-    stack.kafka().createTopics(topics);
+    stack.createTopics(topics);
   }
 
   private static String signingKey() {
@@ -306,40 +313,36 @@ class StandaloneClusterIT {
               CLASSIFIER, 0, LABELS, DESCRIPTIONS, embedder, ModelSigning.key(signingKey));
     }
     String topic = Topics.MODELS.name(prefix());
-    ConfluentAvroCodec<ModelVersion> codec =
-        new ConfluentAvroCodec<>(registry(), ModelVersion.class);
-    try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
-      producer
-          .send(new ProducerRecord<>(topic, bytes(CLASSIFIER), codec.encode(topic, version)))
-          .get();
-    }
+    stack.send(topic, CLASSIFIER, stack.codec(ModelVersion.class).encode(topic, version));
   }
 
   /** JSON content events on {@code sieve.content.raw}, as a user's app writes them. */
   private static Map<String, String> produceContent(String tag) throws Exception {
     Map<String, String> texts = new LinkedHashMap<>();
     String topic = Topics.CONTENT_RAW.name(prefix());
-    try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
-      for (int i = 0; i < TEXTS.size(); i++) {
-        String id = tag + "-" + i;
-        texts.put(id, TEXTS.get(i));
-        String json =
-            "{\"id\":\"" + id + "\",\"text\":\"" + TEXTS.get(i).replace("\"", "\\\"") + "\"}";
-        producer.send(new ProducerRecord<>(topic, bytes(id), bytes(json))).get();
-      }
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < TEXTS.size(); i++) {
+      String id = tag + "-" + i;
+      texts.put(id, TEXTS.get(i));
+      String json =
+          "{\"id\":\"" + id + "\",\"text\":\"" + TEXTS.get(i).replace("\"", "\\\"") + "\"}";
+      values.add(bytes(json));
     }
+    stack.send(topic, List.copyOf(texts.keySet()), values);
     return texts;
   }
 
   /**
    * Reads {@code sieve.predictions} (read_committed) from the start until each of {@code ids} has
-   * its one prediction; predictions of other events are skipped.
+   * its one prediction; predictions of other events are skipped. Its own loop rather than {@link
+   * ItStack#readCommitted}: the jobs are watched through the cluster's REST API, not a JobClient,
+   * and the wait is this test's {@link #DEADLINE}.
    */
   private static Map<String, Prediction> awaitPredictions(java.util.Set<String> ids) {
     String topic = Topics.PREDICTIONS.name(prefix());
-    ConfluentAvroCodec<Prediction> codec = new ConfluentAvroCodec<>(registry(), Prediction.class);
+    ConfluentAvroCodec<Prediction> codec = stack.codec(Prediction.class);
     Map<String, Prediction> out = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = stack.readCommittedConsumer()) {
+    try (KafkaConsumer<byte[], byte[]> consumer = stack.stack().readCommittedConsumer()) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic).stream()
               .map(p -> new TopicPartition(topic, p.partition()))
@@ -378,10 +381,6 @@ class StandaloneClusterIT {
 
   private static String prefix() {
     return compose.flinkRuns().get(0).jobArgument("topic-prefix").orElseThrow();
-  }
-
-  private static RestSchemaRegistryClient registry() {
-    return new RestSchemaRegistryClient(RegistryConfig.forUrl(stack.registryUrl()));
   }
 
   private static byte[] bytes(String s) {

@@ -1,5 +1,7 @@
 package dev.sieve.retrain;
 
+import dev.sieve.testkit.FlinkTestCluster;
+import dev.sieve.testkit.ItStack;
 import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -91,31 +93,18 @@ class RetrainTriggerIT {
   private static final InMemoryReporter METRICS = InMemoryReporter.create();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          () ->
-              new MiniClusterResourceConfiguration.Builder()
-                  .setConfiguration(
-                      METRICS.addToConfiguration(EmbeddedFlink.configuration(workDir())))
-                  .setNumberTaskManagers(1)
-                  .setNumberSlotsPerTaskManager(PARALLELISM)
-                  .build());
+  static final MiniClusterExtension FLINK = FlinkTestCluster.extension(METRICS, PARALLELISM);
 
   private static ModelVersion zeroShot;
   private static ModelVersionValidator validator;
   private static List<LabelledExample> clean;
   private static List<LabelledExample> noisy;
 
-  private final SharedStack stack = SharedStack.get();
-  private final String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-  private final RestSchemaRegistryClient registry =
-      new RestSchemaRegistryClient(RegistryConfig.forUrl(stack.registryUrl()));
-  private final ConfluentAvroCodec<ModelVersion> modelCodec =
-      new ConfluentAvroCodec<>(registry, ModelVersion.class);
+  private final ItStack it = new ItStack("retrain-it", METRICS);
+  private final ConfluentAvroCodec<ModelVersion> modelCodec = it.codec(ModelVersion.class);
   private final ConfluentAvroCodec<LabelledExample> exampleCodec =
-      new ConfluentAvroCodec<>(registry, LabelledExample.class);
-  private final ConfluentAvroCodec<RetrainRequest> requestCodec =
-      new ConfluentAvroCodec<>(registry, RetrainRequest.class);
+      it.codec(LabelledExample.class);
+  private final ConfluentAvroCodec<RetrainRequest> requestCodec = it.codec(RetrainRequest.class);
 
   /**
    * The demo's zero-shot version 0, the inference side's validator, and two batches of really
@@ -149,12 +138,12 @@ class RetrainTriggerIT {
       throws Exception {
     RetrainConfig config = config();
     createTopics(config);
-    send(config.modelsTopic(), CLASSIFIER, modelCodec.encode(config.modelsTopic(), zeroShot));
+    it.send(config.modelsTopic(), CLASSIFIER, modelCodec.encode(config.modelsTopic(), zeroShot));
     JobClient job = start(config);
     try {
       // (1) N good labels → version 1, trained, evaluated, signed, published.
       for (LabelledExample e : clean) {
-        send(config.labelledTopic(), e.getContentId(), exampleCodec.encode(config.labelledTopic(), e));
+        it.send(config.labelledTopic(), e.getContentId(), exampleCodec.encode(config.labelledTopic(), e));
       }
       List<ModelVersion> published = awaitVersions(config, job, 1);
       ModelVersion v1 = published.get(published.size() - 1);
@@ -188,9 +177,9 @@ class RetrainTriggerIT {
 
       // (2) Noise-labelled examples and a manual request → trained, judged, not published.
       for (LabelledExample e : noisy) {
-        send(config.labelledTopic(), e.getContentId(), exampleCodec.encode(config.labelledTopic(), e));
+        it.send(config.labelledTopic(), e.getContentId(), exampleCodec.encode(config.labelledTopic(), e));
       }
-      await().atMost(DEADLINE).until(() -> counter(job.getJobID(), RetrainTrigger.LABELS) >= EVERY + NOISY);
+      await().atMost(DEADLINE).until(() -> it.counter(job.getJobID(), RetrainTrigger.LABELS) >= EVERY + NOISY);
       RetrainRequest manual =
           RetrainRequest.newBuilder()
               .setClassifier(CLASSIFIER)
@@ -198,14 +187,14 @@ class RetrainTriggerIT {
               .setDetail("it")
               .setRequestedAtMs(System.currentTimeMillis())
               .build();
-      send(config.requestsTopic(), CLASSIFIER, requestCodec.encode(config.requestsTopic(), manual));
+      it.send(config.requestsTopic(), CLASSIFIER, requestCodec.encode(config.requestsTopic(), manual));
       await()
           .atMost(DEADLINE)
-          .failFast("the job failed or ended", () -> status(job).isGloballyTerminalState())
-          .until(() -> counter(job.getJobID(), RetrainTrigger.NOT_PUBLISHED) >= 1);
+          .failFast("the job failed or ended", () -> ItStack.status(job).isGloballyTerminalState())
+          .until(() -> it.counter(job.getJobID(), RetrainTrigger.NOT_PUBLISHED) >= 1);
 
-      assertThat(counter(job.getJobID(), RetrainTrigger.TRAININGS)).isEqualTo(2);
-      assertThat(counter(job.getJobID(), RetrainTrigger.PUBLISHED)).isEqualTo(1);
+      assertThat(it.counter(job.getJobID(), RetrainTrigger.TRAININGS)).isEqualTo(2);
+      assertThat(it.counter(job.getJobID(), RetrainTrigger.PUBLISHED)).isEqualTo(1);
       // Three more checkpoints (each commits the sink's transaction): still no version 2.
       assertThat(readVersions(config, Duration.ofSeconds(4)))
           .extracting(ModelVersion::getVersion)
@@ -219,19 +208,14 @@ class RetrainTriggerIT {
 
   private RetrainConfig config() {
     return RetrainConfig.fromArgs(
-        "--bootstrap-servers", stack.bootstrapServers(),
-        "--registry-url", stack.registryUrl(),
-        "--topic-prefix", prefix,
-        "--checkpoint-interval", "1s",
+        it.jobArgs(
         "--retrain-every", Integer.toString(EVERY),
         "--min-retrain-interval", "1s",
-        "--model-signing-key", KEY);
+        "--model-signing-key", KEY));
   }
 
   private void createTopics(RetrainConfig config) {
-    stack
-        .kafka()
-        .createTopics(
+    it.createTopics(
             List.of(
                 new NewTopic(config.labelledTopic(), PARALLELISM, (short) 1),
                 new NewTopic(config.requestsTopic(), 1, (short) 1),
@@ -252,7 +236,7 @@ class RetrainTriggerIT {
         config,
         new SignedRetraining(config.publishMargin(), config.signingKey()));
     JobClient job = env.executeAsync("retrain-trigger-it");
-    await().atMost(DEADLINE).until(() -> status(job) == JobStatus.RUNNING);
+    ItStack.awaitRunning(job);
     return job;
   }
 
@@ -276,103 +260,19 @@ class RetrainTriggerIT {
         .build();
   }
 
-  private void send(String topic, String key, byte[] value) throws Exception {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", stack.bootstrapServers());
-    props.put("acks", "all");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
-    }
-  }
-
-  /** Polls sieve.models (read_committed) until it holds {@code version}; every version read. */
+  /** Reads sieve.models (read_committed) until it holds {@code version}; every version read. */
   private List<ModelVersion> awaitVersions(RetrainConfig config, JobClient job, int version) {
-    List<ModelVersion> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = modelsConsumer(config)) {
-      await()
-          .atMost(DEADLINE)
-          .failFast("the job failed or ended", () -> status(job).isGloballyTerminalState())
-          .until(
-              () -> {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                  out.add(modelCodec.decode(r.value()));
-                }
-                return out.stream().anyMatch(v -> v.getVersion() == version);
-              });
-    }
-    return out;
+    return it.readCommitted(
+        config.modelsTopic(),
+        ModelVersion.class,
+        job,
+        read -> read.stream().anyMatch(v -> v.getVersion() == version));
   }
 
   /** Everything sieve.models holds after reading for {@code period}. */
   private List<ModelVersion> readVersions(RetrainConfig config, Duration period) {
-    List<ModelVersion> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = modelsConsumer(config)) {
-      await()
-          .pollDelay(period)
-          .atMost(period.plusSeconds(5))
-          .until(
-              () -> {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                  out.add(modelCodec.decode(r.value()));
-                }
-                return true;
-              });
-      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-        out.add(modelCodec.decode(r.value()));
-      }
-    }
-    return out;
-  }
-
-  private KafkaConsumer<byte[], byte[]> modelsConsumer(RetrainConfig config) {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", stack.bootstrapServers());
-    props.put("isolation.level", "read_committed");
-    props.put("enable.auto.commit", "false");
-    KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = List.of(new TopicPartition(config.modelsTopic(), 0));
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    return consumer;
-  }
-
-  // ---------------------------------------------------------------- plumbing
-
-  private static JobStatus status(JobClient job) {
-    try {
-      return job.getJobStatus().get();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** The sum over subtasks of the job's {@code sieve.<name>} counters. */
-  private static long counter(JobID jobId, String name) {
-    long[] sum = {0};
-    METRICS
-        .getMetricsByGroup()
-        .forEach(
-            (group, byName) -> {
-              if (jobId.toString().equals(group.getAllVariables().get("<job_id>"))) {
-                byName.forEach(
-                    (metricName, metric) -> {
-                      if (metric instanceof Counter c
-                          && group.getMetricIdentifier(metricName).endsWith(".sieve." + name)) {
-                        sum[0] += c.getCount();
-                      }
-                    });
-              }
-            });
-    return sum[0];
-  }
-
-  private static Path workDir() {
-    try {
-      return Files.createTempDirectory("retrain-trigger-it");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    long until = System.nanoTime() + period.toNanos();
+    return it.readCommitted(
+        config.modelsTopic(), ModelVersion.class, read -> System.nanoTime() > until);
   }
 }

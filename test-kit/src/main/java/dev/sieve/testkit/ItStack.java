@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
@@ -93,6 +94,29 @@ public final class ItStack {
     return args.toArray(new String[0]);
   }
 
+  /**
+   * {@code args} (a command and its own options) followed by the flags that point a client, such
+   * as the {@code sieve} CLI, at this stack and prefix: {@code --bootstrap-servers}, {@code
+   * --registry-url}, {@code --topic-prefix}.
+   */
+  public String[] cliArgs(String... args) {
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    all.addAll(
+        List.of(
+            "--bootstrap-servers", bootstrapServers(),
+            "--registry-url", registryUrl(),
+            "--topic-prefix", prefix));
+    return all.toArray(new String[0]);
+  }
+
+  /**
+   * The client properties of this stack: {@code bootstrap.servers} and, as Confluent's clients
+   * name it, {@code schema.registry.url}.
+   */
+  public Map<String, String> clientProperties() {
+    return Map.of("bootstrap.servers", bootstrapServers(), "schema.registry.url", registryUrl());
+  }
+
   /** Creates the topics (full names) with {@code partitions} partitions each. */
   public void createTopics(int partitions, String... topics) {
     List<NewTopic> newTopics = new ArrayList<>();
@@ -118,10 +142,23 @@ public final class ItStack {
   /** Sends records ({@code keys[i]}, {@code values[i]}) and waits for every acknowledgement. */
   public List<RecordMetadata> send(String topic, List<String> keys, List<byte[]> values)
       throws Exception {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      records.add(record(topic, keys.get(i), values.get(i)));
+    }
+    return send(records);
+  }
+
+  /**
+   * Sends the records, to whichever topics they name, in order through one producer, and waits for
+   * every acknowledgement; returns where each was written.
+   */
+  public List<RecordMetadata> send(List<ProducerRecord<byte[], byte[]>> records)
+      throws Exception {
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
-      for (int i = 0; i < values.size(); i++) {
-        sent.add(producer.send(record(topic, keys.get(i), values.get(i))));
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        sent.add(producer.send(r));
       }
       List<RecordMetadata> acknowledged = new ArrayList<>();
       for (Future<RecordMetadata> f : sent) {
@@ -199,6 +236,35 @@ public final class ItStack {
     return out;
   }
 
+  /**
+   * The raw records of every partition of {@code topic}, from the beginning to its end as of this
+   * call, read with {@code read_committed} (so the end is each partition's last stable offset): for
+   * a topic whose writers have been acknowledged, everything on it now. Fails if that is not read
+   * within {@link #DEADLINE}.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readCommittedToEnd(String topic) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = stack.readCommittedConsumer()) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(topic)
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + DEADLINE.toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "within " + DEADLINE + ", " + topic + " was not read to its end " + end
+                  + " (" + out.size() + " records read)");
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
   /** Everything {@code topic} holds after three more seconds (three checkpoints) of the job. */
   public <T extends SpecificRecord> List<T> readAll(String topic, Class<T> type, JobClient job) {
     long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
@@ -211,6 +277,19 @@ public final class ItStack {
         .atMost(DEADLINE)
         .failFast("the job failed or ended", () -> status(job).isGloballyTerminalState())
         .until(() -> counter(job.getJobID(), name) >= expected);
+  }
+
+  /**
+   * Waits until {@code done} holds for the values of the job's gauges whose metric identifier ends
+   * with {@code suffix} (as {@link #gauges} gives them: one per subtask for an operator's gauge),
+   * for example until every subtask reports the same value; fails after {@link #DEADLINE}, or at
+   * once if the job has stopped.
+   */
+  public void awaitGauges(JobClient job, String suffix, Predicate<List<Object>> done) {
+    await("gauges *" + suffix + " of job " + job.getJobID())
+        .atMost(DEADLINE)
+        .failFast("the job failed or ended", () -> status(job).isGloballyTerminalState())
+        .until(() -> done.test(gauges(job.getJobID(), suffix)));
   }
 
   /** The sum over subtasks of the job's counters whose identifier ends in {@code .sieve.<name>}. */

@@ -14,6 +14,7 @@ import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.LiveAccuracy;
 import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.Topics;
+import dev.sieve.testkit.ItStack;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,30 +49,26 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientCommandsIT {
 
   @TempDir static Path dir;
-  private static SharedStack stack;
-  private static String prefix;
+  private static final ItStack IT = new ItStack("it-client", null);
+  private static final String prefix = IT.prefix();
+  private static final ConfluentAvroCodec<ContentEvent> contentCodec =
+      IT.codec(ContentEvent.class);
   private static Path config;
-  private static ConfluentAvroCodec<ContentEvent> contentCodec;
 
   @BeforeAll
   static void stackAndTopics() throws IOException {
-    stack = SharedStack.get();
-    prefix = "it-client-" + UUID.randomUUID().toString().substring(0, 8) + ".";
     config =
         Files.writeString(
             dir.resolve("client.properties"),
             "bootstrap.servers="
-                + stack.bootstrapServers()
+                + IT.bootstrapServers()
                 + "\nschema.registry.url="
-                + stack.registryUrl()
+                + IT.registryUrl()
                 + "\nsieve.topic.prefix="
                 + prefix
                 + "\n# any Kafka client property passes through\nclient.id=sieve-cli-it\n");
     CliRun topics = sieve("topics", "--create", "--partitions", "1");
     assertThat(topics.exit()).as(topics.err()).isZero();
-    contentCodec =
-        new ConfluentAvroCodec<>(
-            RestSchemaRegistryClient.forUrl(stack.registryUrl()), ContentEvent.class);
   }
 
   private static CliRun sieve(String... args) {
@@ -107,7 +104,7 @@ class ClientCommandsIT {
     assertThat(notes.get(0)).startsWith("line 2: skipped: invalid JSON: ");
     assertThat(notes.get(1)).isEqualTo("line 5: skipped: the JSON object has no \"text\" field");
 
-    List<ConsumerRecord<byte[], byte[]>> written = readAll(Topics.CONTENT_RAW.name(prefix));
+    List<ConsumerRecord<byte[], byte[]>> written = IT.readCommittedToEnd(Topics.CONTENT_RAW.name(prefix));
     List<ContentEvent> events = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : written) {
       String key = new String(r.key(), StandardCharsets.UTF_8);
@@ -161,7 +158,7 @@ class ClientCommandsIT {
         .startsWith("line 4: skipped: The message is ")
         .contains("larger than 1000, which is the value of the max.request.size configuration");
     List<String> json = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : readAll(Topics.CONTENT_RAW.name(prefix))) {
+    for (ConsumerRecord<byte[], byte[]> r : IT.readCommittedToEnd(Topics.CONTENT_RAW.name(prefix))) {
       String key = new String(r.key(), StandardCharsets.UTF_8);
       if (key.startsWith("json-")) {
         json.add(key + " " + new String(r.value(), StandardCharsets.UTF_8));
@@ -176,28 +173,15 @@ class ClientCommandsIT {
   @Test
   void tailShowsPredictionsAsLinesOrJsonAndNotesWhatItCannotDecode() throws Exception {
     String topic = Topics.PREDICTIONS.name(prefix);
-    ConfluentAvroCodec<Prediction> codec =
-        new ConfluentAvroCodec<>(
-            RestSchemaRegistryClient.forUrl(stack.registryUrl()), Prediction.class);
-    try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
-      send(
-          producer,
-          topic,
-          "tail-1",
-          codec.encode(topic, prediction("tail-1", "spam", "spam", "ham", 0.91, 2)));
-      send(producer, topic, "tail-2", "not avro at all".getBytes(StandardCharsets.UTF_8));
-      send(
-          producer,
-          topic,
-          "tail-3",
-          codec.encode(topic, prediction("tail-3", "lang", "en", "fr", 0.66, 0)));
-      send(
-          producer,
-          topic,
-          "tail-4",
-          codec.encode(topic, prediction("tail-4", "spam", "ham", "spam", 0.58, 3)));
-      producer.flush();
-    }
+    ConfluentAvroCodec<Prediction> codec = IT.codec(Prediction.class);
+    IT.send(
+        topic,
+        List.of("tail-1", "tail-2", "tail-3", "tail-4"),
+        List.of(
+            codec.encode(topic, prediction("tail-1", "spam", "spam", "ham", 0.91, 2)),
+            "not avro at all".getBytes(StandardCharsets.UTF_8),
+            codec.encode(topic, prediction("tail-3", "lang", "en", "fr", 0.66, 0)),
+            codec.encode(topic, prediction("tail-4", "spam", "ham", "spam", 0.58, 3))));
 
     CliRun lines = sieve("tail", "predictions", "--from-beginning", "--max", "3");
     assertThat(lines.exit()).as(lines.err()).isZero();
@@ -236,66 +220,52 @@ class ClientCommandsIT {
 
   @Test
   void statsSummarisesPredictionsAndLiveAccuracy() throws Exception {
-    String statsPrefix = "it-stats-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    ItStack stats = new ItStack("it-stats", null);
+    String statsPrefix = stats.prefix();
     String predictions = Topics.PREDICTIONS.name(statsPrefix);
     String accuracyTopic = Topics.ACCURACY.name(statsPrefix);
-    stack
-        .kafka()
-        .createTopics(
-            List.of(
-                new NewTopic(predictions, 2, (short) 1),
-                new NewTopic(accuracyTopic, 1, (short) 1)));
-    RestSchemaRegistryClient registry = RestSchemaRegistryClient.forUrl(stack.registryUrl());
-    ConfluentAvroCodec<Prediction> p = new ConfluentAvroCodec<>(registry, Prediction.class);
-    ConfluentAvroCodec<LiveAccuracy> a = new ConfluentAvroCodec<>(registry, LiveAccuracy.class);
-    try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
-      send(
-          producer,
-          predictions,
-          "s1",
-          p.encode(predictions, prediction("s1", "spam", "ham", "spam", 0.90, 1)));
-      send(
-          producer,
-          predictions,
-          "s2",
-          p.encode(predictions, prediction("s2", "spam", "spam", "ham", 0.55, 1)));
-      send(
-          producer,
-          predictions,
-          "s3",
-          p.encode(predictions, prediction("s3", "spam", "ham", "spam", 0.95, 2)));
-      send(
-          producer,
-          predictions,
-          "s4",
-          p.encode(predictions, prediction("s4", "spam", "ham", "spam", 0.80, 2)));
-      send(
-          producer,
-          predictions,
-          "s5",
-          p.encode(predictions, prediction("s5", "spam", "spam", "ham", 0.50, 2)));
-      send(
-          producer,
-          predictions,
-          "s1",
-          p.encode(predictions, prediction("s1", "lang", "en", "fr", 0.70, 0)));
-      send(
-          producer,
-          accuracyTopic,
-          "spam",
-          a.encode(accuracyTopic, accuracy("spam", 1, 5, 10, 0, 0, 1_000)));
-      send(
-          producer,
-          accuracyTopic,
-          "spam",
-          a.encode(accuracyTopic, accuracy("spam", 1, 8, 12, 1, 1, 2_000)));
-      send(
-          producer,
-          accuracyTopic,
-          "spam",
-          a.encode(accuracyTopic, accuracy("spam", 2, 3, 4, 1, 2, 3_000)));
-      producer.flush();
-    }
+    stats.createTopics(2, predictions);
+    stats.createTopics(1, accuracyTopic);
+    ConfluentAvroCodec<Prediction> p = stats.codec(Prediction.class);
+    ConfluentAvroCodec<LiveAccuracy> a = stats.codec(LiveAccuracy.class);
+    stats.send(
+        List.of(
+            ItStack.record(
+                predictions,
+                "s1",
+                p.encode(predictions, prediction("s1", "spam", "ham", "spam", 0.90, 1))),
+            ItStack.record(
+                predictions,
+                "s2",
+                p.encode(predictions, prediction("s2", "spam", "spam", "ham", 0.55, 1))),
+            ItStack.record(
+                predictions,
+                "s3",
+                p.encode(predictions, prediction("s3", "spam", "ham", "spam", 0.95, 2))),
+            ItStack.record(
+                predictions,
+                "s4",
+                p.encode(predictions, prediction("s4", "spam", "ham", "spam", 0.80, 2))),
+            ItStack.record(
+                predictions,
+                "s5",
+                p.encode(predictions, prediction("s5", "spam", "spam", "ham", 0.50, 2))),
+            ItStack.record(
+                predictions,
+                "s1",
+                p.encode(predictions, prediction("s1", "lang", "en", "fr", 0.70, 0))),
+            ItStack.record(
+                accuracyTopic,
+                "spam",
+                a.encode(accuracyTopic, accuracy("spam", 1, 5, 10, 0, 0, 1_000))),
+            ItStack.record(
+                accuracyTopic,
+                "spam",
+                a.encode(accuracyTopic, accuracy("spam", 1, 8, 12, 1, 1, 2_000))),
+            ItStack.record(
+                accuracyTopic,
+                "spam",
+                a.encode(accuracyTopic, accuracy("spam", 2, 3, 4, 1, 2, 3_000)))));
 
     CliRun all = sieve("stats", "--from-beginning", "--topic-prefix", statsPrefix);
 
@@ -369,33 +339,5 @@ class ClientCommandsIT {
                 + registry
                 + " unavailable")
         .doesNotContain("\n");
-  }
-
-  private static void send(
-      KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value)
-      throws Exception {
-    producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
-  }
-
-  /** Every record on the topic's partitions, from the beginning to the current end. */
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = stack.readCommittedConsumer()) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(i -> new TopicPartition(topic, i.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        assertThat(System.nanoTime())
-            .as("read %s to its end within 60 s", topic)
-            .isLessThan(deadline);
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
   }
 }

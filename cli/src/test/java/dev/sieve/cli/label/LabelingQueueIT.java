@@ -10,6 +10,7 @@ import dev.sieve.embedded.SharedStack;
 import dev.sieve.schemas.Label;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.Topics;
+import dev.sieve.testkit.ItStack;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -49,7 +50,7 @@ import picocli.CommandLine;
  * The labeling queue on a real share group (embedded Kafka 4.2 broker and Apicurio registry): two
  * labelers split the queue; a labeler that crashes, or quits, holding requests has them redelivered
  * to another; {@code sieve label} driven through a pipe answers, skips and gives up; {@code sieve
- * oracle} answers from a shared dataset and rejects what it cannot answer.
+ * oracle} answers from a labelled file and rejects what it cannot answer.
  *
  * <p>Each test works on its own topics (a fresh prefix) and share groups whose acquisition lock is
  * 2 s (group config {@code share.record.lock.duration.ms}), so lock expiry is quick.
@@ -57,28 +58,21 @@ import picocli.CommandLine;
 class LabelingQueueIT {
 
   private static final Duration LOCK = Duration.ofSeconds(2);
-  private static final Path DATASET = Path.of("..", "..", "shared", "datasets", "sms_spam.jsonl");
+  /** A labelled JSONL file as {@code sieve oracle --answers} reads it, written by the test. */
+  private static final List<String> ANSWERS =
+      List.of(
+          "{\"id\": \"sms-1\", \"text\": \"WINNER! Claim your free cruise now, text WIN to 80082\", \"label\": \"spam\"}",
+          "{\"id\": \"sms-2\", \"text\": \"are we still on for lunch tomorrow?\", \"label\": \"ham\"}",
+          "{\"id\": \"sms-3\", \"text\": \"URGENT: your account is locked, reply with your PIN\", \"label\": \"spam\"}",
+          "{\"id\": \"sms-4\", \"text\": \"running ten minutes late, sorry\", \"label\": \"ham\"}",
+          "{\"id\": \"sms-5\", \"text\": \"you have been selected for a 500 pound prize\", \"label\": \"spam\"}",
+          "{\"id\": \"sms-6\", \"text\": \"can you pick up milk on the way home\", \"label\": \"ham\"}");
 
-  private static SharedStack stack;
-  private static RestSchemaRegistryClient registry;
-  private static ConfluentAvroCodec<LabelRequest> requestCodec;
-  private static ConfluentAvroCodec<Label> labelCodec;
-  private static KafkaProducer<byte[], byte[]> producer;
+  /** A new instance, so a new prefix, for each test. */
+  private final ItStack it = new ItStack("it-label", null);
 
-  @BeforeAll
-  static void stack() {
-    stack = SharedStack.get();
-    registry = new RestSchemaRegistryClient(RegistryConfig.forUrl(stack.registryUrl()));
-    requestCodec = new ConfluentAvroCodec<>(registry, LabelRequest.class);
-    labelCodec = new ConfluentAvroCodec<>(registry, Label.class);
-    producer = stack.producer();
-  }
-
-  @AfterAll
-  static void close() {
-    producer.close();
-    registry.close();
-  }
+  private final ConfluentAvroCodec<LabelRequest> requestCodec = it.codec(LabelRequest.class);
+  private final ConfluentAvroCodec<Label> labelCodec = it.codec(Label.class);
 
   @Test
   void twoLabelersInOneShareGroupSplitTheQueue() throws Exception {
@@ -95,7 +89,9 @@ class LabelingQueueIT {
             settings(prefix, group, "labeler-b").withBatch(1, true), oracle(ids, "spam"), l -> {});
     try {
       awaitMembers(group, 2);
-      ids.forEach(id -> produce(prefix, request(id, "text of " + id, List.of("spam", "ham"))));
+      produce(
+          prefix,
+          ids.stream().map(id -> request(id, "text of " + id, List.of("spam", "ham"))).toList());
 
       Map<String, List<Label>> labels = awaitLabels(prefix, ids.size());
 
@@ -119,7 +115,9 @@ class LabelingQueueIT {
     String prefix = topics();
     String group = "crash";
     List<String> ids = IntStream.range(0, 6).mapToObj(i -> "crash-" + i).toList();
-    ids.forEach(id -> produce(prefix, request(id, "text of " + id, List.of("spam", "ham"))));
+    produce(
+        prefix,
+        ids.stream().map(id -> request(id, "text of " + id, List.of("spam", "ham"))).toList());
 
     // The crashing labeler takes up to three requests and then neither answers, nor polls, nor
     // closes: like a process that hangs or is killed.
@@ -152,7 +150,9 @@ class LabelingQueueIT {
     String prefix = topics();
     String group = "quit";
     List<String> ids = IntStream.range(0, 6).mapToObj(i -> "quit-" + i).toList();
-    ids.forEach(id -> produce(prefix, request(id, "text of " + id, List.of("spam", "ham"))));
+    produce(
+        prefix,
+        ids.stream().map(id -> request(id, "text of " + id, List.of("spam", "ham"))).toList());
     // A lock far longer than the wait below: only the release on close can bring them back in time.
     Duration longLock = Duration.ofSeconds(60);
 
@@ -251,6 +251,7 @@ class LabelingQueueIT {
             settings(prefix, group, "rival"), oracle(List.of("t-slow"), "ham"), l -> {});
     Run run;
     try {
+      // The point of the test: the person's think time outlasts the lock, so it must pass.
       Thread.sleep(LOCK.multipliedBy(3).toMillis());
       typing.write("1\n".getBytes(StandardCharsets.UTF_8));
       typing.close();
@@ -269,7 +270,9 @@ class LabelingQueueIT {
   @Test
   void oracleCommandAnswersFromADatasetAndRejectsWhatItCannotAnswer() throws Exception {
     String prefix = topics();
-    List<String> lines = Files.readAllLines(DATASET).subList(0, 6);
+    Path answers = Files.createTempFile("oracle-answers-", ".jsonl");
+    Files.write(answers, ANSWERS);
+    List<String> lines = ANSWERS;
     com.fasterxml.jackson.databind.ObjectMapper json =
         new com.fasterxml.jackson.databind.ObjectMapper();
     Map<String, String> truth = new HashMap<>();
@@ -294,29 +297,21 @@ class LabelingQueueIT {
             otherClasses.get("text").asText(),
             List.of("positive", "negative")));
     // not a label request at all
-    producer
-        .send(
-            new ProducerRecord<>(
-                Topics.LABELING_REQUESTS.name(prefix),
-                "junk".getBytes(StandardCharsets.UTF_8),
-                "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8)))
-        .get();
+    it.send(
+        Topics.LABELING_REQUESTS.name(prefix),
+        "junk",
+        "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8));
 
     Run run =
         sieve(
-            "oracle",
-            "--answers",
-            DATASET.toString(),
-            "--group",
-            "oracle-cmd",
-            "--stop-when-idle",
-            "10s",
-            "--bootstrap-servers",
-            stack.bootstrapServers(),
-            "--registry-url",
-            stack.registryUrl(),
-            "--topic-prefix",
-            prefix);
+            it.cliArgs(
+                "oracle",
+                "--answers",
+                answers.toString(),
+                "--group",
+                "oracle-cmd",
+                "--stop-when-idle",
+                "10s"));
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out()).contains("answered 5 (0 wrong on purpose), rejected 2, unreadable 1");
@@ -343,35 +338,29 @@ class LabelingQueueIT {
   /** The output of the last {@code label} run in progress, for tests that type while it runs. */
   private static volatile String lastOut = "";
 
-  private static Run label(String prefix, String group, String typed) {
+  private Run label(String prefix, String group, String typed) {
     return label(
         prefix, group, new java.io.ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)));
   }
 
-  private static Run label(String prefix, String group, InputStream stdin) {
-    CommandLine cli = new CommandLine(new SieveCli());
+  private Run label(String prefix, String group, InputStream stdin) {
+    CommandLine cli = SieveCli.commandLine();
     LabelCommand command = cli.getSubcommands().get("label").getCommand();
     command.input = stdin;
-    String[] args = {
-      "label",
-      "--labeler",
-      "alice",
-      "--group",
-      group,
-      "--lock-duration",
-      LOCK.toMillis() + "ms",
-      "--bootstrap-servers",
-      stack.bootstrapServers(),
-      "--registry-url",
-      stack.registryUrl(),
-      "--topic-prefix",
-      prefix
-    };
+    String[] args =
+        it.cliArgs(
+            "label",
+            "--labeler",
+            "alice",
+            "--group",
+            group,
+            "--lock-duration",
+            LOCK.toMillis() + "ms");
     return execute(cli, args);
   }
 
   private static Run sieve(String... args) {
-    return execute(new CommandLine(new SieveCli()), args);
+    return execute(SieveCli.commandLine(), args);
   }
 
   private static Run execute(CommandLine cli, String[] args) {
@@ -393,25 +382,15 @@ class LabelingQueueIT {
     return new Run(exit, out.toString(), err.toString());
   }
 
-  /** Fresh labeling topics (one partition each, as the demo creates them) under a new prefix. */
-  private static String topics() {
-    String prefix = "it-label-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-    stack
-        .kafka()
-        .createTopics(
-            List.of(
-                new NewTopic(Topics.LABELING_REQUESTS.name(prefix), 1, (short) 1),
-                new NewTopic(Topics.LABELS.name(prefix), 1, (short) 1)));
+  /** The labeling topics (one partition each, as the demo creates them) under the test's prefix. */
+  private String topics() {
+    String prefix = it.prefix();
+    it.createTopics(1, Topics.LABELING_REQUESTS.name(prefix), Topics.LABELS.name(prefix));
     return prefix;
   }
 
-  private static QueueSettings settings(String prefix, String group, String labeler) {
-    return QueueSettings.of(
-            Map.of(
-                "bootstrap.servers", stack.bootstrapServers(),
-                "schema.registry.url", stack.registryUrl()),
-            prefix,
-            labeler)
+  private QueueSettings settings(String prefix, String group, String labeler) {
+    return QueueSettings.of(it.clientProperties(), prefix, labeler)
         .withGroup(group)
         .withLockDuration(LOCK);
   }
@@ -445,24 +424,26 @@ class LabelingQueueIT {
         .build();
   }
 
-  private static void produce(String prefix, LabelRequest request) {
+  private void produce(String prefix, LabelRequest request) {
+    produce(prefix, List.of(request));
+  }
+
+  /** Writes the requests, keyed by content id, and waits for every acknowledgement. */
+  private void produce(String prefix, List<LabelRequest> requests) {
     String topic = Topics.LABELING_REQUESTS.name(prefix);
     try {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  topic,
-                  request.getContentId().getBytes(StandardCharsets.UTF_8),
-                  requestCodec.encode(topic, request)))
-          .get();
+      it.send(
+          topic,
+          requests.stream().map(LabelRequest::getContentId).toList(),
+          requests.stream().map(r -> requestCodec.encode(topic, r)).toList());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static void awaitMembers(String group, int members) {
+  private void awaitMembers(String group, int members) {
     Properties props = new Properties();
-    props.put("bootstrap.servers", stack.bootstrapServers());
+    props.put("bootstrap.servers", it.bootstrapServers());
     try (Admin admin = Admin.create(props)) {
       Awaitility.await()
           .atMost(Duration.ofSeconds(60))
@@ -478,12 +459,12 @@ class LabelingQueueIT {
     }
   }
 
-  private static Map<String, List<Label>> awaitLabels(String prefix, int distinct) {
+  private Map<String, List<Label>> awaitLabels(String prefix, int distinct) {
     return awaitLabels(prefix, distinct, Duration.ofSeconds(90));
   }
 
   /** Labels on the labels topic by content id, once at least {@code distinct} ids have one. */
-  private static Map<String, List<Label>> awaitLabels(
+  private Map<String, List<Label>> awaitLabels(
       String prefix, int distinct, Duration atMost) {
     Map<String, List<Label>> labels = new HashMap<>();
     Awaitility.await()
@@ -498,22 +479,12 @@ class LabelingQueueIT {
     return labels;
   }
 
-  private static Map<String, List<Label>> readLabels(String prefix) {
-    TopicPartition tp = new TopicPartition(Topics.LABELS.name(prefix), 0);
-    Properties props = new Properties();
-    props.put("bootstrap.servers", stack.bootstrapServers());
+  /** Every label on the labels topic now, by content id. */
+  private Map<String, List<Label>> readLabels(String prefix) {
     Map<String, List<Label>> labels = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
-      long end = consumer.endOffsets(List.of(tp)).get(tp);
-      while (consumer.position(tp) < end) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          Label label = labelCodec.decode(r.value());
-          labels.computeIfAbsent(label.getContentId(), k -> new ArrayList<>()).add(label);
-        }
-      }
+    for (ConsumerRecord<byte[], byte[]> r : it.readCommittedToEnd(Topics.LABELS.name(prefix))) {
+      Label label = labelCodec.decode(r.value());
+      labels.computeIfAbsent(label.getContentId(), k -> new ArrayList<>()).add(label);
     }
     labels.replaceAll((k, v) -> Collections.unmodifiableList(v));
     return labels;

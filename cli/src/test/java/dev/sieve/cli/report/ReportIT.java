@@ -9,6 +9,7 @@ import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.embedded.SharedStack;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.Topics;
+import dev.sieve.testkit.ItStack;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,32 +44,19 @@ class ReportIT {
 
   @Test
   void reportOfARealisticDeploymentRendersEveryChartInChromium() throws Exception {
-    SharedStack stack = SharedStack.get();
-    String prefix = "it-report-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-    stack
-        .kafka()
-        .createTopics(
-            Topics.ALL.stream().map(t -> new NewTopic(t.name(prefix), 2, (short) 1)).toList());
-    produce(stack, prefix);
+    ItStack it = new ItStack("it-report", null);
+    String prefix = it.prefix();
+    it.createTopics(2, Topics.ALL.stream().map(t -> t.name(prefix)).toArray(String[]::new));
+    produce(it);
 
     Files.createDirectories(OUT);
     Path page = OUT.resolve("report.html");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new SieveCli());
+    CommandLine cli = SieveCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    int exit =
-        cli.execute(
-            "report",
-            "--out",
-            page.toString(),
-            "--bootstrap-servers",
-            stack.bootstrapServers(),
-            "--registry-url",
-            stack.registryUrl(),
-            "--topic-prefix",
-            prefix);
+    int exit = cli.execute(it.cliArgs("report", "--out", page.toString()));
     System.out.print(out);
     System.out.print(err);
 
@@ -129,27 +117,17 @@ class ReportIT {
 
   @Test
   void aDeploymentWithoutTopicsGivesAPageThatSaysSo() throws Exception {
-    SharedStack stack = SharedStack.get();
-    String prefix = "it-report-none-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    ItStack it = new ItStack("it-report-none", null);
+    String prefix = it.prefix();
     Files.createDirectories(OUT);
     Path page = OUT.resolve("empty-report.html");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new SieveCli());
+    CommandLine cli = SieveCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     long start = System.nanoTime();
-    int exit =
-        cli.execute(
-            "report",
-            "--out",
-            page.toString(),
-            "--bootstrap-servers",
-            stack.bootstrapServers(),
-            "--registry-url",
-            stack.registryUrl(),
-            "--topic-prefix",
-            prefix);
+    int exit = cli.execute(it.cliArgs("report", "--out", page.toString()));
     System.out.printf("report of no topics: %d ms%n", (System.nanoTime() - start) / 1_000_000);
     System.out.print(out);
     System.out.print(err);
@@ -195,54 +173,40 @@ class ReportIT {
     assertThat(chartBlue).as("pixels of the first series colour (drawn bars)").isGreaterThan(5_000);
   }
 
-  private static void produce(SharedStack stack, String prefix) throws Exception {
+  /** The realistic fixture records, then content events, then one record that is not Avro. */
+  private static void produce(ItStack it) throws Exception {
+    String prefix = it.prefix();
     Map<Class<?>, ConfluentAvroCodec<?>> codecs = new HashMap<>();
-    try (RestSchemaRegistryClient registry =
-            new RestSchemaRegistryClient(
-                RegistryConfig.fromProperties(Map.of("schema.registry.url", stack.registryUrl())));
-        KafkaProducer<byte[], byte[]> producer = stack.producer()) {
-      // Every send is checked: a lost fixture record would show up as a wrong count in the page.
-      List<Future<RecordMetadata>> sent = new ArrayList<>();
-      for (ReportFixtures.Rec r : ReportFixtures.realistic()) {
-        String topic = r.topic().name(prefix);
-        byte[] value = encode(codecs, registry, topic, r.value());
-        sent.add(producer.send(new ProducerRecord<>(topic, bytes(r.key()), value)));
-      }
-      ConfluentAvroCodec<ContentEvent> content =
-          new ConfluentAvroCodec<>(registry, ContentEvent.class);
-      for (int i = 0; i < ReportFixtures.RAW_EVENTS; i++) {
-        String json = "{\"id\":\"c-" + i + "\",\"text\":\"message " + i + "\"}";
-        producer.send(
-            new ProducerRecord<>(Topics.CONTENT_RAW.name(prefix), bytes("c-" + i), bytes(json)));
-        if (i < ReportFixtures.ACCEPTED_EVENTS) {
-          ContentEvent event =
-              ContentEvent.newBuilder().setId("c-" + i).setText("message " + i).build();
-          producer.send(
-              new ProducerRecord<>(
-                  Topics.CONTENT.name(prefix),
-                  bytes("c-" + i),
-                  content.encode(Topics.CONTENT.name(prefix), event)));
-        }
-      }
-      // not Avro: counted and shown as undecodable, and the report still renders
-      producer.send(
-          new ProducerRecord<>(
-              Topics.PREDICTIONS.name(prefix), bytes("junk"), bytes("{\"not\":\"avro\"}")));
-      producer.flush();
-      for (Future<RecordMetadata> f : sent) {
-        f.get();
+    // Every send is checked: a lost fixture record would show up as a wrong count in the page.
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (ReportFixtures.Rec r : ReportFixtures.realistic()) {
+      String topic = r.topic().name(prefix);
+      records.add(ItStack.record(topic, r.key(), encode(codecs, it, topic, r.value())));
+    }
+    ConfluentAvroCodec<ContentEvent> content = it.codec(ContentEvent.class);
+    for (int i = 0; i < ReportFixtures.RAW_EVENTS; i++) {
+      String json = "{\"id\":\"c-" + i + "\",\"text\":\"message " + i + "\"}";
+      records.add(ItStack.record(Topics.CONTENT_RAW.name(prefix), "c-" + i, bytes(json)));
+      if (i < ReportFixtures.ACCEPTED_EVENTS) {
+        ContentEvent event =
+            ContentEvent.newBuilder().setId("c-" + i).setText("message " + i).build();
+        records.add(
+            ItStack.record(
+                Topics.CONTENT.name(prefix),
+                "c-" + i,
+                content.encode(Topics.CONTENT.name(prefix), event)));
       }
     }
+    // not Avro: counted and shown as undecodable, and the report still renders
+    records.add(
+        ItStack.record(Topics.PREDICTIONS.name(prefix), "junk", bytes("{\"not\":\"avro\"}")));
+    it.send(records);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static byte[] encode(
-      Map<Class<?>, ConfluentAvroCodec<?>> codecs,
-      RestSchemaRegistryClient registry,
-      String topic,
-      SpecificRecord value) {
-    ConfluentAvroCodec codec =
-        codecs.computeIfAbsent(value.getClass(), c -> new ConfluentAvroCodec(registry, (Class) c));
+      Map<Class<?>, ConfluentAvroCodec<?>> codecs, ItStack it, String topic, SpecificRecord value) {
+    ConfluentAvroCodec codec = codecs.computeIfAbsent(value.getClass(), c -> it.codec((Class) c));
     return codec.encode(topic, value);
   }
 
