@@ -22,6 +22,8 @@ import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.LabelledExample;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Prediction;
+import dev.sieve.testkit.FlinkTestCluster;
+import dev.sieve.testkit.ItStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -75,37 +77,20 @@ class RetrainToInferenceIT {
   private static final int EXAMPLES = 120;
   private static final int CONTENT = 50;
   private static final int PARALLELISM = 2;
-  private static final Duration DEADLINE = Duration.ofSeconds(60);
 
   private static final InMemoryReporter METRICS = InMemoryReporter.create();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          () ->
-              new MiniClusterResourceConfiguration.Builder()
-                  .setConfiguration(
-                      METRICS.addToConfiguration(EmbeddedFlink.configuration(workDir())))
-                  .setNumberTaskManagers(1)
-                  .setNumberSlotsPerTaskManager(2 * PARALLELISM)
-                  .build());
+  static final MiniClusterExtension FLINK = FlinkTestCluster.extension(METRICS, 2 * PARALLELISM);
 
   private static ModelVersion zeroShot;
   private static List<LabelledExample> examples;
   private static List<String> testTexts;
 
-  private final SharedStack stack = SharedStack.get();
-  private final String prefix = "it-loop-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-  private final RestSchemaRegistryClient registry =
-      new RestSchemaRegistryClient(RegistryConfig.forUrl(stack.registryUrl()));
-  private final ConfluentAvroCodec<ModelVersion> modelCodec =
-      new ConfluentAvroCodec<>(registry, ModelVersion.class);
-  private final ConfluentAvroCodec<LabelledExample> exampleCodec =
-      new ConfluentAvroCodec<>(registry, LabelledExample.class);
-  private final ConfluentAvroCodec<ContentEvent> contentCodec =
-      new ConfluentAvroCodec<>(registry, ContentEvent.class);
-  private final ConfluentAvroCodec<Prediction> predictionCodec =
-      new ConfluentAvroCodec<>(registry, Prediction.class);
+  private final ItStack it = new ItStack("it-loop", METRICS);
+  private final ConfluentAvroCodec<ModelVersion> modelCodec = it.codec(ModelVersion.class);
+  private final ConfluentAvroCodec<LabelledExample> exampleCodec = it.codec(LabelledExample.class);
+  private final ConfluentAvroCodec<ContentEvent> contentCodec = it.codec(ContentEvent.class);
 
   /**
    * The signed zero-shot v1 (the demo's label descriptions), the first {@value #EXAMPLES} web-shop
@@ -146,24 +131,15 @@ class RetrainToInferenceIT {
 
   @Test
   void labelsRetrainAndTheRunningInferenceJobServesTheNewSignedVersion() throws Exception {
-    InferenceConfig inference =
-        InferenceConfig.fromArgs(
-            "--bootstrap-servers", stack.bootstrapServers(),
-            "--registry-url", stack.registryUrl(),
-            "--topic-prefix", prefix,
-            "--checkpoint-interval", "1s",
-            "--model-signing-key", KEY);
+    InferenceConfig inference = InferenceConfig.fromArgs(it.jobArgs("--model-signing-key", KEY));
     RetrainConfig retrain =
         RetrainConfig.fromArgs(
-            "--bootstrap-servers", stack.bootstrapServers(),
-            "--registry-url", stack.registryUrl(),
-            "--topic-prefix", prefix,
-            "--checkpoint-interval", "1s",
-            "--retrain-every", Integer.toString(EVERY),
-            "--min-retrain-interval", "1s",
-            "--model-signing-key", KEY);
-    stack.kafka().createTopics(TopicsCommand.newTopics(prefix, PARALLELISM, (short) 1));
-    send(inference.modelsTopic(), CLASSIFIER, modelCodec.encode(inference.modelsTopic(), zeroShot));
+            it.jobArgs(
+                "--retrain-every", Integer.toString(EVERY),
+                "--min-retrain-interval", "1s",
+                "--model-signing-key", KEY));
+    it.createTopics(TopicsCommand.newTopics(it.prefix(), PARALLELISM, (short) 1));
+    it.send(inference.modelsTopic(), CLASSIFIER, modelCodec.encode(inference.modelsTopic(), zeroShot));
 
     JobClient inferenceJob = null;
     JobClient retrainJob = null;
@@ -178,32 +154,20 @@ class RetrainToInferenceIT {
       RetrainJob.defineKafkaJob(retrainEnv, retrain);
       retrainJob = retrainEnv.executeAsync("retrain-it");
 
-      JobClient inferenceRunning = inferenceJob;
-      JobClient retrainRunning = retrainJob;
-      await()
-          .atMost(DEADLINE)
-          .until(
-              () ->
-                  status(inferenceRunning) == JobStatus.RUNNING
-                      && status(retrainRunning) == JobStatus.RUNNING);
-      awaitServing(inferenceJob, retrainJob, 1);
+      ItStack.awaitRunning(inferenceJob);
+      ItStack.awaitRunning(retrainJob);
+      awaitServing(inferenceJob, 1);
 
       // (1) Labelled examples arrive → the retrain-trigger trains, signs and publishes v2.
-      try (KafkaProducer<byte[], byte[]> producer = producer()) {
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        for (LabelledExample e : examples) {
-          sent.add(
-              producer.send(
-                  new ProducerRecord<>(
-                      retrain.labelledTopic(),
-                      e.getContentId().getBytes(StandardCharsets.UTF_8),
-                      exampleCodec.encode(retrain.labelledTopic(), e))));
-        }
-        for (Future<RecordMetadata> f : sent) {
-          f.get();
-        }
+      List<byte[]> labelled = new ArrayList<>();
+      for (LabelledExample e : examples) {
+        labelled.add(exampleCodec.encode(retrain.labelledTopic(), e));
       }
-      ModelVersion v2 = awaitVersion(retrain.modelsTopic(), inferenceJob, retrainJob, 2);
+      it.send(
+          retrain.labelledTopic(),
+          examples.stream().map(LabelledExample::getContentId).toList(),
+          labelled);
+      ModelVersion v2 = awaitVersion(retrain.modelsTopic(), retrainJob, 2);
       assertThat(v2.getClassifier()).isEqualTo(CLASSIFIER);
       assertThat(v2.getParentVersion()).isEqualTo(1);
       assertThat(v2.getLabels()).isEqualTo(LABELS);
@@ -218,34 +182,25 @@ class RetrainToInferenceIT {
           .isTrue();
 
       // (2) The running inference job swaps it in on every subtask …
-      awaitServing(inferenceJob, retrainJob, 2);
+      awaitServing(inferenceJob, 2);
 
       // (3) … and scores new content with it.
       Map<String, String> ids = new LinkedHashMap<>();
-      try (KafkaProducer<byte[], byte[]> producer = producer()) {
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        for (int i = 0; i < testTexts.size(); i++) {
-          String id = "t-" + i;
-          ids.put(id, testTexts.get(i));
-          ContentEvent event =
-              ContentEvent.newBuilder()
-                  .setId(id)
-                  .setText(testTexts.get(i))
-                  .setTimestampMs(System.currentTimeMillis())
-                  .build();
-          sent.add(
-              producer.send(
-                  new ProducerRecord<>(
-                      inference.contentTopic(),
-                      id.getBytes(StandardCharsets.UTF_8),
-                      contentCodec.encode(inference.contentTopic(), event))));
-        }
-        for (Future<RecordMetadata> f : sent) {
-          f.get();
-        }
+      List<byte[]> content = new ArrayList<>();
+      for (int i = 0; i < testTexts.size(); i++) {
+        String id = "t-" + i;
+        ids.put(id, testTexts.get(i));
+        ContentEvent event =
+            ContentEvent.newBuilder()
+                .setId(id)
+                .setText(testTexts.get(i))
+                .setTimestampMs(System.currentTimeMillis())
+                .build();
+        content.add(contentCodec.encode(inference.contentTopic(), event));
       }
+      it.send(inference.contentTopic(), new ArrayList<>(ids.keySet()), content);
       Map<String, List<Prediction>> predictions =
-          awaitPredictions(inference.predictionsTopic(), inferenceJob, retrainJob, ids.size());
+          awaitPredictions(inference.predictionsTopic(), inferenceJob, ids.size());
       assertThat(predictions.keySet()).containsExactlyInAnyOrderElementsOf(ids.keySet());
       assertThat(predictions.values()).allSatisfy(ps -> assertThat(ps).hasSize(1));
       assertThat(predictions.values().stream().flatMap(List::stream))
@@ -267,115 +222,47 @@ class RetrainToInferenceIT {
   // ---------------------------------------------------------------- awaiting
 
   /** Every inference subtask serves {@code version} of the classifier (its gauge says so). */
-  private static void awaitServing(JobClient inference, JobClient retrain, int version) {
-    String suffix = ".sieve.classifier." + CLASSIFIER + ".modelVersion";
-    await()
-        .atMost(DEADLINE)
-        .pollInterval(Duration.ofMillis(100))
-        .failFast("a job failed or ended", () -> ended(inference, retrain))
-        .until(
-            () -> {
-              List<Object> values = JobGauges.values(METRICS, inference.getJobID(), suffix);
-              return values.size() == PARALLELISM
-                  && values.stream().allMatch(v -> Integer.valueOf(version).equals(v));
-            });
+  private void awaitServing(JobClient inference, int version) {
+    it.awaitGauges(
+        inference,
+        ".sieve.classifier." + CLASSIFIER + ".modelVersion",
+        values ->
+            values.size() == PARALLELISM
+                && values.stream().allMatch(v -> Integer.valueOf(version).equals(v)));
   }
 
-  /** Polls the models topic (read_committed) until it holds {@code version} of the classifier. */
-  private ModelVersion awaitVersion(
-      String topic, JobClient inference, JobClient retrain, int version) {
-    ModelVersion[] found = {null};
-    try (KafkaConsumer<byte[], byte[]> consumer = readCommitted(topic)) {
-      await()
-          .atMost(DEADLINE)
-          .failFast("a job failed or ended", () -> ended(inference, retrain))
-          .until(
-              () -> {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                  ModelVersion v = modelCodec.decode(r.value());
-                  if (CLASSIFIER.equals(v.getClassifier()) && v.getVersion() == version) {
-                    found[0] = v;
-                  }
-                }
-                return found[0] != null;
-              });
-    }
-    return found[0];
+  /** Reads the models topic (read_committed) until it holds {@code version} of the classifier. */
+  private ModelVersion awaitVersion(String topic, JobClient retrain, int version) {
+    return it
+        .readCommitted(topic, ModelVersion.class, retrain, read -> isIn(read, version))
+        .stream()
+        .filter(v -> is(v, version))
+        .reduce((first, second) -> second)
+        .orElseThrow();
+  }
+
+  private static boolean isIn(List<ModelVersion> read, int version) {
+    return read.stream().anyMatch(v -> is(v, version));
+  }
+
+  private static boolean is(ModelVersion v, int version) {
+    return CLASSIFIER.equals(v.getClassifier()) && v.getVersion() == version;
   }
 
   /** Predictions of the classifier by content id, read_committed, until {@code ids} ids have one. */
-  private Map<String, List<Prediction>> awaitPredictions(
-      String topic, JobClient inference, JobClient retrain, int ids) {
+  private Map<String, List<Prediction>> awaitPredictions(String topic, JobClient inference, int ids) {
+    return byId(
+        it.readCommitted(topic, Prediction.class, inference, read -> byId(read).size() >= ids));
+  }
+
+  /** The classifier's predictions by content id. */
+  private static Map<String, List<Prediction>> byId(List<Prediction> predictions) {
     Map<String, List<Prediction>> out = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = readCommitted(topic)) {
-      await()
-          .atMost(DEADLINE)
-          .failFast("a job failed or ended", () -> ended(inference, retrain))
-          .until(
-              () -> {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                  Prediction p = predictionCodec.decode(r.value());
-                  if (CLASSIFIER.equals(p.getClassifier())) {
-                    out.computeIfAbsent(p.getContentId(), k -> new ArrayList<>()).add(p);
-                  }
-                }
-                return out.size() >= ids;
-              });
-    }
-    return out;
-  }
-
-  // ---------------------------------------------------------------- plumbing
-
-  private void send(String topic, String key, byte[] value) throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer = producer()) {
-      producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
-    }
-  }
-
-  private KafkaProducer<byte[], byte[]> producer() {
-    return stack.producer();
-  }
-
-  /** A read_committed consumer of every partition of {@code topic}, from the beginning. */
-  private KafkaConsumer<byte[], byte[]> readCommitted(String topic) {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", stack.bootstrapServers());
-    props.put("isolation.level", "read_committed");
-    props.put("enable.auto.commit", "false");
-    KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (PartitionInfo p : consumer.partitionsFor(topic)) {
-      partitions.add(new TopicPartition(topic, p.partition()));
-    }
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    return consumer;
-  }
-
-  private static boolean ended(JobClient... jobs) {
-    for (JobClient job : jobs) {
-      if (status(job).isGloballyTerminalState()) {
-        return true;
+    for (Prediction p : predictions) {
+      if (CLASSIFIER.equals(p.getClassifier())) {
+        out.computeIfAbsent(p.getContentId(), k -> new ArrayList<>()).add(p);
       }
     }
-    return false;
-  }
-
-  private static JobStatus status(JobClient job) {
-    try {
-      return job.getJobStatus().get();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Path workDir() {
-    try {
-      return Files.createTempDirectory("retrain-to-inference-it");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return out;
   }
 }

@@ -29,6 +29,8 @@ import dev.sieve.schemas.ModelAlert;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.ScoredContent;
+import dev.sieve.testkit.FlinkTestCluster;
+import dev.sieve.testkit.ItStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -93,35 +95,19 @@ class InferenceJobIT {
   private static final InMemoryReporter METRICS = InMemoryReporter.create();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          () ->
-              new MiniClusterResourceConfiguration.Builder()
-                  .setConfiguration(
-                      METRICS.addToConfiguration(EmbeddedFlink.configuration(workDir())))
-                  .setNumberTaskManagers(1)
-                  .setNumberSlotsPerTaskManager(PARALLELISM)
-                  .build());
+  static final MiniClusterExtension FLINK = FlinkTestCluster.extension(METRICS, PARALLELISM);
 
   private static List<String> texts;
   private static byte[] offensiveHead;
   private static byte[] offensiveHeadV2;
   private static byte[] sentimentHead;
 
-  private final SharedStack stack = SharedStack.get();
-  private final String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-  private final RestSchemaRegistryClient registry =
-      new RestSchemaRegistryClient(RegistryConfig.forUrl(stack.registryUrl()));
-  private final ConfluentAvroCodec<ContentEvent> contentCodec =
-      new ConfluentAvroCodec<>(registry, ContentEvent.class);
-  private final ConfluentAvroCodec<ModelVersion> modelCodec =
-      new ConfluentAvroCodec<>(registry, ModelVersion.class);
-  private final ConfluentAvroCodec<Prediction> predictionCodec =
-      new ConfluentAvroCodec<>(registry, Prediction.class);
-  private final ConfluentAvroCodec<ScoredContent> scoredCodec =
-      new ConfluentAvroCodec<>(registry, ScoredContent.class);
-  private final ConfluentAvroCodec<ModelAlert> alertCodec =
-      new ConfluentAvroCodec<>(registry, ModelAlert.class);
+  private final ItStack it = new ItStack("inference-it", METRICS);
+  private final ConfluentAvroCodec<ContentEvent> contentCodec = it.codec(ContentEvent.class);
+  private final ConfluentAvroCodec<ModelVersion> modelCodec = it.codec(ModelVersion.class);
+  private final ConfluentAvroCodec<Prediction> predictionCodec = it.codec(Prediction.class);
+  private final ConfluentAvroCodec<ScoredContent> scoredCodec = it.codec(ScoredContent.class);
+  private final ConfluentAvroCodec<ModelAlert> alertCodec = it.codec(ModelAlert.class);
 
   /** Zero-shot heads from the real network; the test's own handle is released afterwards. */
   @BeforeAll
@@ -203,7 +189,7 @@ class InferenceJobIT {
       assertThat(sequences).hasSize(PARALLELISM);
       sequences.values().forEach(seq -> assertThat(seq).isSorted().startsWith(1).endsWith(2));
       assertThat(out.alerts).isEmpty();
-      assertThat(gauge(job.getJobID(), ".numRestarts")).isEqualTo(0L);
+      assertThat(it.gauges(job.getJobID(), ".numRestarts")).first().isEqualTo(0L);
 
       List<InetSocketAddress> listeners =
           ListeningSockets.tcpListeners(ProcessHandle.current().pid());
@@ -281,7 +267,7 @@ class InferenceJobIT {
                       .extracting(ModelAlert::getSubtask)
                       .containsExactlyInAnyOrder(0, 1));
       assertThat(byReason.get("MALFORMED_RECORD").get(0).getClassifier()).isEqualTo(OFFENSIVE);
-      assertThat(counter(job.getJobID(), ".sieve.rejectedUpdates"))
+      assertThat(it.counters(job.getJobID(), ".sieve.rejectedUpdates"))
           .isEqualTo(PARALLELISM * bad.size());
 
       // Version 1 still serves every event.
@@ -331,7 +317,7 @@ class InferenceJobIT {
       assertThat(gaugeLong(job.getJobID(), ".numRestarts")).isGreaterThanOrEqualTo(1L);
       // The restarted subtasks accepted nothing from the model stream (its offsets were restored
       // past the versions), yet serve both: the versions came back from operator state.
-      assertThat(counter(job.getJobID(), ".sieve.acceptedUpdates")).isZero();
+      assertThat(it.counters(job.getJobID(), ".sieve.acceptedUpdates")).isZero();
       awaitServing(job, OFFENSIVE, 1);
       awaitServing(job, SENTIMENT, 3);
     } finally {
@@ -364,7 +350,7 @@ class InferenceJobIT {
       }
       await()
           .atMost(DEADLINE)
-          .until(() -> status(job) == JobStatus.CANCELED);
+          .until(() -> ItStack.status(job) == JobStatus.CANCELED);
       // The last subtask to close released the network: the next submission loads a fresh one.
       await()
           .atMost(DEADLINE)
@@ -406,7 +392,7 @@ class InferenceJobIT {
                   assertThat(s.getClassifiers())
                       .containsOnlyKeys(classifiers.toArray(String[]::new)));
       assertThat(out.alerts).isEmpty();
-      assertThat(gauge(job.getJobID(), ".numRestarts")).isEqualTo(0L);
+      assertThat(it.gauges(job.getJobID(), ".numRestarts")).first().isEqualTo(0L);
     } finally {
       job.cancel().get();
     }
@@ -415,25 +401,18 @@ class InferenceJobIT {
   // ---------------------------------------------------------------- job and topics
 
   private InferenceConfig config() {
-    return InferenceConfig.fromArgs(
-        "--bootstrap-servers", stack.bootstrapServers(),
-        "--registry-url", stack.registryUrl(),
-        "--topic-prefix", prefix,
-        "--checkpoint-interval", "1s",
-        "--model-signing-key", KEY);
+    return InferenceConfig.fromArgs(it.jobArgs("--model-signing-key", KEY));
   }
 
   private void createTopics(InferenceConfig config) {
-    stack
-        .kafka()
-        .createTopics(
-            List.of(
-                new NewTopic(config.contentTopic(), PARALLELISM, (short) 1),
-                new NewTopic(config.modelsTopic(), 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact")),
-                new NewTopic(config.predictionsTopic(), PARALLELISM, (short) 1),
-                new NewTopic(config.scoredTopic(), PARALLELISM, (short) 1),
-                new NewTopic(config.alertsTopic(), 1, (short) 1)));
+    it.createTopics(
+        List.of(
+            new NewTopic(config.contentTopic(), PARALLELISM, (short) 1),
+            new NewTopic(config.modelsTopic(), 1, (short) 1)
+                .configs(Map.of("cleanup.policy", "compact")),
+            new NewTopic(config.predictionsTopic(), PARALLELISM, (short) 1),
+            new NewTopic(config.scoredTopic(), PARALLELISM, (short) 1),
+            new NewTopic(config.alertsTopic(), 1, (short) 1)));
   }
 
   private static JobClient start(InferenceConfig config, Source<ContentEvent, ?, ?> content)
@@ -450,23 +429,18 @@ class InferenceJobIT {
         InferenceSinks.alerts(config),
         config);
     JobClient job = env.executeAsync("inference-job-it");
-    await().atMost(DEADLINE).until(() -> status(job) == JobStatus.RUNNING);
+    ItStack.awaitRunning(job);
     return job;
   }
 
   /** Both subtasks serve {@code version} of {@code classifier} (the operator's gauges say so). */
-  private static void awaitServing(JobClient job, String classifier, int version) {
-    String suffix = ".sieve.classifier." + classifier + ".modelVersion";
-    await()
-        .atMost(DEADLINE)
-        .pollInterval(Duration.ofMillis(100))
-        .failFast("the job failed or ended", () -> status(job).isGloballyTerminalState())
-        .until(
-            () -> {
-              List<Object> values = gauges(job.getJobID(), suffix);
-              return values.size() == PARALLELISM
-                  && values.stream().allMatch(v -> Integer.valueOf(version).equals(v));
-            });
+  private void awaitServing(JobClient job, String classifier, int version) {
+    it.awaitGauges(
+        job,
+        ".sieve.classifier." + classifier + ".modelVersion",
+        values ->
+            values.size() == PARALLELISM
+                && values.stream().allMatch(v -> Integer.valueOf(version).equals(v)));
   }
 
   // ---------------------------------------------------------------- records in
@@ -497,17 +471,15 @@ class InferenceJobIT {
 
   private void publishRaw(InferenceConfig config, String classifier, byte[] value)
       throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer = producer()) {
-      producer.send(new ProducerRecord<>(config.modelsTopic(), classifier.getBytes(UTF8), value)).get();
-    }
+    it.send(config.modelsTopic(), classifier, value);
   }
 
   /** Publishes {@code versions} in one producer transaction: the log then ends with a marker. */
   private void publishInOneTransaction(InferenceConfig config, ModelVersion... versions)
       throws Exception {
     Properties props = new Properties();
-    props.put("bootstrap.servers", stack.bootstrapServers());
-    props.put("transactional.id", prefix + "models-publisher");
+    props.put("bootstrap.servers", it.bootstrapServers());
+    props.put("transactional.id", it.prefix() + "models-publisher");
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       producer.initTransactions();
@@ -526,28 +498,23 @@ class InferenceJobIT {
   /** Content events {@code <tag>-<from>} … {@code <tag>-<to - 1>}; where each one landed. */
   private Map<String, RecordMetadata> produce(InferenceConfig config, String tag, int from, int to)
       throws Exception {
-    Map<String, Future<RecordMetadata>> sent = new LinkedHashMap<>();
-    try (KafkaProducer<byte[], byte[]> producer = producer()) {
-      for (int i = from; i < to; i++) {
-        String id = tag + "-" + i;
-        ContentEvent event =
-            ContentEvent.newBuilder()
-                .setId(id)
-                .setText(texts.get(i % texts.size()))
-                .setTimestampMs(System.currentTimeMillis())
-                .build();
-        sent.put(
-            id,
-            producer.send(
-                new ProducerRecord<>(
-                    config.contentTopic(),
-                    id.getBytes(UTF8),
-                    contentCodec.encode(config.contentTopic(), event))));
-      }
+    List<String> ids = new ArrayList<>();
+    List<byte[]> values = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      String id = tag + "-" + i;
+      ContentEvent event =
+          ContentEvent.newBuilder()
+              .setId(id)
+              .setText(texts.get(i % texts.size()))
+              .setTimestampMs(System.currentTimeMillis())
+              .build();
+      ids.add(id);
+      values.add(contentCodec.encode(config.contentTopic(), event));
     }
+    List<RecordMetadata> at = it.send(config.contentTopic(), ids, values);
     Map<String, RecordMetadata> out = new LinkedHashMap<>();
-    for (var e : sent.entrySet()) {
-      out.put(e.getKey(), e.getValue().get());
+    for (int i = 0; i < ids.size(); i++) {
+      out.put(ids.get(i), at.get(i));
     }
     return out;
   }
@@ -563,14 +530,15 @@ class InferenceJobIT {
   }
 
   private Outputs readUntil(
-      InferenceConfig config, JobClient job, long predictions, int scored, int alerts) {
+      InferenceConfig config, JobClient job, long predictions, int scored, int alerts)
+      throws InterruptedException {
     return readUntil(config, job, predictions, scored, alerts, null);
   }
 
   /**
    * Reads the three output topics from the beginning until at least the expected counts are in
-   * (only of {@code ids}, when given), then one more checkpoint's worth, which would show any
-   * duplicate.
+   * (only of {@code ids}, when given), then, one more checkpoint's worth later, everything they
+   * hold, which would show any duplicate.
    */
   private Outputs readUntil(
       InferenceConfig config,
@@ -578,56 +546,37 @@ class InferenceJobIT {
       long predictions,
       int scored,
       int alerts,
-      java.util.Set<String> ids) {
+      java.util.Set<String> ids)
+      throws InterruptedException {
+    java.util.function.Predicate<String> wanted = id -> ids == null || ids.contains(id);
+    it.readCommitted(
+        config.predictionsTopic(),
+        Prediction.class,
+        job,
+        read -> read.stream().filter(p -> wanted.test(p.getContentId())).count() >= predictions);
+    it.readCommitted(
+        config.scoredTopic(),
+        ScoredContent.class,
+        job,
+        read -> read.stream().filter(s -> wanted.test(s.getContentId())).count() >= scored);
+    it.readCommitted(config.alertsTopic(), ModelAlert.class, job, read -> read.size() >= alerts);
+    Thread.sleep(2_500);
     Outputs out = new Outputs();
-    try (KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic :
-          List.of(config.predictionsTopic(), config.scoredTopic(), config.alertsTopic())) {
-        for (PartitionInfo p : consumer.partitionsFor(topic)) {
-          partitions.add(new TopicPartition(topic, p.partition()));
-        }
+    for (ConsumerRecord<byte[], byte[]> r : it.readCommittedToEnd(config.predictionsTopic())) {
+      Prediction p = predictionCodec.decode(r.value());
+      if (wanted.test(p.getContentId())) {
+        out.predictions.add(p);
       }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Runnable poll =
-          () -> {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-              if (r.topic().equals(config.predictionsTopic())) {
-                Prediction p = predictionCodec.decode(r.value());
-                if (ids == null || ids.contains(p.getContentId())) {
-                  out.predictions.add(p);
-                }
-              } else if (r.topic().equals(config.scoredTopic())) {
-                ScoredContent s = scoredCodec.decode(r.value());
-                if (ids == null || ids.contains(s.getContentId())) {
-                  out.scored.put(s.getContentId(), s);
-                  out.scoredRecords++;
-                }
-              } else {
-                out.alerts.add(alertCodec.decode(r.value()));
-              }
-            }
-          };
-      await()
-          .atMost(DEADLINE)
-          .pollInterval(Duration.ofMillis(50))
-          .failFast("the job failed or ended", () -> status(job).isGloballyTerminalState())
-          .until(
-              () -> {
-                poll.run();
-                return out.predictions.size() >= predictions
-                    && out.scoredRecords >= scored
-                    && out.alerts.size() >= alerts;
-              });
-      await()
-          .pollDelay(Duration.ofMillis(2_500))
-          .atMost(Duration.ofSeconds(5))
-          .until(
-              () -> {
-                poll.run();
-                return true;
-              });
+    }
+    for (ConsumerRecord<byte[], byte[]> r : it.readCommittedToEnd(config.scoredTopic())) {
+      ScoredContent s = scoredCodec.decode(r.value());
+      if (wanted.test(s.getContentId())) {
+        out.scored.put(s.getContentId(), s);
+        out.scoredRecords++;
+      }
+    }
+    for (ConsumerRecord<byte[], byte[]> r : it.readCommittedToEnd(config.alertsTopic())) {
+      out.alerts.add(alertCodec.decode(r.value()));
     }
     assertThat(out.scoredRecords).as("scored records, one per event").isEqualTo(out.scored.size());
     return out;
@@ -731,77 +680,9 @@ class InferenceJobIT {
     return out;
   }
 
-  private KafkaProducer<byte[], byte[]> producer() {
-    return stack.producer();
-  }
-
-  private KafkaConsumer<byte[], byte[]> readCommitted() {
-    return stack.readCommittedConsumer();
-  }
-
-  private static JobStatus status(JobClient job) {
-    try {
-      return job.getJobStatus().get();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /**
-   * The metrics of {@code jobId} whose identifier ends with {@code suffix}, one per subtask.
-   * (Identifiers of chained sources repeat, so they cannot be collected into a map by identifier.)
-   */
-  private static List<Metric> metrics(JobID jobId, String suffix) {
-    List<Metric> out = new ArrayList<>();
-    METRICS
-        .getMetricsByGroup()
-        .forEach(
-            (group, byName) -> {
-              if (jobId.toString().equals(group.getAllVariables().get("<job_id>"))) {
-                byName.forEach(
-                    (name, metric) -> {
-                      if (group.getMetricIdentifier(name).endsWith(suffix)) {
-                        out.add(metric);
-                      }
-                    });
-              }
-            });
-    return out;
-  }
-
-  /** The sum over subtasks of the counters whose identifier ends with {@code suffix}. */
-  private static long counter(JobID jobId, String suffix) {
-    return metrics(jobId, suffix).stream()
-        .filter(m -> m instanceof Counter)
-        .mapToLong(m -> ((Counter) m).getCount())
-        .sum();
-  }
-
-  private static List<Object> gauges(JobID jobId, String suffix) {
-    return metrics(jobId, suffix).stream()
-        .filter(m -> m instanceof Gauge<?>)
-        .map(m -> (Object) ((Gauge<?>) m).getValue())
-        .toList();
-  }
-
-  private static Object gauge(JobID jobId, String suffix) {
-    List<Object> values = gauges(jobId, suffix);
-    if (values.isEmpty()) {
-      throw new AssertionError("no metric *" + suffix);
-    }
-    return values.get(0);
-  }
-
-  private static long gaugeLong(JobID jobId, String suffix) {
-    List<Object> values = gauges(jobId, suffix);
+  /** The first of the job's gauges whose identifier ends with {@code suffix}; 0 while none. */
+  private long gaugeLong(JobID jobId, String suffix) {
+    List<Object> values = it.gauges(jobId, suffix);
     return values.isEmpty() ? 0L : ((Number) values.get(0)).longValue();
-  }
-
-  private static Path workDir() {
-    try {
-      return Files.createTempDirectory("inference-job-it");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
