@@ -1,6 +1,5 @@
 package dev.sieve.activelearning;
 
-import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.activelearning.config.ActiveLearningConfig;
 import dev.sieve.activelearning.functions.Curator;
 import dev.sieve.activelearning.functions.DecodedLabel;
@@ -12,6 +11,7 @@ import dev.sieve.activelearning.functions.ScoredItem;
 import dev.sieve.activelearning.functions.SplitByClassifier;
 import dev.sieve.activelearning.io.ActiveLearningSinks;
 import dev.sieve.activelearning.io.ActiveLearningSources;
+import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.ScoredContent;
@@ -73,7 +73,6 @@ public final class ActiveLearningJob {
         ActiveLearningSinks.kafka(config),
         config);
   }
-
 
   /**
    * scored content + decoded labels → keyed by content id → label join (content kept in state);

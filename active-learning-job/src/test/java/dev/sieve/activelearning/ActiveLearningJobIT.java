@@ -4,14 +4,11 @@ import static dev.sieve.activelearning.testing.ScoredStream.CLASSIFIER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.activelearning.config.ActiveLearningConfig;
-import dev.sieve.learning.labels.LabelRejectReason;
 import dev.sieve.activelearning.testing.ActiveLearningJobs;
-import dev.sieve.testkit.FlinkTestCluster;
-import dev.sieve.testkit.ItStack;
 import dev.sieve.activelearning.testing.ScoredStream;
 import dev.sieve.activelearning.testing.ScoredStream.Item;
 import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.embedded.EmbeddedFlink;
+import dev.sieve.learning.labels.LabelRejectReason;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.DriftAlert;
 import dev.sieve.schemas.Label;
@@ -19,12 +16,11 @@ import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LabelledExample;
 import dev.sieve.schemas.LiveAccuracy;
 import dev.sieve.schemas.ScoredContent;
+import dev.sieve.testkit.FlinkTestCluster;
+import dev.sieve.testkit.ItStack;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -34,7 +30,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +46,7 @@ class ActiveLearningJobIT {
 
   /** The whole demo corpus (1,280 messages): one of them is the label-before-content case. */
   private static final int EVENTS = 1_279;
+
   private static final double BUDGET = 0.05;
   private static final double PER_MINUTE = 600;
 
@@ -75,10 +71,14 @@ class ActiveLearningJobIT {
   void asksWithinTheBudgetJoinsLabelsTracksAccuracyAndDeadLettersBadLabels() throws Exception {
     ItStack it = new ItStack("al-it", METRICS);
     ActiveLearningConfig config =
-        ActiveLearningJobs.config(it, 
-            "--budget-fraction", Double.toString(BUDGET),
-            "--requests-per-minute", Double.toString(PER_MINUTE),
-            "--label-grace", "10s");
+        ActiveLearningJobs.config(
+            it,
+            "--budget-fraction",
+            Double.toString(BUDGET),
+            "--requests-per-minute",
+            Double.toString(PER_MINUTE),
+            "--label-grace",
+            "10s");
     ActiveLearningJobs.createTopics(it, config, 2);
     ConfluentAvroCodec<ScoredContent> scoredCodec = it.codec(ScoredContent.class);
     ConfluentAvroCodec<Label> labelCodec = it.codec(Label.class);
@@ -222,7 +222,8 @@ class ActiveLearningJobIT {
 
       // Bad labels: each on the DLQ with its reason, its bytes and where it came from.
       List<DeadLetter> letters =
-          it.readCommitted(config.labelsDlqTopic(), DeadLetter.class, job, l -> l.size() >= bad.size());
+          it.readCommitted(
+              config.labelsDlqTopic(), DeadLetter.class, job, l -> l.size() >= bad.size());
       assertThat(letters)
           .extracting(DeadLetter::getReason)
           .containsExactlyInAnyOrderElementsOf(bad.keySet());
@@ -320,5 +321,4 @@ class ActiveLearningJobIT {
     }
     return out;
   }
-
 }

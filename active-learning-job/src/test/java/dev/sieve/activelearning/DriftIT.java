@@ -3,30 +3,24 @@ package dev.sieve.activelearning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.activelearning.config.ActiveLearningConfig;
-import dev.sieve.learning.datasets.DemoCorpus;
-import dev.sieve.learning.drift.DriftConfig;
 import dev.sieve.activelearning.testing.ActiveLearningJobs;
-import dev.sieve.testkit.FlinkTestCluster;
-import dev.sieve.testkit.ItStack;
 import dev.sieve.activelearning.testing.ScoredStream;
 import dev.sieve.activelearning.testing.ScoredStream.Item;
 import dev.sieve.activelearning.testing.WindowStatistics;
 import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.embedded.EmbeddedFlink;
+import dev.sieve.learning.datasets.DemoCorpus;
+import dev.sieve.learning.drift.DriftConfig;
 import dev.sieve.schemas.DriftAlert;
 import dev.sieve.schemas.RetrainRequest;
 import dev.sieve.schemas.ScoredContent;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.sieve.testkit.FlinkTestCluster;
+import dev.sieve.testkit.ItStack;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,9 +38,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the shift (which must not alarm) and two after it. Measured with the real model (AVX-512 VNNI):
  *
  * <ul>
- *   <li>switching stream, windows ending at 400 / 600 / 800 / 1,000 / 1,200: centroid 0.024 /
- *       0.023 / 0.095 / 0.262 / 0.266 (threshold 0.075), class-mix PSI 0.03 / 0.04 / 0.23 / 0.33 /
- *       0.25 (0.275), confidence PSI at most 0.24 (0.375). The window that ends at 800 holds 81
+ *   <li>switching stream, windows ending at 400 / 600 / 800 / 1,000 / 1,200: centroid 0.024 / 0.023
+ *       / 0.095 / 0.262 / 0.266 (threshold 0.075), class-mix PSI 0.03 / 0.04 / 0.23 / 0.33 / 0.25
+ *       (0.275), confidence PSI at most 0.24 (0.375). The window that ends at 800 holds 81
  *       post-shift messages and may alarm or not; the one ending at 1,000, all post-shift, is 3.5x
  *       the centroid threshold: the finding comes 81 or 281 events after the switch, within the
  *       stated bound of two windows (400), and the web-shop windows are at a third of it.
@@ -75,12 +69,15 @@ class DriftIT {
     assertThat(stream.subList(0, before))
         .allSatisfy(i -> assertThat(i.phase()).isEqualTo(DemoCorpus.BEFORE_SHIFT));
     assertThat(before % WINDOW).as("the switch falls mid-window, the general case").isNotZero();
-    assertThat(stream.size() - before).as("two whole windows after the switch").isGreaterThan(BOUND);
+    assertThat(stream.size() - before)
+        .as("two whole windows after the switch")
+        .isGreaterThan(BOUND);
 
     ItStack it = new ItStack("al-it", METRICS);
     ActiveLearningConfig config = config(it);
     printWindows("switching stream, shift after event " + before, stream, config.drift());
-    ActiveLearningJobs.createTopics(it, config, 1); // one partition: the job sees the switch where it happened
+    ActiveLearningJobs.createTopics(
+        it, config, 1); // one partition: the job sees the switch where it happened
     JobClient job = ActiveLearningJobs.start(config, "drift-it-switch");
     try {
       send(it, config, stream);
@@ -157,8 +154,12 @@ class DriftIT {
 
   /** The job with reference and windows of {@value #WINDOW} events, thresholds scaled to them. */
   private static ActiveLearningConfig config(ItStack it) {
-    return ActiveLearningJobs.config(it, 
-        "--drift-reference", Integer.toString(WINDOW), "--drift-window", Integer.toString(WINDOW));
+    return ActiveLearningJobs.config(
+        it,
+        "--drift-reference",
+        Integer.toString(WINDOW),
+        "--drift-window",
+        Integer.toString(WINDOW));
   }
 
   /** Each window's statistics, computed offline as the job computes them, against thresholds. */
@@ -191,5 +192,4 @@ class DriftIT {
             .map(i -> codec.encode(config.scoredTopic(), ScoredStream.scored(i)))
             .toList());
   }
-
 }

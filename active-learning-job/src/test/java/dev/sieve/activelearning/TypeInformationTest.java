@@ -1,19 +1,19 @@
 package dev.sieve.activelearning;
 
-import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.activelearning.config.ActiveLearningConfig;
-import dev.sieve.learning.drift.DriftState;
 import dev.sieve.activelearning.functions.AccuracyCounts;
 import dev.sieve.activelearning.functions.AskedSample;
 import dev.sieve.activelearning.functions.DecodedLabel;
 import dev.sieve.activelearning.functions.JoinedLabel;
 import dev.sieve.activelearning.functions.ScoredItem;
 import dev.sieve.activelearning.functions.StoredContent;
+import dev.sieve.core.job.JobEnvironment;
+import dev.sieve.core.kafka.KafkaRawRecord;
+import dev.sieve.learning.drift.DriftState;
 import dev.sieve.learning.labels.Verdict;
 import dev.sieve.learning.selection.SelectorState;
-import dev.sieve.core.kafka.KafkaRawRecord;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -66,8 +66,8 @@ class TypeInformationTest {
   @Test
   void theJobDisablesGenericTypesAndCheckpoints() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    ActiveLearningConfig config = ActiveLearningConfig.fromArgs(
-            "--bootstrap-servers=k:9092", "--registry-url=http://r:8081");
+    ActiveLearningConfig config =
+        ActiveLearningConfig.fromArgs("--bootstrap-servers=k:9092", "--registry-url=http://r:8081");
     JobEnvironment.configure(env, config.common(), config.describe());
 
     assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();

@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code sieve classifier create}: declares a classifier by publishing a signed zero-shot version
- * (its head scores texts by similarity to the label descriptions, embedded by the real network),
- * so it predicts before anyone labels anything.
+ * (its head scores texts by similarity to the label descriptions, embedded by the real network), so
+ * it predicts before anyone labels anything.
  */
 @Command(
     name = "create",
@@ -97,9 +97,7 @@ final class ClassifierCreateCommand extends ClientCommand {
       if (existing.isPresent()) {
         // the signature covers the head only, so recording the lineage does not invalidate it
         zeroShot =
-            ModelVersion.newBuilder(zeroShot)
-                .setParentVersion(existing.get().getVersion())
-                .build();
+            ModelVersion.newBuilder(zeroShot).setParentVersion(existing.get().getVersion()).build();
       }
       RecordMetadata written = clients.publish(zeroShot);
       out.printf(

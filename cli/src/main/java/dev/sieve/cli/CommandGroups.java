@@ -32,7 +32,8 @@ public final class CommandGroups {
       }
     }
     cl.addSubcommand(CommandLine.HelpCommand.class);
-    cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, this::render);
+    cl.getHelpSectionMap()
+        .put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, this::render);
     return cl;
   }
 

@@ -1,5 +1,6 @@
 package dev.sieve.cli;
 
+import dev.sieve.core.config.Durations;
 import dev.sieve.core.registry.RegistryConfig;
 import dev.sieve.schemas.Topic;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import dev.sieve.core.config.Durations;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;

@@ -10,10 +10,10 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The model versions one scan of {@code sieve.models} found, per classifier, by version number.
- * The topic is compacted, so it holds the latest version per classifier for sure and older ones
- * only until the log cleaner removes them: this is what is still readable, not a full history.
- * When two records carry the same version number, the later one (in offset order) wins.
+ * The model versions one scan of {@code sieve.models} found, per classifier, by version number. The
+ * topic is compacted, so it holds the latest version per classifier for sure and older ones only
+ * until the log cleaner removes them: this is what is still readable, not a full history. When two
+ * records carry the same version number, the later one (in offset order) wins.
  */
 final class ModelCatalog {
 
@@ -42,12 +42,14 @@ final class ModelCatalog {
   /** Every version of a classifier found, oldest first; empty if none. */
   List<ModelVersion> versions(String classifier) {
     SortedMap<Integer, ModelVersion> versions = byClassifier.get(classifier);
-    return versions == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(versions.values()));
+    return versions == null
+        ? List.of()
+        : Collections.unmodifiableList(new ArrayList<>(versions.values()));
   }
 
   /**
-   * The newest version: the highest number, which is the one the inference job serves (it only
-   * ever swaps to a higher version, and only once the signature verifies).
+   * The newest version: the highest number, which is the one the inference job serves (it only ever
+   * swaps to a higher version, and only once the signature verifies).
    */
   Optional<ModelVersion> latest(String classifier) {
     SortedMap<Integer, ModelVersion> versions = byClassifier.get(classifier);

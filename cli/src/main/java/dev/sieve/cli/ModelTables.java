@@ -53,7 +53,15 @@ final class ModelTables {
                 "ACCURACY",
                 "MACRO-F1",
                 "dF1 VS PARENT"),
-            false, true, true, false, false, true, true, true, true);
+            false,
+            true,
+            true,
+            false,
+            false,
+            true,
+            true,
+            true,
+            true);
     for (ModelVersion v : versions) {
       ModelMetrics m = v.getMetrics();
       table.row(
@@ -140,7 +148,11 @@ final class ModelTables {
     TextTable perClass =
         new TextTable(
             List.of("LABEL", "PRECISION", "RECALL", "F1", "SUPPORT"),
-            false, true, true, true, true);
+            false,
+            true,
+            true,
+            true,
+            true);
     for (ClassMetrics c : m.getPerClass()) {
       perClass.row(
           c.getLabel(),

@@ -51,7 +51,9 @@ final class ModelsCommand extends ClientCommand {
         if (i > 0) {
           out.println();
         }
-        out.print(ModelTables.versions(names.get(i), catalog.versions(names.get(i)), clients.modelsTopic()));
+        out.print(
+            ModelTables.versions(
+                names.get(i), catalog.versions(names.get(i)), clients.modelsTopic()));
       }
       return 0;
     }

@@ -32,7 +32,8 @@ final class ModelsShowCommand extends ClientCommand {
     try (SieveClients clients = new SieveClients(connection)) {
       byte[] key = signing.keyOrNull(clients.properties());
       ModelCatalog catalog = clients.readModels(err);
-      ModelVersion v = RollbackCommand.readable(catalog, classifier, version, clients.modelsTopic());
+      ModelVersion v =
+          RollbackCommand.readable(catalog, classifier, version, clients.modelsTopic());
       boolean latest = catalog.latest(classifier).map(l -> l.getVersion() == version).orElse(false);
       out.print(ModelTables.show(v, latest, key));
       return 0;

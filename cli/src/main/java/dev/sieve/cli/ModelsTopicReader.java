@@ -18,10 +18,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the compacted {@code sieve.models} topic once: every partition from its beginning to the
- * end offsets taken at the start (read_committed, so the last stable offsets), with a consumer
- * that has no group (assign, never subscribe; nothing is committed). Undecodable records are
- * skipped with a warning; a registry outage fails the read instead, since skipping would hide
- * versions.
+ * end offsets taken at the start (read_committed, so the last stable offsets), with a consumer that
+ * has no group (assign, never subscribe; nothing is committed). Undecodable records are skipped
+ * with a warning; a registry outage fails the read instead, since skipping would hide versions.
  */
 final class ModelsTopicReader {
 
@@ -58,7 +57,11 @@ final class ModelsTopicReader {
       while (!caughtUp(consumer, partitions, end)) {
         if (System.nanoTime() > deadline) {
           throw new CliException(
-              "timed out after " + READ_TIMEOUT.toSeconds() + " s reading " + topic + " to its end");
+              "timed out after "
+                  + READ_TIMEOUT.toSeconds()
+                  + " s reading "
+                  + topic
+                  + " to its end");
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
@@ -83,7 +86,9 @@ final class ModelsTopicReader {
   }
 
   private static boolean caughtUp(
-      KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions, Map<TopicPartition, Long> end) {
+      KafkaConsumer<?, ?> consumer,
+      List<TopicPartition> partitions,
+      Map<TopicPartition, Long> end) {
     for (TopicPartition p : partitions) {
       if (consumer.position(p) < end.get(p)) {
         return false;

@@ -6,8 +6,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The deployment's model signing secret: {@code --model-signing-key}, else {@code
- * sieve.model.signing.key} in {@code --config} or {@code -X}, else the environment variable
- * {@code SIEVE_MODEL_SIGNING_KEY}. The secret is never printed.
+ * sieve.model.signing.key} in {@code --config} or {@code -X}, else the environment variable {@code
+ * SIEVE_MODEL_SIGNING_KEY}. The secret is never printed.
  */
 final class SigningKeyOption {
 
@@ -43,8 +43,7 @@ final class SigningKeyOption {
   }
 
   static byte[] resolve(String flag, Map<String, String> properties, Map<String, String> env) {
-    for (String candidate :
-        new String[] {flag, properties.get(PROPERTY), env.get(ENV)}) {
+    for (String candidate : new String[] {flag, properties.get(PROPERTY), env.get(ENV)}) {
       if (candidate != null && !candidate.isEmpty()) {
         return ModelSigning.key(candidate);
       }

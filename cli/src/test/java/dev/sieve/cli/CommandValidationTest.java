@@ -65,7 +65,8 @@ class CommandValidationTest {
     Run r = run("models");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().strip())
-        .isEqualTo("sieve models: missing --bootstrap-servers (or bootstrap.servers in the --config file)");
+        .isEqualTo(
+            "sieve models: missing --bootstrap-servers (or bootstrap.servers in the --config file)");
     assertThat(run("retrain", "spam", "--reason", "whim", "--bootstrap-servers", "x:1").err())
         .contains("--reason: 'whim' is not one of manual, drift, new-labels");
   }

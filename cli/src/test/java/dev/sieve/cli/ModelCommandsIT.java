@@ -2,9 +2,6 @@ package dev.sieve.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sieve.core.registry.RestSchemaRegistryClient;
-import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.embedded.SharedStack;
 import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.schemas.ModelVersion;
@@ -13,19 +10,8 @@ import dev.sieve.schemas.Topics;
 import dev.sieve.testkit.ItStack;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -74,9 +60,13 @@ class ModelCommandsIT {
     CommandValidationTest.Run created =
         sieve(
             signed(
-                "classifier", "create", "spam",
-                "--labels", "spam,ham",
-                "--descriptions", "Unsolicited advertising or a scam.|An ordinary personal message."));
+                "classifier",
+                "create",
+                "spam",
+                "--labels",
+                "spam,ham",
+                "--descriptions",
+                "Unsolicited advertising or a scam.|An ordinary personal message."));
     assertThat(created.exit()).as(created.err()).isZero();
     assertThat(created.out())
         .contains("classifier 'spam' created: version 0 (zero-shot), labels spam, ham")
@@ -142,7 +132,8 @@ class ModelCommandsIT {
     assertThat(table.exit()).as(table.err()).isZero();
     assertThat(table.out()).contains("4 versions");
     assertThat(table.out().lines())
-        .anyMatch(l -> l.matches("  \\*  +4  +2  rollback .* 200  +0\\.900  +0\\.813  +\\+0\\.000"));
+        .anyMatch(
+            l -> l.matches("  \\*  +4  +2  rollback .* 200  +0\\.900  +0\\.813  +\\+0\\.000"));
 
     CommandValidationTest.Run gone = sieve(signed("rollback", "spam", "9"));
     assertThat(gone.exit()).isEqualTo(1);

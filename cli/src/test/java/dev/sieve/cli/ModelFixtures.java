@@ -13,6 +13,7 @@ import java.util.List;
 final class ModelFixtures {
 
   static final byte[] KEY = ModelSigning.key("fixture-key");
+
   /** 2023-11-14 22:13:20 UTC. */
   static final long T0 = 1_700_000_000_000L;
 

@@ -52,7 +52,8 @@ class ModelTablesTest {
         .contains("  embedding  all-minilm-l6-v2-q (sha256 0123456789ab...)\n")
         .contains("(matches the head)")
         .contains("  signature  present, valid with the given key\n")
-        .contains("metrics: 5-fold cross-validation on 1200 examples: accuracy 0.940, macro-F1 0.903\n")
+        .contains(
+            "metrics: 5-fold cross-validation on 1200 examples: accuracy 0.940, macro-F1 0.903\n")
         .contains(
             """
               LABEL  PRECISION  RECALL     F1  SUPPORT
@@ -88,8 +89,7 @@ class ModelTablesTest {
 
   @Test
   void deltaNeedsMetricsOnBothSides() {
-    var byNumber =
-        java.util.Map.of(1, versions.get(0), 2, versions.get(1), 3, versions.get(2));
+    var byNumber = java.util.Map.of(1, versions.get(0), 2, versions.get(1), 3, versions.get(2));
     assertThat(ModelTables.delta(versions.get(0), byNumber)).isEqualTo("-");
     assertThat(ModelTables.delta(versions.get(1), byNumber)).isEqualTo("-"); // parent zero-shot
     assertThat(ModelTables.delta(versions.get(2), byNumber)).isEqualTo("+0.091");

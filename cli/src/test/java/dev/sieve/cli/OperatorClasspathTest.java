@@ -33,7 +33,8 @@ class OperatorClasspathTest {
         .noneMatch(
             e ->
                 e.matches(
-                    ".*(ingest-job|inference-job|active-learning-job|retrain-trigger)[/\\\\].*")
-                    || e.matches(".*sieve-(ingest-job|inference-job|active-learning-job|retrain-trigger).*"));
+                        ".*(ingest-job|inference-job|active-learning-job|retrain-trigger)[/\\\\].*")
+                    || e.matches(
+                        ".*sieve-(ingest-job|inference-job|active-learning-job|retrain-trigger).*"));
   }
 }

@@ -1,21 +1,17 @@
 package dev.sieve.e2e;
 
-import dev.sieve.cli.TopicsCommand;
-import dev.sieve.learning.datasets.DemoCorpus;
-import dev.sieve.local.DemoJobs;
-import dev.sieve.local.DemoProgress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sieve.cli.TopicsCommand;
 import dev.sieve.cli.label.Oracle;
 import dev.sieve.cli.label.OracleAnswers;
 import dev.sieve.cli.label.OracleLabeler;
 import dev.sieve.cli.label.QueueSettings;
-import dev.sieve.core.registry.RegistryConfig;
-import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.embedded.EmbeddedFlink;
-import dev.sieve.embedded.SharedStack;
+import dev.sieve.learning.datasets.DemoCorpus;
+import dev.sieve.local.DemoJobs;
+import dev.sieve.local.DemoProgress;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.HeadRunner;
 import dev.sieve.model.ModelSigning;
@@ -26,23 +22,13 @@ import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Topics;
 import dev.sieve.testkit.FlinkTestCluster;
 import dev.sieve.testkit.ItStack;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,15 +37,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * DemoJobs}): events → ingest → predictions by the zero-shot version 0 → label requests on the
  * share-group queue → an oracle labeler's answers → labelled examples joined with embeddings →
  * retraining → a new signed version → hot swap in the running inference job → predictions by the
- * new version, whose accuracy on a held-back slice of the demo corpus (never streamed before,
- * never labelled) beats version 0's.
+ * new version, whose accuracy on a held-back slice of the demo corpus (never streamed before, never
+ * labelled) beats version 0's.
  */
 class FullLoopIT {
 
   private static final String KEY = "full-loop-it-signing-key";
   private static final String CLASSIFIER = "topic";
-  /** Enough phase-1 events for the active-learning job to ask for the 100 labels a retrain needs. */
+
+  /**
+   * Enough phase-1 events for the active-learning job to ask for the 100 labels a retrain needs.
+   */
   private static final int STREAMED = 600;
+
   private static final int HOLD_BACK_EVERY = 6;
   private static final Duration DEADLINE = Duration.ofMinutes(4);
 
@@ -91,14 +81,17 @@ class FullLoopIT {
             new DemoProgress(it.bootstrapServers(), it.registry(), corpus.labels(), prefix)) {
       ModelVersion v0 =
           ModelVersions.zeroShot(
-              CLASSIFIER, 0, DemoCorpus.LABELS, DemoCorpus.DESCRIPTIONS, embedder,
+              CLASSIFIER,
+              0,
+              DemoCorpus.LABELS,
+              DemoCorpus.DESCRIPTIONS,
+              embedder,
               ModelSigning.key(KEY));
       String models = Topics.MODELS.name(prefix);
       it.send(models, CLASSIFIER, it.codec(ModelVersion.class).encode(models, v0));
 
       for (var job :
-          DemoJobs.define(null, it.bootstrapServers(), it.registryUrl(), prefix, KEY)
-              .entrySet()) {
+          DemoJobs.define(null, it.bootstrapServers(), it.registryUrl(), prefix, KEY).entrySet()) {
         jobs.add(job.getValue().executeAsync(job.getKey()));
       }
       JobClient inference = jobs.get(1);
@@ -158,9 +151,17 @@ class FullLoopIT {
       System.out.printf(
           "FullLoopIT: %d streamed, %d requests, %d labels, versions %s; held-back slice of %d:"
               + " version 0 %.3f, version %d %.3f%n",
-          streamed.size(), progress.requests(), progress.labels(), progress.versions().keySet(),
-          heldBack.size(), zeroShot, progress.versionOf(heldBackIds), swapped);
-      assertThat(swapped).as("accuracy of the swapped-in version vs version 0").isGreaterThan(zeroShot);
+          streamed.size(),
+          progress.requests(),
+          progress.labels(),
+          progress.versions().keySet(),
+          heldBack.size(),
+          zeroShot,
+          progress.versionOf(heldBackIds),
+          swapped);
+      assertThat(swapped)
+          .as("accuracy of the swapped-in version vs version 0")
+          .isGreaterThan(zeroShot);
     } finally {
       for (JobClient job : jobs) {
         job.cancel().get();
@@ -182,8 +183,8 @@ class FullLoopIT {
   }
 
   /** Version 0's accuracy on {@code items}, with its own ONNX head and the same embedder. */
-  private static double accuracy(ModelVersion v0, List<DemoCorpus.Item> items, EmbedderHandle embedder)
-      throws Exception {
+  private static double accuracy(
+      ModelVersion v0, List<DemoCorpus.Item> items, EmbedderHandle embedder) throws Exception {
     float[][] embeddings = embedder.embed(items.stream().map(DemoCorpus.Item::text).toList());
     try (HeadRunner head = new HeadRunner(ModelVersions.headBytes(v0))) {
       float[][] scores = head.predict(embeddings);

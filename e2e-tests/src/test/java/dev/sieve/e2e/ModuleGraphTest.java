@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class ModuleGraphTest {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
   /** The job modules, and local/, which brings them all. */
   private static final List<String> JOBS =
       List.of(
@@ -31,6 +32,7 @@ class ModuleGraphTest {
           "sieve-active-learning-job",
           "sieve-retrain-trigger",
           "sieve-local");
+
   private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
   private static final Pattern DEPENDENCY =
       Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);

@@ -1,14 +1,9 @@
 package dev.sieve.e2e;
 
-import dev.sieve.cli.TopicsCommand;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.sieve.core.registry.RegistryConfig;
-import dev.sieve.core.registry.RestSchemaRegistryClient;
+import dev.sieve.cli.TopicsCommand;
 import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.embedded.EmbeddedFlink;
-import dev.sieve.embedded.SharedStack;
 import dev.sieve.inference.InferenceJob;
 import dev.sieve.inference.config.InferenceConfig;
 import dev.sieve.learning.datasets.DemoCorpus;
@@ -25,33 +20,15 @@ import dev.sieve.schemas.Prediction;
 import dev.sieve.testkit.FlinkTestCluster;
 import dev.sieve.testkit.ItStack;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.Future;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,8 +42,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>Version 1 is the demo's zero-shot topic head. Measured with the real model: trained on the
  * first 100, 110 or 120 labelled messages (whichever have arrived when the trigger fires), the
- * challenger's cross-validated macro-F1 is 0.848 / 0.881 / 0.855 against version 1's 0.693 /
- * 0.686 / 0.689 on the same folds, so it is published (margin 0.01) with a gain of 0.15 or more.
+ * challenger's cross-validated macro-F1 is 0.848 / 0.881 / 0.855 against version 1's 0.693 / 0.686
+ * / 0.689 on the same folds, so it is published (margin 0.01) with a gain of 0.15 or more.
  */
 class RetrainToInferenceIT {
 
@@ -135,16 +112,21 @@ class RetrainToInferenceIT {
     RetrainConfig retrain =
         RetrainConfig.fromArgs(
             it.jobArgs(
-                "--retrain-every", Integer.toString(EVERY),
-                "--min-retrain-interval", "1s",
-                "--model-signing-key", KEY));
+                "--retrain-every",
+                Integer.toString(EVERY),
+                "--min-retrain-interval",
+                "1s",
+                "--model-signing-key",
+                KEY));
     it.createTopics(TopicsCommand.newTopics(it.prefix(), PARALLELISM, (short) 1));
-    it.send(inference.modelsTopic(), CLASSIFIER, modelCodec.encode(inference.modelsTopic(), zeroShot));
+    it.send(
+        inference.modelsTopic(), CLASSIFIER, modelCodec.encode(inference.modelsTopic(), zeroShot));
 
     JobClient inferenceJob = null;
     JobClient retrainJob = null;
     try {
-      StreamExecutionEnvironment inferenceEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+      StreamExecutionEnvironment inferenceEnv =
+          StreamExecutionEnvironment.getExecutionEnvironment();
       inferenceEnv.setParallelism(PARALLELISM);
       InferenceJob.defineKafkaJob(inferenceEnv, inference);
       inferenceJob = inferenceEnv.executeAsync("inference-it");
@@ -249,8 +231,11 @@ class RetrainToInferenceIT {
     return CLASSIFIER.equals(v.getClassifier()) && v.getVersion() == version;
   }
 
-  /** Predictions of the classifier by content id, read_committed, until {@code ids} ids have one. */
-  private Map<String, List<Prediction>> awaitPredictions(String topic, JobClient inference, int ids) {
+  /**
+   * Predictions of the classifier by content id, read_committed, until {@code ids} ids have one.
+   */
+  private Map<String, List<Prediction>> awaitPredictions(
+      String topic, JobClient inference, int ids) {
     return byId(
         it.readCommitted(topic, Prediction.class, inference, read -> byId(read).size() >= ids));
   }

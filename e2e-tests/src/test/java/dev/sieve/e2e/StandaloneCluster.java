@@ -313,7 +313,8 @@ final class StandaloneCluster implements AutoCloseable {
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("log").resolve(name + ".out").toFile());
-    // DJL reads these before any of its classes load: no tracking, no downloads (docs/architecture.md)
+    // DJL reads these before any of its classes load: no tracking, no downloads
+    // (docs/architecture.md)
     builder.environment().put("OPT_OUT_TRACKING", "true");
     builder.environment().put("DJL_OFFLINE", "true");
     try {

@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sieve.compose.ComposeFile;
 import dev.sieve.compose.ComposeFile.FlinkRun;
 import dev.sieve.compose.ComposeFile.TopicSpec;
-import dev.sieve.core.registry.RegistryConfig;
-import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.embedded.ListeningSockets;
-import dev.sieve.embedded.SharedStack;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
@@ -40,8 +37,6 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,8 +88,10 @@ class StandaloneClusterIT {
   private static long lastPhase = STARTED;
 
   private static ComposeFile compose;
+
   /** The broker and registry; the topics are the compose file's (its prefix, not the kit's). */
   private static ItStack stack;
+
   private static StandaloneCluster cluster;
 
   @BeforeAll

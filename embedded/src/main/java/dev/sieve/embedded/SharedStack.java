@@ -60,8 +60,8 @@ public final class SharedStack {
   }
 
   /**
-   * A byte-array consumer with no group that sees only committed transactions, as a user's
-   * consumer of an exactly-once job's output would; assign partitions to it.
+   * A byte-array consumer with no group that sees only committed transactions, as a user's consumer
+   * of an exactly-once job's output would; assign partitions to it.
    */
   public KafkaConsumer<byte[], byte[]> readCommittedConsumer() {
     Properties props = new Properties();

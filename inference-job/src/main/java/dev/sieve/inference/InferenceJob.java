@@ -67,7 +67,6 @@ public final class InferenceJob {
         config);
   }
 
-
   /** The workflow with the real model runtime of {@code config}. */
   public static void defineWorkflow(
       StreamExecutionEnvironment env,
@@ -78,13 +77,19 @@ public final class InferenceJob {
       Sink<ModelAlert> alertSink,
       InferenceConfig config) {
     defineWorkflow(
-        env, contentSource, modelSource, predictionSink, scoredSink, alertSink, config,
+        env,
+        contentSource,
+        modelSource,
+        predictionSink,
+        scoredSink,
+        alertSink,
+        config,
         SieveModelRuntime.of(config));
   }
 
   /**
-   * content + broadcast model versions → micro-batch inference → predictions; embeddings and
-   * scores → scored; refused or malformed model versions → alerts.
+   * content + broadcast model versions → micro-batch inference → predictions; embeddings and scores
+   * → scored; refused or malformed model versions → alerts.
    */
   public static void defineWorkflow(
       StreamExecutionEnvironment env,

@@ -1,21 +1,18 @@
 package dev.sieve.inference;
 
-import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.core.kafka.KafkaSources;
 import dev.sieve.core.registry.RegistryConfig;
-import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.core.serde.ConfluentAvroDeserializationSchema;
-import dev.sieve.embedded.EmbeddedFlink;
 import dev.sieve.embedded.ListeningSockets;
-import dev.sieve.embedded.SharedStack;
 import dev.sieve.inference.config.InferenceConfig;
-import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.inference.io.InferenceSinks;
 import dev.sieve.inference.io.InferenceSources;
+import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
@@ -32,12 +29,9 @@ import dev.sieve.schemas.ScoredContent;
 import dev.sieve.testkit.FlinkTestCluster;
 import dev.sieve.testkit.ItStack;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,8 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -56,22 +48,15 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,9 +163,7 @@ class InferenceJobIT {
       Map<String, Integer> offensiveVersion = byId(out.predictions, OFFENSIVE);
       Map<Integer, List<Integer>> sequences = new HashMap<>();
       all.entrySet().stream()
-          .sorted(
-              (x, y) ->
-                  Long.compare(x.getValue().offset(), y.getValue().offset()))
+          .sorted((x, y) -> Long.compare(x.getValue().offset(), y.getValue().offset()))
           .forEach(
               e ->
                   sequences
@@ -193,7 +176,8 @@ class InferenceJobIT {
 
       List<InetSocketAddress> listeners =
           ListeningSockets.tcpListeners(ProcessHandle.current().pid());
-      assertThat(listeners).allSatisfy(a -> assertThat(a.getAddress().isLoopbackAddress()).isTrue());
+      assertThat(listeners)
+          .allSatisfy(a -> assertThat(a.getAddress().isLoopbackAddress()).isTrue());
     } finally {
       job.cancel().get();
     }
@@ -213,7 +197,9 @@ class InferenceJobIT {
       bad.put("UNLOADABLE_HEAD", version(OFFENSIVE, 2, "not an onnx model".getBytes(UTF8)));
       bad.put(
           "UNSIGNED",
-          ModelVersion.newBuilder(version(OFFENSIVE, 2, offensiveHeadV2)).setSignature(null).build());
+          ModelVersion.newBuilder(version(OFFENSIVE, 2, offensiveHeadV2))
+              .setSignature(null)
+              .build());
       bad.put(
           "BAD_SIGNATURE",
           ModelVersions.signed(
@@ -250,8 +236,7 @@ class InferenceJobIT {
       Map<String, List<ModelAlert>> byReason =
           out.alerts.stream().collect(Collectors.groupingBy(ModelAlert::getReason));
       assertThat(byReason.keySet())
-          .containsExactlyInAnyOrderElementsOf(
-              concat(bad.keySet(), List.of("MALFORMED_RECORD")));
+          .containsExactlyInAnyOrderElementsOf(concat(bad.keySet(), List.of("MALFORMED_RECORD")));
       bad.keySet()
           .forEach(
               reason ->
@@ -302,7 +287,8 @@ class InferenceJobIT {
       long checkpoints = gaugeLong(job.getJobID(), ".numberOfCompletedCheckpoints");
       await()
           .atMost(DEADLINE)
-          .until(() -> gaugeLong(job.getJobID(), ".numberOfCompletedCheckpoints") >= checkpoints + 2);
+          .until(
+              () -> gaugeLong(job.getJobID(), ".numberOfCompletedCheckpoints") >= checkpoints + 2);
 
       FailOnce.arm(300);
       Map<String, RecordMetadata> ids = produce(config, "c", 0, 800);
@@ -348,9 +334,7 @@ class InferenceJobIT {
       } finally {
         job.cancel().get();
       }
-      await()
-          .atMost(DEADLINE)
-          .until(() -> ItStack.status(job) == JobStatus.CANCELED);
+      await().atMost(DEADLINE).until(() -> ItStack.status(job) == JobStatus.CANCELED);
       // The last subtask to close released the network: the next submission loads a fresh one.
       await()
           .atMost(DEADLINE)
@@ -584,7 +568,8 @@ class InferenceJobIT {
 
   private static void assertExactlyOnePredictionPerClassifier(
       List<Prediction> predictions, java.util.Set<String> ids, String... classifiers) {
-    List<String> expected = classifiers.length == 0 ? List.of(OFFENSIVE, SENTIMENT) : List.of(classifiers);
+    List<String> expected =
+        classifiers.length == 0 ? List.of(OFFENSIVE, SENTIMENT) : List.of(classifiers);
     Map<String, Long> counts =
         predictions.stream()
             .collect(

@@ -1,8 +1,8 @@
 package dev.sieve.inference;
 
-import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.inference.config.InferenceConfig;
 import dev.sieve.inference.functions.MicroBatchInferenceOperator;
 import dev.sieve.inference.functions.ModelRecordDecoder;

@@ -1,10 +1,10 @@
 package dev.sieve.ingest;
 
+import dev.sieve.core.content.ContentNormalizer;
 import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.kafka.KafkaSources;
 import dev.sieve.ingest.config.IngestConfig;
-import dev.sieve.core.content.ContentNormalizer;
 import dev.sieve.ingest.functions.AvroReaderFactory;
 import dev.sieve.ingest.functions.ContentDecoder;
 import dev.sieve.ingest.functions.ContentValidator;
@@ -71,7 +71,6 @@ public final class IngestJob {
         config);
   }
 
-
   /** source → decode → validate and normalise → de-duplicate → sieve.content; rejects → DLQ. */
   public static void defineWorkflow(
       StreamExecutionEnvironment env,
@@ -81,7 +80,9 @@ public final class IngestJob {
       IngestConfig config) {
     DataStream<KafkaRawRecord> raw =
         env.fromSource(
-                source, WatermarkStrategy.noWatermarks(), "Read content.raw",
+                source,
+                WatermarkStrategy.noWatermarks(),
+                "Read content.raw",
                 Types.POJO(KafkaRawRecord.class))
             .uid("content-raw-source");
 

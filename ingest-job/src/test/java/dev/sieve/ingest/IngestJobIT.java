@@ -1,55 +1,40 @@
 package dev.sieve.ingest;
 
-import dev.sieve.testkit.FlinkTestCluster;
-import dev.sieve.testkit.ItStack;
-import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sieve.core.kafka.KafkaSources;
-import dev.sieve.core.registry.RegistryConfig;
-import dev.sieve.core.registry.RestSchemaRegistryClient;
-import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.embedded.EmbeddedFlink;
-import dev.sieve.embedded.ListeningSockets;
-import dev.sieve.embedded.SharedStack;
-import dev.sieve.ingest.config.IngestConfig;
 import dev.sieve.core.content.RejectReason;
+import dev.sieve.core.job.JobEnvironment;
+import dev.sieve.core.kafka.KafkaSources;
+import dev.sieve.core.serde.ConfluentAvroCodec;
+import dev.sieve.embedded.ListeningSockets;
+import dev.sieve.ingest.config.IngestConfig;
 import dev.sieve.ingest.io.IngestSinks;
 import dev.sieve.ingest.testing.Samples;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.Label;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.sieve.testkit.FlinkTestCluster;
+import dev.sieve.testkit.ItStack;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Future;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -84,27 +69,35 @@ class IngestJobIT {
     // earlier ids, and one record of every malformed kind.
     Map<String, String> expectedText = new LinkedHashMap<>();
     Map<RejectReason, byte[]> malformed =
-        Samples.malformed(
-            contentCodec, it.codec(Label.class), config.inputTopic());
+        Samples.malformed(contentCodec, it.codec(Label.class), config.inputTopic());
     malformed.put(RejectReason.TEXT_TOO_LONG, Samples.tooLong("huge", config.hardCapChars()));
     Map<RejectReason, RecordMetadata> malformedAt = new LinkedHashMap<>();
     try (KafkaProducer<byte[], byte[]> producer = it.producer()) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (int i = 0; i < VALID; i++) {
         String id = "content-" + i;
-        String text = i % 100 == 7 ? "long " + "w".repeat(3_000) : "  Cafe\u0301 n\u00ba" + i + "\u0007 ";
+        String text =
+            i % 100 == 7 ? "long " + "w".repeat(3_000) : "  Cafe\u0301 n\u00ba" + i + "\u0007 ";
         expectedText.put(
-            id, i % 100 == 7 ? ("long " + "w".repeat(3_000)).substring(0, 2_000) : "Caf\u00e9 n\u00ba" + i);
-        sent.add(producer.send(ItStack.record(config.inputTopic(), id, valueOf(config, i, id, text))));
+            id,
+            i % 100 == 7
+                ? ("long " + "w".repeat(3_000)).substring(0, 2_000)
+                : "Caf\u00e9 n\u00ba" + i);
+        sent.add(
+            producer.send(ItStack.record(config.inputTopic(), id, valueOf(config, i, id, text))));
       }
       for (int i = 0; i < DUPLICATES; i++) {
         String id = "content-" + (i * 7);
-        sent.add(producer.send(ItStack.record(config.inputTopic(), id, valueOf(config, i, id, "repeat"))));
+        sent.add(
+            producer.send(
+                ItStack.record(config.inputTopic(), id, valueOf(config, i, id, "repeat"))));
       }
       Map<RejectReason, Future<RecordMetadata>> bad = new LinkedHashMap<>();
       malformed.forEach(
           (reason, value) ->
-              bad.put(reason, producer.send(ItStack.record(config.inputTopic(), "bad-" + reason, value))));
+              bad.put(
+                  reason,
+                  producer.send(ItStack.record(config.inputTopic(), "bad-" + reason, value))));
       for (Future<RecordMetadata> f : sent) {
         f.get();
       }
@@ -189,7 +182,8 @@ class IngestJobIT {
         assertThat(r.key()).isEqualTo(bytes(letter.getKey()));
       }
       assertThat(letters.keySet())
-          .containsExactlyInAnyOrderElementsOf(malformed.keySet().stream().map(Enum::name).toList());
+          .containsExactlyInAnyOrderElementsOf(
+              malformed.keySet().stream().map(Enum::name).toList());
       malformed.forEach(
           (reason, value) -> {
             DeadLetter letter = letters.get(reason.name());
@@ -215,9 +209,11 @@ class IngestJobIT {
       assertThat(it.gauges(jobId, ".numRestarts")).isNotEmpty().containsOnly(0L);
 
       // Every server of this JVM (broker, Flink) listens on loopback only.
-      List<InetSocketAddress> listeners = ListeningSockets.tcpListeners(ProcessHandle.current().pid());
+      List<InetSocketAddress> listeners =
+          ListeningSockets.tcpListeners(ProcessHandle.current().pid());
       assertThat(listeners).isNotEmpty();
-      assertThat(listeners).allSatisfy(a -> assertThat(a.getAddress().isLoopbackAddress()).isTrue());
+      assertThat(listeners)
+          .allSatisfy(a -> assertThat(a.getAddress().isLoopbackAddress()).isTrue());
     } finally {
       job.cancel().get();
     }
@@ -241,12 +237,6 @@ class IngestJobIT {
     return out.toString();
   }
 
-
-
-
-
-
-
   private static byte[] bytes(ByteBuffer buffer) {
     if (buffer == null) {
       return null;
@@ -256,5 +246,4 @@ class IngestJobIT {
     copy.get(out);
     return out;
   }
-
 }

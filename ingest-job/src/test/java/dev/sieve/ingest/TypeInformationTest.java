@@ -1,8 +1,8 @@
 package dev.sieve.ingest;
 
-import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.kafka.RawRecordDeserializationSchema;
 import dev.sieve.ingest.config.IngestConfig;
@@ -53,7 +53,8 @@ class TypeInformationTest {
   @Test
   void theJobDisablesGenericTypes() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    IngestConfig config = IngestConfig.fromArgs("--bootstrap-servers=k:9092", "--registry-url=http://r:8081");
+    IngestConfig config =
+        IngestConfig.fromArgs("--bootstrap-servers=k:9092", "--registry-url=http://r:8081");
     JobEnvironment.configure(env, config.common(), config.describe());
 
     assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();

@@ -31,9 +31,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * One inference-job run for a benchmark, under its own topic prefix on the embedded stack:
- * topics, signed zero-shot versions of some classifiers, the job itself (at-least-once, so
- * output is visible at once), a producer of content events and a consumer of predictions.
+ * One inference-job run for a benchmark, under its own topic prefix on the embedded stack: topics,
+ * signed zero-shot versions of some classifiers, the job itself (at-least-once, so output is
+ * visible at once), a producer of content events and a consumer of predictions.
  */
 final class BenchPipeline implements AutoCloseable {
 
@@ -56,7 +56,10 @@ final class BenchPipeline implements AutoCloseable {
   private JobID job;
 
   BenchPipeline(
-      DemoStack stack, RestSchemaRegistryClient registry, SentenceEmbedder embedder, String prefix) {
+      DemoStack stack,
+      RestSchemaRegistryClient registry,
+      SentenceEmbedder embedder,
+      String prefix) {
     this.stack = stack;
     this.prefix = prefix;
     this.contentCodec = new ConfluentAvroCodec<>(registry, ContentEvent.class);
@@ -118,7 +121,10 @@ final class BenchPipeline implements AutoCloseable {
             .build();
     producer.send(
         new ProducerRecord<>(
-            topic, partition, id.getBytes(StandardCharsets.UTF_8), contentCodec.encode(topic, event)));
+            topic,
+            partition,
+            id.getBytes(StandardCharsets.UTF_8),
+            contentCodec.encode(topic, event)));
   }
 
   void flush() {
@@ -129,13 +135,20 @@ final class BenchPipeline implements AutoCloseable {
   void startJob(int batchMaxSize) throws Exception {
     InferenceConfig config =
         InferenceConfig.fromArgs(
-            "--bootstrap-servers", stack.kafka().bootstrapServers(),
-            "--registry-url", stack.registry().confluentApiUrl(),
-            "--topic-prefix", prefix,
-            "--delivery", "at-least-once",
-            "--checkpoint-interval", "1s",
-            "--batch-max-size", Integer.toString(batchMaxSize),
-            "--model-signing-key", new String(KEY, StandardCharsets.UTF_8));
+            "--bootstrap-servers",
+            stack.kafka().bootstrapServers(),
+            "--registry-url",
+            stack.registry().confluentApiUrl(),
+            "--topic-prefix",
+            prefix,
+            "--delivery",
+            "at-least-once",
+            "--checkpoint-interval",
+            "1s",
+            "--batch-max-size",
+            Integer.toString(batchMaxSize),
+            "--model-signing-key",
+            new String(KEY, StandardCharsets.UTF_8));
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(
             EmbeddedFlink.configuration(stack.workDir().resolve("flink-" + prefix)));

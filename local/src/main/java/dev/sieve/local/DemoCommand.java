@@ -3,7 +3,6 @@ package dev.sieve.local;
 import dev.sieve.cli.ConnectionOptions;
 import dev.sieve.cli.SieveClients;
 import dev.sieve.cli.TopicsCommand;
-import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.cli.label.Oracle;
 import dev.sieve.cli.label.OracleAnswers;
 import dev.sieve.cli.label.OracleLabeler;
@@ -14,6 +13,7 @@ import dev.sieve.cli.report.ReportReader;
 import dev.sieve.core.registry.RegistryConfig;
 import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.core.serde.ConfluentAvroCodec;
+import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.HeadRunner;
 import dev.sieve.model.ModelVersions;
@@ -46,11 +46,11 @@ import picocli.CommandLine.Option;
 /**
  * {@code sieve demo}: the whole loop on this machine. Starts the embedded stack (Kafka broker,
  * Apicurio registry, Flink MiniCluster, all on 127.0.0.1), creates the topics, declares a demo
- * classifier (zero-shot version 0), runs the four jobs, and streams the bundled demo corpus —
- * a web shop's messages, then a shift to smart-home devices — while an oracle labeler answers the
- * label requests (or the user does, with {@code --interactive} and {@code sieve label}). It shows
- * live progress, then accuracy on a held-back slice, writes the report and prints the DEMO line.
- * Ctrl-C stops everything and removes its files.
+ * classifier (zero-shot version 0), runs the four jobs, and streams the bundled demo corpus — a web
+ * shop's messages, then a shift to smart-home devices — while an oracle labeler answers the label
+ * requests (or the user does, with {@code --interactive} and {@code sieve label}). It shows live
+ * progress, then accuracy on a held-back slice, writes the report and prints the DEMO line. Ctrl-C
+ * stops everything and removes its files.
  */
 @Command(
     name = "demo",
@@ -66,10 +66,13 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static final String PREFIX = Topic.DEFAULT_PREFIX;
   private static final String CLASSIFIER = "topic";
+
   /** The demo's own key; a real deployment passes its secret with --model-signing-key. */
   private static final String SIGNING_KEY = "sieve-demo-signing-key";
+
   /** Every tenth message after the shift is held back, then scored at the end. */
   private static final int HOLD_BACK_EVERY = 10;
+
   /** The loop has settled when no new version came for this long and the queue is answered. */
   private static final Duration SETTLED = Duration.ofSeconds(20);
 
@@ -116,7 +119,8 @@ public final class DemoCommand implements Callable<Integer> {
           item.phase() == DemoCorpus.AFTER_SHIFT && afterShift++ % HOLD_BACK_EVERY == 0;
       (holdBack ? heldBack : stream).add(item);
     }
-    out.println("sieve demo: starting a Kafka broker, a schema registry and Flink on 127.0.0.1 ...");
+    out.println(
+        "sieve demo: starting a Kafka broker, a schema registry and Flink on 127.0.0.1 ...");
     long started = System.nanoTime();
     try (DemoStack stack = DemoStack.start(DemoJobs.SLOTS)) {
       String bootstrap = stack.kafka().bootstrapServers();
@@ -145,14 +149,14 @@ public final class DemoCommand implements Callable<Integer> {
                 SIGNING_KEY,
                 out::println);
         DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(2));
-        Map<String, String> client = Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registryUrl);
+        Map<String, String> client =
+            Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registryUrl);
         OracleLabeler oracle = interactive ? null : startOracle(client, corpus);
         if (interactive) {
           out.printf(
               "%nAnswer the label requests in a second terminal:%n  ./sieve label"
                   + " --bootstrap-servers %s --registry-url %s%n%n",
-              bootstrap,
-              registryUrl);
+              bootstrap, registryUrl);
         }
         DemoProducer demo =
             new DemoProducer(
@@ -226,7 +230,8 @@ public final class DemoCommand implements Callable<Integer> {
                 new ConfluentAvroCodec<>(registry, ModelVersion.class).encode(topic, version)))
         .get();
     out.printf(
-        "  classifier '%s' declared: labels %s, zero-shot version 0%n", CLASSIFIER, DemoCorpus.LABELS);
+        "  classifier '%s' declared: labels %s, zero-shot version 0%n",
+        CLASSIFIER, DemoCorpus.LABELS);
     return version;
   }
 
@@ -274,13 +279,14 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * After the stream, waits until every request is answered and no new version arrived for
-   * {@link #SETTLED}: a drift-triggered retraining may still be on its way.
+   * After the stream, waits until every request is answered and no new version arrived for {@link
+   * #SETTLED}: a drift-triggered retraining may still be on its way.
    */
   private boolean awaitSettled(
       DemoStack stack, DemoProgress progress, OracleLabeler oracle, long deadline)
       throws Exception {
-    out.println("  stream done; waiting for the loop to settle (last labels, retraining, swap) ...");
+    out.println(
+        "  stream done; waiting for the loop to settle (last labels, retraining, swap) ...");
     long[] lastChange = {System.nanoTime()};
     int[] lastVersions = {progress.versions().size()};
     return loop(
@@ -326,7 +332,11 @@ public final class DemoCommand implements Callable<Integer> {
       for (JobStatusMessage job : stack.flink().listJobs().get()) {
         if (job.getJobState().isGloballyTerminalState()) {
           System.err.println(
-              "sieve demo: job " + job.getJobName() + " stopped: " + job.getJobState() + " (see the log)");
+              "sieve demo: job "
+                  + job.getJobName()
+                  + " stopped: "
+                  + job.getJobState()
+                  + " (see the log)");
           return false;
         }
       }
@@ -403,7 +413,10 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf(
         "sieve.content received %d events (%d distinct ids; %d duplicates dropped); the DLQ %d,"
             + " by reason: %s%n",
-        progress.accepted(), progress.distinctAccepted(), dropped, progress.rejected(),
+        progress.accepted(),
+        progress.distinctAccepted(),
+        dropped,
+        progress.rejected(),
         progress.reasons());
     out.printf(
         "Label requests: %d, by strategy %s; answered %d, joined %d, refused %d.%n",
@@ -430,7 +443,11 @@ public final class DemoCommand implements Callable<Integer> {
         heldBackIds.size(), v0Accuracy, progress.versionOf(heldBackIds), finalAccuracy);
     out.printf(
         "INGEST sent=%d accepted=%d distinct_ids=%d duplicates_dropped=%d dead_letters=%d complete=%s%n",
-        demo.sent(), progress.accepted(), progress.distinctAccepted(), dropped, progress.rejected(),
+        demo.sent(),
+        progress.accepted(),
+        progress.distinctAccepted(),
+        dropped,
+        progress.rejected(),
         complete);
     out.printf(
         "DEMO events=%d predictions=%d labels=%d versions=%d swaps=%d drift_alerts=%d"

@@ -36,10 +36,10 @@ public final class DemoJobs {
 
   /**
    * The demo streams about 1,200 events in a minute, so the loop must turn faster than in
-   * production: 30 % of the traffic is asked about (production default 5 %), 5 labels per class
-   * end the cold start, a retraining every 100 labels (so version 1 serves before
-   * the shift and its drift reference is taken on the web shop's messages), drift windows of 100
-   * events, and a drift boost of 300 events.
+   * production: 30 % of the traffic is asked about (production default 5 %), 5 labels per class end
+   * the cold start, a retraining every 100 labels (so version 1 serves before the shift and its
+   * drift reference is taken on the web shop's messages), drift windows of 100 events, and a drift
+   * boost of 300 events.
    */
   static final Map<String, String> ACTIVE_LEARNING_DEMO_SETTINGS =
       Map.of(
@@ -95,9 +95,12 @@ public final class DemoJobs {
         RetrainConfig.fromArgs(
             args(
                 common,
-                "--model-signing-key", signingKey,
-                "--retrain-every", "100",
-                "--min-retrain-interval", "5s")));
+                "--model-signing-key",
+                signingKey,
+                "--retrain-every",
+                "100",
+                "--min-retrain-interval",
+                "5s")));
     jobs.put("retrain-trigger", retrain);
     return jobs;
   }
@@ -134,7 +137,8 @@ public final class DemoJobs {
       while (true) {
         AccessExecutionGraph graph = flink.getExecutionGraph(job).get();
         if (graph.getState().isGloballyTerminalState()) {
-          throw new IllegalStateException("job " + graph.getJobName() + " ended: " + graph.getState());
+          throw new IllegalStateException(
+              "job " + graph.getJobName() + " ended: " + graph.getState());
         }
         boolean running = true;
         for (AccessExecutionJobVertex vertex : graph.getAllVertices().values()) {

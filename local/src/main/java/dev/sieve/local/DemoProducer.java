@@ -1,9 +1,9 @@
 package dev.sieve.local;
 
-import dev.sieve.learning.datasets.DemoCorpus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sieve.core.serde.ConfluentAvroCodec;
+import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.Label;
 import java.nio.ByteBuffer;
@@ -106,7 +106,8 @@ final class DemoProducer {
 
   private byte[] avro(DemoCorpus.Item item) {
     return contentCodec.encode(
-        topic, ContentEvent.newBuilder().setId(item.id()).setText(item.text()).setSource("demo").build());
+        topic,
+        ContentEvent.newBuilder().setId(item.id()).setText(item.text()).setSource("demo").build());
   }
 
   private static byte[] json(DemoCorpus.Item item) {
@@ -142,7 +143,10 @@ final class DemoProducer {
     bad.add(kv("demo-bad-5", otherType));
     bad.add(kv("demo-bad-6", "[\"an\", \"array\"]".getBytes(StandardCharsets.UTF_8)));
     bad.add(kv("demo-bad-7", "{\"id\": \"demo-bad-7\"}".getBytes(StandardCharsets.UTF_8)));
-    bad.add(kv("demo-bad-8", "{\"id\": \"demo-bad-8\", \"text\": \"   \"}".getBytes(StandardCharsets.UTF_8)));
+    bad.add(
+        kv(
+            "demo-bad-8",
+            "{\"id\": \"demo-bad-8\", \"text\": \"   \"}".getBytes(StandardCharsets.UTF_8)));
     bad.add(kv("demo-bad-9", null));
     bad.add(kv("demo-bad-11", Arrays.copyOf(good, good.length + 2))); // trailing bytes
     bad.add(kv(null, "{\"id\": \"\", \"text\": \"who am I?\"}".getBytes(StandardCharsets.UTF_8)));

@@ -29,9 +29,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Watches what the four jobs write, as a user's consumer would ({@code read_committed}): events
  * accepted and dead-lettered, predictions (with their accuracy against the demo corpus's own
- * labels, per model version), label requests by strategy, labels, labelled examples, model
- * versions with their cross-validated accuracy, drift alerts and live accuracy. One consumer,
- * assigned (no group), reads them all.
+ * labels, per model version), label requests by strategy, labels, labelled examples, model versions
+ * with their cross-validated accuracy, drift alerts and live accuracy. One consumer, assigned (no
+ * group), reads them all.
  */
 public final class DemoProgress implements AutoCloseable {
 
@@ -68,7 +68,10 @@ public final class DemoProgress implements AutoCloseable {
   private LiveAccuracy latestAccuracy;
 
   public DemoProgress(
-      String bootstrapServers, SchemaRegistryClient registry, Map<String, String> truth, String prefix) {
+      String bootstrapServers,
+      SchemaRegistryClient registry,
+      Map<String, String> truth,
+      String prefix) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -132,7 +135,7 @@ public final class DemoProgress implements AutoCloseable {
           ModelVersion v = modelCodec.decode(record.value());
           versions.put(
               v.getVersion(),
-          new Version(
+              new Version(
                   v.getVersion(),
                   v.getReason(),
                   v.getMetrics() == null ? Double.NaN : v.getMetrics().getAccuracy(),
@@ -165,7 +168,9 @@ public final class DemoProgress implements AutoCloseable {
     return accepted;
   }
 
-  /** Distinct content ids among the accepted events: equal to {@link #accepted()} unless ids repeat. */
+  /**
+   * Distinct content ids among the accepted events: equal to {@link #accepted()} unless ids repeat.
+   */
   public int distinctAccepted() {
     return acceptedIds.size();
   }

@@ -1,7 +1,5 @@
 package dev.sieve.local;
 
-import dev.sieve.tools.bench.BenchTexts;
-import dev.sieve.tools.bench.RawOrtThroughput;
 import dev.sieve.core.registry.RegistryConfig;
 import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.inference.config.InferenceConfig;
@@ -10,6 +8,8 @@ import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.SharedEmbedders;
 import dev.sieve.schemas.Prediction;
+import dev.sieve.tools.bench.BenchTexts;
+import dev.sieve.tools.bench.RawOrtThroughput;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code sieve bench inference}: measures, in one run on this machine, (a) the embedding network
  * alone on raw ONNX Runtime, (b) the inference job Kafka to Kafka, (c) end-to-end latency at half
- * the measured maximum rate, (d) hot-swap latency with lost and duplicated counts, and (e) the
- * cost of 5 classifiers against 1. Prints the figures and the parsed {@code BENCH} lines.
+ * the measured maximum rate, (d) hot-swap latency with lost and duplicated counts, and (e) the cost
+ * of 5 classifiers against 1. Prints the figures and the parsed {@code BENCH} lines.
  */
 @Command(
     name = "inference",
@@ -40,13 +40,20 @@ final class InferenceBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--datasets",
-      description = "Folder of labelled .jsonl datasets (default: ../shared/datasets beside Sieve).")
+      description =
+          "Folder of labelled .jsonl datasets (default: ../shared/datasets beside Sieve).")
   Path datasets;
 
-  @Option(names = "--texts", defaultValue = "20000", description = "Texts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--texts",
+      defaultValue = "20000",
+      description = "Texts (default: ${DEFAULT-VALUE}).")
   int textCount;
 
-  @Option(names = "--swaps", defaultValue = "12", description = "Model swaps (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--swaps",
+      defaultValue = "12",
+      description = "Model swaps (default: ${DEFAULT-VALUE}).")
   int swaps;
 
   @Option(
@@ -85,7 +92,8 @@ final class InferenceBenchCommand implements Callable<Integer> {
         EmbedderHandle embedder = SharedEmbedders.acquire()) {
       // Warm-up (JIT, Flink and Kafka code paths) on a short run that is not reported: in a cold
       // JVM the compiler threads took a fifth of the CPU during the first measured run.
-      throughput(stack, registry, embedder, "benchwarm.", texts.subList(0, texts.size() / 5), 1, batch);
+      throughput(
+          stack, registry, embedder, "benchwarm.", texts.subList(0, texts.size() / 5), 1, batch);
       Instant from = Instant.now();
       double one = throughput(stack, registry, embedder, "bench1.", texts, 1, batch);
       out.printf(
@@ -95,7 +103,8 @@ final class InferenceBenchCommand implements Callable<Integer> {
       out.printf("(e) 5 classifiers: %.0f/s%n", five);
       LatencyAndSwaps live = latencyAndSwaps(stack, registry, embedder, texts, one / 2, batch);
 
-      out.printf("BENCH raw_ort_per_s=%.0f pipeline_per_s=%.0f ratio=%.3f%n", rawBest, one, one / rawBest);
+      out.printf(
+          "BENCH raw_ort_per_s=%.0f pipeline_per_s=%.0f ratio=%.3f%n", rawBest, one, one / rawBest);
       out.printf(
           "BENCH latency_p50_ms=%d latency_p99_ms=%d rate_per_s=%.0f%n",
           live.p50, live.p99, one / 2);
@@ -258,7 +267,9 @@ final class InferenceBenchCommand implements Callable<Integer> {
     if (partition != null) {
       // a subtask serving version v also "serves" every earlier one from then on
       for (int v = 2; v <= p.getModelVersion(); v++) {
-        firstServed.computeIfAbsent(v, k -> new HashMap<>()).putIfAbsent(partition, p.getPredictedAtMs());
+        firstServed
+            .computeIfAbsent(v, k -> new HashMap<>())
+            .putIfAbsent(partition, p.getPredictedAtMs());
       }
     }
   }

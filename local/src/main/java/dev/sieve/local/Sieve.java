@@ -9,9 +9,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * What the repository's {@code ./sieve} launcher runs: every command of the operator CLI, the
- * model engineer's measurements and the commands that run the whole system on this machine, one
- * heading each in {@code --help}.
+ * What the repository's {@code ./sieve} launcher runs: every command of the operator CLI, the model
+ * engineer's measurements and the commands that run the whole system on this machine, one heading
+ * each in {@code --help}.
  */
 @Command(
     name = "sieve",

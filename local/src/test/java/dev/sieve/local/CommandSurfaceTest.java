@@ -2,7 +2,6 @@ package dev.sieve.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sieve.cli.CommandGroups;
 import dev.sieve.cli.SieveCli;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +17,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * Every command of {@code ./sieve}, with its positional parameters and flags, is the one users
- * have: {@code commands.txt} lists them (one line a command), and a command or flag that
- * disappears or is renamed fails here. A new one is added to the list on purpose.
+ * have: {@code commands.txt} lists them (one line a command), and a command or flag that disappears
+ * or is renamed fails here. A new one is added to the list on purpose.
  */
 class CommandSurfaceTest {
 
@@ -30,13 +29,11 @@ class CommandSurfaceTest {
 
   @Test
   void theOperatorCliHasTheOperateCommandsAndNothingThatNeedsFlink() throws IOException {
-    CommandLine operator =
-        SieveCli.commandLine();
+    CommandLine operator = SieveCli.commandLine();
     List<String> expected =
         expected().stream()
             .filter(
-                line ->
-                    !line.matches("sieve (demo|bench|eval|eval-al|calibrate-drift)( .*)? ::.*"))
+                line -> !line.matches("sieve (demo|bench|eval|eval-al|calibrate-drift)( .*)? ::.*"))
             .toList();
     assertThat(surface(operator)).containsExactlyElementsOf(expected);
   }
@@ -44,12 +41,16 @@ class CommandSurfaceTest {
   @Test
   void helpListsTheCommandsUnderTheirHeadings() {
     String help = Sieve.commandLine().getUsageMessage();
-    assertThat(help).containsSubsequence("Run locally:", "demo", "Operate:", "topics", "Measure:", "eval");
+    assertThat(help)
+        .containsSubsequence("Run locally:", "demo", "Operate:", "topics", "Measure:", "eval");
   }
 
   private static List<String> expected() throws IOException {
     try (InputStream in = CommandSurfaceTest.class.getResourceAsStream("/commands.txt")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(l -> !l.isBlank())
+          .toList();
     }
   }
 

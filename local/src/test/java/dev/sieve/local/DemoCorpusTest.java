@@ -1,15 +1,15 @@
 package dev.sieve.local;
 
-import dev.sieve.learning.datasets.DemoCorpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnxruntime.OrtException;
+import dev.sieve.learning.datasets.DemoCorpus;
+import dev.sieve.learning.training.LabelledSet;
+import dev.sieve.learning.training.Retrainer;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.HeadRunner;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SharedEmbedders;
-import dev.sieve.learning.training.LabelledSet;
-import dev.sieve.learning.training.Retrainer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,15 +6,15 @@ package dev.sieve.model;
  * square of the length, and tweets and SMS are far shorter). {@code intraOpThreads} is ONNX
  * Runtime's thread count per call (1 by default: Flink already runs one task thread per slot).
  *
- * <p>{@code maxSubBatch} caps how many texts of similar length go through the network together.
- * It is 1 by default, on purpose: the int8 network quantises its activations with one scale per
- * batch tensor, so a text's embedding depends on the texts it is batched with, and that changed
- * 0.7–4.9 % of labels between batch 1 and micro-batches of 64 on the shared datasets (docs/measurements/batch-flips.md,
- * measured) — above the 0.5 % we accept. Alone, a text always gets the same embedding, in
- * training and in serving. Sub-batches of 8 were the fastest batched setting (+18 % over batch 1
- * at micro-batches of 256); use them with the fp32 network, whose embeddings do not move (0
- * flips), or where a few flipped labels are acceptable. A record, so that equal options share one
- * loaded model in {@link SharedEmbedders}.
+ * <p>{@code maxSubBatch} caps how many texts of similar length go through the network together. It
+ * is 1 by default, on purpose: the int8 network quantises its activations with one scale per batch
+ * tensor, so a text's embedding depends on the texts it is batched with, and that changed 0.7–4.9 %
+ * of labels between batch 1 and micro-batches of 64 on the shared datasets
+ * (docs/measurements/batch-flips.md, measured) — above the 0.5 % we accept. Alone, a text always
+ * gets the same embedding, in training and in serving. Sub-batches of 8 were the fastest batched
+ * setting (+18 % over batch 1 at micro-batches of 256); use them with the fp32 network, whose
+ * embeddings do not move (0 flips), or where a few flipped labels are acceptable. A record, so that
+ * equal options share one loaded model in {@link SharedEmbedders}.
  */
 public record EmbedderOptions(int maxLength, int maxSubBatch, int intraOpThreads) {
 

@@ -7,10 +7,10 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The sentence-embedding networks Sieve can serve, each read from the resources of a Maven
- * Central jar (never downloaded at run time). A head is only valid beside the network it was
- * trained on, so each {@code ModelVersion} names the network by {@link #id()} and
- * {@link #digest()}, the SHA-256 of the {@code .onnx} file.
+ * The sentence-embedding networks Sieve can serve, each read from the resources of a Maven Central
+ * jar (never downloaded at run time). A head is only valid beside the network it was trained on, so
+ * each {@code ModelVersion} names the network by {@link #id()} and {@link #digest()}, the SHA-256
+ * of the {@code .onnx} file.
  */
 public enum EmbeddingModel {
   /** all-MiniLM-L6-v2, int8 dynamically quantised (23 MB): the default. */

@@ -18,8 +18,8 @@ import java.util.Optional;
  * {@code [n, k]}. It uses ONNX Runtime's Java API directly rather than DJL: a head is a few
  * kilobytes loaded from bytes in a record, {@code OrtSession.run} is thread-safe (so one runner
  * serves every thread, no predictor pool), and the session's own input/output metadata is what
- * validation needs to check. The shapes are checked at construction; a head that does not map
- * one float matrix to one float matrix with fixed {@code d} and {@code k} is refused.
+ * validation needs to check. The shapes are checked at construction; a head that does not map one
+ * float matrix to one float matrix with fixed {@code d} and {@code k} is refused.
  */
 public final class HeadRunner implements AutoCloseable {
 
@@ -80,7 +80,11 @@ public final class HeadRunner implements AutoCloseable {
     for (int i = 0; i < embeddings.length; i++) {
       if (embeddings[i].length != inputDimension) {
         throw new IllegalArgumentException(
-            "row " + i + " has " + embeddings[i].length + " values, the head takes "
+            "row "
+                + i
+                + " has "
+                + embeddings[i].length
+                + " values, the head takes "
                 + inputDimension);
       }
       flat.put(embeddings[i]);

@@ -6,11 +6,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Splits a batch into sub-batches of texts of similar token length. The tokenizer pads a
- * sub-batch to its longest text, and user-generated text varies a lot in length, so running a
- * batch in arrival order spends most of its time on padding (measured: slower than batch 1).
- * Sorting by length and cutting the sorted list keeps padding small; callers put each output
- * row back at its original index.
+ * Splits a batch into sub-batches of texts of similar token length. The tokenizer pads a sub-batch
+ * to its longest text, and user-generated text varies a lot in length, so running a batch in
+ * arrival order spends most of its time on padding (measured: slower than batch 1). Sorting by
+ * length and cutting the sorted list keeps padding small; callers put each output row back at its
+ * original index.
  */
 final class LengthBuckets {
 

@@ -8,10 +8,10 @@ import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 
 /**
- * Feeds a {@link TokenBatch} to a BERT-style ONNX network and turns its token states into
- * sentence embeddings: mean over the tokens the attention mask keeps, then L2 normalisation
- * (what sentence-transformers does for all-MiniLM-L6-v2). The pooling runs in plain Java because
- * DJL's OnnxRuntime NDArrays support almost no operators without a second engine.
+ * Feeds a {@link TokenBatch} to a BERT-style ONNX network and turns its token states into sentence
+ * embeddings: mean over the tokens the attention mask keeps, then L2 normalisation (what
+ * sentence-transformers does for all-MiniLM-L6-v2). The pooling runs in plain Java because DJL's
+ * OnnxRuntime NDArrays support almost no operators without a second engine.
  */
 final class MeanPoolingTranslator implements NoBatchifyTranslator<TokenBatch, float[][]> {
 
@@ -47,7 +47,11 @@ final class MeanPoolingTranslator implements NoBatchifyTranslator<TokenBatch, fl
     long[] dims = hidden.getShape().getShape();
     if (dims.length != 3 || dims[0] != batch.rows() || dims[1] != batch.length()) {
       throw new IllegalStateException(
-          "expected token states [" + batch.rows() + ", " + batch.length() + ", d], got "
+          "expected token states ["
+              + batch.rows()
+              + ", "
+              + batch.length()
+              + ", d], got "
               + hidden.getShape());
     }
     return pool(hidden.toFloatArray(), batch, (int) dims[2]);

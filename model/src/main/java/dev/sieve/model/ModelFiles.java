@@ -17,11 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies model resources from the classpath to files, because ONNX Runtime and the tokenizer
- * load from a path. Files live in {@code <cache>/sieve-models/<onnx digest>/} (the cache is
- * {@code sieve.model.cache} or {@code java.io.tmpdir}); a copy is written to a temporary file and
- * moved into place, so concurrent JVMs or subtasks never see half a file, and a file already there
- * is reused when its content checks out.
+ * Copies model resources from the classpath to files, because ONNX Runtime and the tokenizer load
+ * from a path. Files live in {@code <cache>/sieve-models/<onnx digest>/} (the cache is {@code
+ * sieve.model.cache} or {@code java.io.tmpdir}); a copy is written to a temporary file and moved
+ * into place, so concurrent JVMs or subtasks never see half a file, and a file already there is
+ * reused when its content checks out.
  */
 final class ModelFiles {
 
@@ -36,7 +36,9 @@ final class ModelFiles {
     InputStream in = EmbeddingModel.class.getClassLoader().getResourceAsStream(resource);
     if (in == null) {
       throw new FileNotFoundException(
-          "classpath resource " + resource + " not found: is its langchain4j-embeddings jar there?");
+          "classpath resource "
+              + resource
+              + " not found: is its langchain4j-embeddings jar there?");
     }
     return in;
   }
@@ -71,10 +73,12 @@ final class ModelFiles {
       }
       String written = HexFormat.of().formatHex(sha.digest());
       if (!written.equals(expected)) {
-        throw new IOException("copy of " + resource + " has digest " + written + ", not " + expected);
+        throw new IOException(
+            "copy of " + resource + " has digest " + written + ", not " + expected);
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

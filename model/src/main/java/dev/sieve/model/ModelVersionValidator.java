@@ -10,8 +10,7 @@ import java.util.Random;
  * Decides whether a {@link ModelVersion} may be served beside this embedder. Checks run cheapest
  * and most security-relevant first, and nothing is loaded into ONNX Runtime before the signature
  * has been verified: digest, signature, embedding network, load, input dimension, labels, then a
- * smoke test on fixed inputs. The first failure refuses the version; the old version keeps
- * serving.
+ * smoke test on fixed inputs. The first failure refuses the version; the old version keeps serving.
  */
 public final class ModelVersionValidator {
 
@@ -43,7 +42,8 @@ public final class ModelVersionValidator {
     byte[] head = ModelVersions.headBytes(v);
     String digest = ModelSigning.sha256Hex(head);
     if (!digest.equalsIgnoreCase(v.getDigest())) {
-      return refuse(Refusal.BAD_DIGEST, who, "head hashes to " + digest + ", record says " + v.getDigest());
+      return refuse(
+          Refusal.BAD_DIGEST, who, "head hashes to " + digest + ", record says " + v.getDigest());
     }
     if (v.getSignature() == null || v.getSignature().isBlank()) {
       return refuse(Refusal.UNSIGNED, who, "no signature");
@@ -56,17 +56,26 @@ public final class ModelVersionValidator {
       return refuse(
           Refusal.EMBEDDING_MISMATCH,
           who,
-          "head was trained on " + v.getEmbeddingModelId() + " (" + v.getEmbeddingModelDigest()
-              + "), this job serves " + embeddingModelId + " (" + embeddingModelDigest + ")");
+          "head was trained on "
+              + v.getEmbeddingModelId()
+              + " ("
+              + v.getEmbeddingModelDigest()
+              + "), this job serves "
+              + embeddingModelId
+              + " ("
+              + embeddingModelDigest
+              + ")");
     }
     if (!"onnx".equalsIgnoreCase(v.getHeadFormat())) {
-      return refuse(Refusal.UNLOADABLE_HEAD, who, "head format '" + v.getHeadFormat() + "' is not onnx");
+      return refuse(
+          Refusal.UNLOADABLE_HEAD, who, "head format '" + v.getHeadFormat() + "' is not onnx");
     }
     HeadRunner runner;
     try {
       runner = new HeadRunner(head);
     } catch (Exception e) {
-      return refuse(Refusal.UNLOADABLE_HEAD, who, "ONNX Runtime cannot load the head: " + e.getMessage());
+      return refuse(
+          Refusal.UNLOADABLE_HEAD, who, "ONNX Runtime cannot load the head: " + e.getMessage());
     }
     Validation result = check(v, who, runner);
     if (!result.ok()) {
@@ -136,9 +145,9 @@ public final class ModelVersionValidator {
   }
 
   /**
-   * Fixed unit vectors: a few basis vectors (each excites one input weight alone), their
-   * negatives, the uniform vector and two seeded random directions. Deterministic, so a head
-   * passes or fails the same way on every subtask.
+   * Fixed unit vectors: a few basis vectors (each excites one input weight alone), their negatives,
+   * the uniform vector and two seeded random directions. Deterministic, so a head passes or fails
+   * the same way on every subtask.
    */
   static float[][] smokeInputs(int d) {
     int basis = Math.min(d, 4);

@@ -15,12 +15,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Writes classifier heads as ONNX models, in Java, from plain weight arrays: whatever trains a
- * head (retrain job, zero-shot builder) only needs to produce weights, and the inference job
- * runs every head the same way. The graph is {@code probabilities = Softmax(Gemm(embedding,
- * W, b, transB=1))} at opset 13, input {@code embedding} {@code [N, d]}, output
- * {@code probabilities} {@code [N, k]}. The same weights always give the same bytes (no
- * timestamps, fixed field order), so a head's digest identifies its weights.
+ * Writes classifier heads as ONNX models, in Java, from plain weight arrays: whatever trains a head
+ * (retrain job, zero-shot builder) only needs to produce weights, and the inference job runs every
+ * head the same way. The graph is {@code probabilities = Softmax(Gemm(embedding, W, b, transB=1))}
+ * at opset 13, input {@code embedding} {@code [N, d]}, output {@code probabilities} {@code [N, k]}.
+ * The same weights always give the same bytes (no timestamps, fixed field order), so a head's
+ * digest identifies its weights.
  */
 public final class OnnxHeads {
 
@@ -42,7 +42,11 @@ public final class OnnxHeads {
     int k = weights.length;
     if (k == 0 || bias.length != k) {
       throw new IllegalArgumentException(
-          "need k >= 1 weight rows and k biases, got " + k + " rows and " + bias.length + " biases");
+          "need k >= 1 weight rows and k biases, got "
+              + k
+              + " rows and "
+              + bias.length
+              + " biases");
     }
     int d = weights[0].length;
     if (d == 0) {
@@ -94,7 +98,8 @@ public final class OnnxHeads {
 
   private static TensorProto floatTensor(String name, float[] values, long... dims) {
     // raw_data is little-endian by the ONNX spec, whatever the platform.
-    ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer raw =
+        ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     for (float v : values) {
       raw.putFloat(v);
     }

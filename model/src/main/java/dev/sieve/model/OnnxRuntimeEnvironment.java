@@ -7,10 +7,10 @@ import ai.onnxruntime.OrtSession;
 
 /**
  * The single entry point to ONNX Runtime's process-wide environment. DJL's OnnxRuntime engine
- * creates the {@link OrtEnvironment} with its own settings when it starts; if anything else
- * touches {@code OrtEnvironment} first, DJL gets an environment it did not configure. So every
- * Sieve class that needs ONNX Runtime (the embedder through DJL, heads directly) goes through
- * here, which starts the DJL engine first, once per class loader.
+ * creates the {@link OrtEnvironment} with its own settings when it starts; if anything else touches
+ * {@code OrtEnvironment} first, DJL gets an environment it did not configure. So every Sieve class
+ * that needs ONNX Runtime (the embedder through DJL, heads directly) goes through here, which
+ * starts the DJL engine first, once per class loader.
  */
 public final class OnnxRuntimeEnvironment {
 
@@ -26,8 +26,8 @@ public final class OnnxRuntimeEnvironment {
   }
 
   /**
-   * Session options Sieve uses everywhere: a fixed number of intra-op threads (Flink already
-   * runs one task thread per slot, so more threads per session oversubscribe the cores) and no
+   * Session options Sieve uses everywhere: a fixed number of intra-op threads (Flink already runs
+   * one task thread per slot, so more threads per session oversubscribe the cores) and no
    * spin-waiting, which otherwise burns a core per session between calls.
    */
   public static OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {

@@ -19,12 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link SentenceEmbedder} running a BERT-style ONNX network with DJL on the OnnxRuntime
- * engine, tokenised by DJL's HuggingFace tokenizer. One loaded network is shared by all callers;
- * DJL predictors are not thread-safe, so each concurrent caller borrows a worker (a predictor
- * and its own tokenizer) from a pool that grows to the number of concurrent callers and no
- * further. A batch is split into sub-batches of similar token length ({@link LengthBuckets});
- * rows come back in input order.
+ * A {@link SentenceEmbedder} running a BERT-style ONNX network with DJL on the OnnxRuntime engine,
+ * tokenised by DJL's HuggingFace tokenizer. One loaded network is shared by all callers; DJL
+ * predictors are not thread-safe, so each concurrent caller borrows a worker (a predictor and its
+ * own tokenizer) from a pool that grows to the number of concurrent callers and no further. A batch
+ * is split into sub-batches of similar token length ({@link LengthBuckets}); rows come back in
+ * input order.
  */
 public final class OnnxSentenceEmbedder implements SentenceEmbedder {
 
@@ -51,8 +51,7 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
     this.tokenizerFile = tokenizerFile;
     this.network = network;
     this.sessionOptions = sessionOptions;
-    this.withTypeIds =
-        network.getBlock().describeInput().keys().contains("token_type_ids");
+    this.withTypeIds = network.getBlock().describeInput().keys().contains("token_type_ids");
   }
 
   /** Loads the network (a few hundred ms); prefer {@link SharedEmbedders} in long-lived JVMs. */

@@ -1,8 +1,8 @@
 package dev.sieve.model;
 
 /**
- * Why a model version was refused. The names are stable: they go into alerts and metrics.
- * Listed in the order the checks run.
+ * Why a model version was refused. The names are stable: they go into alerts and metrics. Listed in
+ * the order the checks run.
  */
 public enum Refusal {
   /** The head bytes do not hash to the recorded digest (corrupted or edited in transit). */

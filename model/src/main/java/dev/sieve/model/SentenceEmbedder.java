@@ -3,8 +3,8 @@ package dev.sieve.model;
 import java.util.List;
 
 /**
- * Turns texts into L2-normalised sentence embeddings. Operators see this interface only, so
- * they can be tested with a plain-Java fake. Implementations are thread-safe.
+ * Turns texts into L2-normalised sentence embeddings. Operators see this interface only, so they
+ * can be tested with a plain-Java fake. Implementations are thread-safe.
  */
 public interface SentenceEmbedder extends AutoCloseable {
 

@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One loaded embedding network per JVM, shared by every caller (every Flink subtask of every job
- * in a TaskManager), with reference counting. {@link #acquire} loads the network on first use and
+ * One loaded embedding network per JVM, shared by every caller (every Flink subtask of every job in
+ * a TaskManager), with reference counting. {@link #acquire} loads the network on first use and
  * returns a handle; closing the handle releases it, and releasing the last handle closes the
  * network. Bound: at most one loaded copy per (model, options) pair at any time, and none once
  * every handle is closed, so a job cancelled and resubmitted in the same JVM loads a fresh copy
@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>"Per JVM" holds when this class is loaded once per JVM: on a Flink cluster, put the
  * sieve-model jar and the DJL, ONNX Runtime and tokenizers jars in Flink's {@code lib/} (parent
- * class loader), not only in the job jar, or each job's child-first class loader gets its own
- * copy of this registry (and of the native libraries).
+ * class loader), not only in the job jar, or each job's child-first class loader gets its own copy
+ * of this registry (and of the native libraries).
  */
 public final class SharedEmbedders {
 

@@ -24,7 +24,8 @@ class ModelSigningTest {
     assertThat(ModelSigning.verify(KEY, digest, signature)).isTrue();
     assertThat(ModelSigning.verify(KEY, digest, signature.toUpperCase())).isTrue();
     assertThat(ModelSigning.verify(ModelSigning.key("other"), digest, signature)).isFalse();
-    assertThat(ModelSigning.verify(KEY, ModelSigning.sha256Hex(new byte[] {1}), signature)).isFalse();
+    assertThat(ModelSigning.verify(KEY, ModelSigning.sha256Hex(new byte[] {1}), signature))
+        .isFalse();
     assertThat(ModelSigning.verify(KEY, digest, signature.substring(1))).isFalse();
     assertThat(ModelSigning.verify(KEY, digest, null)).isFalse();
   }
@@ -32,7 +33,9 @@ class ModelSigningTest {
   @Test
   void hmacMatchesTheRfc4231TestVector() {
     // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?"
-    assertThat(ModelSigning.sign("Jefe".getBytes(StandardCharsets.US_ASCII), "what do ya want for nothing?"))
+    assertThat(
+            ModelSigning.sign(
+                "Jefe".getBytes(StandardCharsets.US_ASCII), "what do ya want for nothing?"))
         .isEqualTo("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   }
 }

@@ -79,8 +79,7 @@ class ModelVersionValidatorTest {
 
   @Test
   void labelsThatDoNotMatchTheHeadAreRefused() {
-    assertRefused(
-        ModelVersions.signed(version(head(3, D)), KEY), Refusal.LABEL_COUNT_MISMATCH);
+    assertRefused(ModelVersions.signed(version(head(3, D)), KEY), Refusal.LABEL_COUNT_MISMATCH);
     assertRefused(
         ModelVersions.signed(version(head(2, D)).setLabels(List.of("spam", "spam")), KEY),
         Refusal.LABEL_COUNT_MISMATCH);

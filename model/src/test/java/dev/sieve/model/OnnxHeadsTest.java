@@ -31,7 +31,9 @@ class OnnxHeadsTest {
   @Test
   void sameWeightsGiveTheSameBytes() {
     byte[] a = OnnxHeads.linearSoftmax(WEIGHTS, BIAS);
-    byte[] b = OnnxHeads.linearSoftmax(new float[][] {WEIGHTS[0].clone(), WEIGHTS[1].clone()}, BIAS.clone());
+    byte[] b =
+        OnnxHeads.linearSoftmax(
+            new float[][] {WEIGHTS[0].clone(), WEIGHTS[1].clone()}, BIAS.clone());
 
     assertThat(a).isEqualTo(b);
     assertThat(ModelSigning.sha256Hex(a)).isEqualTo(ModelSigning.sha256Hex(b));

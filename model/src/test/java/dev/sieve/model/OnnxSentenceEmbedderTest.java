@@ -29,7 +29,9 @@ class OnnxSentenceEmbedderTest {
   void describesItsNetwork() {
     assertThat(embedder.modelId()).isEqualTo("all-minilm-l6-v2-q");
     assertThat(embedder.dimension()).isEqualTo(384);
-    assertThat(embedder.modelDigest()).hasSize(64).isEqualTo(EmbeddingModel.MINILM_L6_V2_Q.digest());
+    assertThat(embedder.modelDigest())
+        .hasSize(64)
+        .isEqualTo(EmbeddingModel.MINILM_L6_V2_Q.digest());
   }
 
   @Test

@@ -76,7 +76,8 @@ class ZeroShotHeadTest {
   void labelNamesStandInForMissingDescriptions() throws Exception {
     // "This text is about sports." embeds far better than the bare word "sports".
     try (HeadRunner head =
-        new HeadRunner(ZeroShotHead.build(embedder, List.of("sports", "cooking"), List.of(), 0.05))) {
+        new HeadRunner(
+            ZeroShotHead.build(embedder, List.of("sports", "cooking"), List.of(), 0.05))) {
       float[][] p =
           head.predict(embedder.embed(List.of("The striker scored twice in the final match.")));
 

@@ -1,13 +1,13 @@
 package dev.sieve.retrain;
 
 import dev.sieve.core.job.JobEnvironment;
+import dev.sieve.learning.training.ChallengerTraining;
+import dev.sieve.learning.training.SignedRetraining;
 import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.retrain.functions.RetrainInput;
 import dev.sieve.retrain.functions.RetrainTrigger;
 import dev.sieve.retrain.io.RetrainSinks;
 import dev.sieve.retrain.io.RetrainSources;
-import dev.sieve.learning.training.ChallengerTraining;
-import dev.sieve.learning.training.SignedRetraining;
 import dev.sieve.schemas.LabelledExample;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.RetrainRequest;
@@ -62,7 +62,6 @@ public final class RetrainJob {
         config,
         new SignedRetraining(config.publishMargin(), config.signingKey()));
   }
-
 
   /**
    * labelled examples + retrain requests + model versions → keyed by classifier → retrain trigger

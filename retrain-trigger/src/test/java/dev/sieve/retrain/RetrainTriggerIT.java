@@ -1,16 +1,12 @@
 package dev.sieve.retrain;
 
-import dev.sieve.testkit.FlinkTestCluster;
-import dev.sieve.testkit.ItStack;
-import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sieve.core.registry.RegistryConfig;
-import dev.sieve.core.registry.RestSchemaRegistryClient;
+import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.embedded.EmbeddedFlink;
-import dev.sieve.embedded.SharedStack;
+import dev.sieve.learning.datasets.DemoCorpus;
+import dev.sieve.learning.training.SignedRetraining;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersionValidator;
@@ -21,43 +17,26 @@ import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.retrain.functions.RetrainTrigger;
 import dev.sieve.retrain.io.RetrainSinks;
 import dev.sieve.retrain.io.RetrainSources;
-import dev.sieve.learning.datasets.DemoCorpus;
-import dev.sieve.learning.training.SignedRetraining;
 import dev.sieve.schemas.ClassMetrics;
 import dev.sieve.schemas.LabelledExample;
 import dev.sieve.schemas.ModelMetrics;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.RetrainRequest;
+import dev.sieve.testkit.FlinkTestCluster;
+import dev.sieve.testkit.ItStack;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,8 +48,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * zero-shot version 0 as champion, and the real training.
  *
  * <p>The labels are the corpus's own, for its first web-shop messages in stream order (what the
- * demo's oracle labeler answers first). Measured with the real model (AVX-512 VNNI): on the same
- * 5 folds of the {@value #EVERY} clean labels the challenger's macro-F1 is 0.898 (accuracy 0.905)
+ * demo's oracle labeler answers first). Measured with the real model (AVX-512 VNNI): on the same 5
+ * folds of the {@value #EVERY} clean labels the challenger's macro-F1 is 0.898 (accuracy 0.905)
  * against the zero-shot champion's 0.717 (accuracy 0.740), a gain of +0.18 against the publish
  * margin of 0.01; with the {@value #NOISY} coin-flip labels added, the challenger scores 0.570
  * against version 1's 0.681 (-0.11). With every embedding perturbed by 3e-4 (more than another
@@ -102,8 +81,7 @@ class RetrainTriggerIT {
 
   private final ItStack it = new ItStack("retrain-it", METRICS);
   private final ConfluentAvroCodec<ModelVersion> modelCodec = it.codec(ModelVersion.class);
-  private final ConfluentAvroCodec<LabelledExample> exampleCodec =
-      it.codec(LabelledExample.class);
+  private final ConfluentAvroCodec<LabelledExample> exampleCodec = it.codec(LabelledExample.class);
   private final ConfluentAvroCodec<RetrainRequest> requestCodec = it.codec(RetrainRequest.class);
 
   /**
@@ -134,8 +112,7 @@ class RetrainTriggerIT {
   }
 
   @Test
-  void publishesASignedBetterVersionAfterNLabelsAndNotAChallengerTrainedOnNoise()
-      throws Exception {
+  void publishesASignedBetterVersionAfterNLabelsAndNotAChallengerTrainedOnNoise() throws Exception {
     RetrainConfig config = config();
     createTopics(config);
     it.send(config.modelsTopic(), CLASSIFIER, modelCodec.encode(config.modelsTopic(), zeroShot));
@@ -143,7 +120,10 @@ class RetrainTriggerIT {
     try {
       // (1) N good labels → version 1, trained, evaluated, signed, published.
       for (LabelledExample e : clean) {
-        it.send(config.labelledTopic(), e.getContentId(), exampleCodec.encode(config.labelledTopic(), e));
+        it.send(
+            config.labelledTopic(),
+            e.getContentId(),
+            exampleCodec.encode(config.labelledTopic(), e));
       }
       List<ModelVersion> published = awaitVersions(config, job, 1);
       ModelVersion v1 = published.get(published.size() - 1);
@@ -167,9 +147,15 @@ class RetrainTriggerIT {
       // Measured 0.905 and 0.898; the zero-shot champion's were 0.740 and 0.717.
       assertThat(metrics.getAccuracy()).isGreaterThan(0.82);
       assertThat(metrics.getMacroF1()).isGreaterThan(0.82);
-      assertThat(metrics.getPerClass()).extracting(ClassMetrics::getLabel).containsExactlyElementsOf(LABELS);
+      assertThat(metrics.getPerClass())
+          .extracting(ClassMetrics::getLabel)
+          .containsExactlyElementsOf(LABELS);
       assertThat(metrics.getConfusion()).hasSize(LABELS.size());
-      assertThat(metrics.getConfusion().stream().flatMap(List::stream).mapToInt(Integer::intValue).sum())
+      assertThat(
+              metrics.getConfusion().stream()
+                  .flatMap(List::stream)
+                  .mapToInt(Integer::intValue)
+                  .sum())
           .isEqualTo(EVERY);
       Validation validation = validator.validate(v1);
       assertThat(validation.ok()).as(validation.message()).isTrue();
@@ -177,9 +163,14 @@ class RetrainTriggerIT {
 
       // (2) Noise-labelled examples and a manual request → trained, judged, not published.
       for (LabelledExample e : noisy) {
-        it.send(config.labelledTopic(), e.getContentId(), exampleCodec.encode(config.labelledTopic(), e));
+        it.send(
+            config.labelledTopic(),
+            e.getContentId(),
+            exampleCodec.encode(config.labelledTopic(), e));
       }
-      await().atMost(DEADLINE).until(() -> it.counter(job.getJobID(), RetrainTrigger.LABELS) >= EVERY + NOISY);
+      await()
+          .atMost(DEADLINE)
+          .until(() -> it.counter(job.getJobID(), RetrainTrigger.LABELS) >= EVERY + NOISY);
       RetrainRequest manual =
           RetrainRequest.newBuilder()
               .setClassifier(CLASSIFIER)
@@ -187,7 +178,8 @@ class RetrainTriggerIT {
               .setDetail("it")
               .setRequestedAtMs(System.currentTimeMillis())
               .build();
-      it.send(config.requestsTopic(), CLASSIFIER, requestCodec.encode(config.requestsTopic(), manual));
+      it.send(
+          config.requestsTopic(), CLASSIFIER, requestCodec.encode(config.requestsTopic(), manual));
       await()
           .atMost(DEADLINE)
           .failFast("the job failed or ended", () -> ItStack.status(job).isGloballyTerminalState())
@@ -209,18 +201,21 @@ class RetrainTriggerIT {
   private RetrainConfig config() {
     return RetrainConfig.fromArgs(
         it.jobArgs(
-        "--retrain-every", Integer.toString(EVERY),
-        "--min-retrain-interval", "1s",
-        "--model-signing-key", KEY));
+            "--retrain-every",
+            Integer.toString(EVERY),
+            "--min-retrain-interval",
+            "1s",
+            "--model-signing-key",
+            KEY));
   }
 
   private void createTopics(RetrainConfig config) {
     it.createTopics(
-            List.of(
-                new NewTopic(config.labelledTopic(), PARALLELISM, (short) 1),
-                new NewTopic(config.requestsTopic(), 1, (short) 1),
-                new NewTopic(config.modelsTopic(), 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact"))));
+        List.of(
+            new NewTopic(config.labelledTopic(), PARALLELISM, (short) 1),
+            new NewTopic(config.requestsTopic(), 1, (short) 1),
+            new NewTopic(config.modelsTopic(), 1, (short) 1)
+                .configs(Map.of("cleanup.policy", "compact"))));
   }
 
   private static JobClient start(RetrainConfig config) throws Exception {

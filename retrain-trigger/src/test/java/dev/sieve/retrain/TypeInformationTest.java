@@ -1,8 +1,8 @@
 package dev.sieve.retrain;
 
-import dev.sieve.core.job.JobEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.retrain.functions.RetrainInput;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -31,7 +31,8 @@ class TypeInformationTest {
   @Test
   void theJobDisablesGenericTypes() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    RetrainConfig config = RetrainConfig.fromArgs(
+    RetrainConfig config =
+        RetrainConfig.fromArgs(
             "--bootstrap-servers=k:9092", "--registry-url=http://r:8081", "--model-signing-key=k");
     JobEnvironment.configure(env, config.common(), config.describe());
 

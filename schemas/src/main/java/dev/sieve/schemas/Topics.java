@@ -33,7 +33,10 @@ public final class Topics {
   public static final Topic<String, Label> LABELS =
       new Topic<>("labels", String.class, Label.class, false);
 
-  /** Labels active-learning-job could not use (unknown id, classifier or class; conflicts), with the reason. */
+  /**
+   * Labels active-learning-job could not use (unknown id, classifier or class; conflicts), with the
+   * reason.
+   */
   public static final Topic<String, DeadLetter> LABELS_DLQ =
       new Topic<>("labels.dlq", String.class, DeadLetter.class, false);
 

@@ -16,10 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every schema must stay BACKWARD compatible (a consumer on the new schema reads data written
- * with the old one) with each committed earlier version under {@code schemas/history/<Name>/}.
- * To change a schema: edit {@code src/main/avro/<Name>.avsc}, then copy it to the next {@code
- * vN.avsc} once it is released.
+ * Every schema must stay BACKWARD compatible (a consumer on the new schema reads data written with
+ * the old one) with each committed earlier version under {@code schemas/history/<Name>/}. To change
+ * a schema: edit {@code src/main/avro/<Name>.avsc}, then copy it to the next {@code vN.avsc} once
+ * it is released.
  */
 class SchemaEvolutionTest {
 
@@ -51,7 +51,9 @@ class SchemaEvolutionTest {
       var result =
           SchemaCompatibility.checkReaderWriterCompatibility(current, parse(previous)).getResult();
       assertThat(result.getCompatibility())
-          .as("%s must read data written with %s: %s", name, previous, result.getIncompatibilities())
+          .as(
+              "%s must read data written with %s: %s",
+              name, previous, result.getIncompatibilities())
           .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
   }

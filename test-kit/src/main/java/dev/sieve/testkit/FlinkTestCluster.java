@@ -7,9 +7,9 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /**
- * The MiniCluster of an integration test class: one TaskManager, loopback only, RocksDB state and
- * 1 s checkpoints in a temporary directory (the embedded stack's configuration, as the demo runs
- * the jobs), with the job's metrics in an {@link InMemoryReporter} the test can read.
+ * The MiniCluster of an integration test class: one TaskManager, loopback only, RocksDB state and 1
+ * s checkpoints in a temporary directory (the embedded stack's configuration, as the demo runs the
+ * jobs), with the job's metrics in an {@link InMemoryReporter} the test can read.
  *
  * <pre>{@code
  * static final InMemoryReporter METRICS = InMemoryReporter.create();

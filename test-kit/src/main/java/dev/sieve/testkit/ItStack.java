@@ -86,17 +86,21 @@ public final class ItStack {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--bootstrap-servers", bootstrapServers(),
-                "--registry-url", registryUrl(),
-                "--topic-prefix", prefix,
-                "--checkpoint-interval", "1s"));
+                "--bootstrap-servers",
+                bootstrapServers(),
+                "--registry-url",
+                registryUrl(),
+                "--topic-prefix",
+                prefix,
+                "--checkpoint-interval",
+                "1s"));
     args.addAll(Arrays.asList(more));
     return args.toArray(new String[0]);
   }
 
   /**
-   * {@code args} (a command and its own options) followed by the flags that point a client, such
-   * as the {@code sieve} CLI, at this stack and prefix: {@code --bootstrap-servers}, {@code
+   * {@code args} (a command and its own options) followed by the flags that point a client, such as
+   * the {@code sieve} CLI, at this stack and prefix: {@code --bootstrap-servers}, {@code
    * --registry-url}, {@code --topic-prefix}.
    */
   public String[] cliArgs(String... args) {
@@ -110,8 +114,8 @@ public final class ItStack {
   }
 
   /**
-   * The client properties of this stack: {@code bootstrap.servers} and, as Confluent's clients
-   * name it, {@code schema.registry.url}.
+   * The client properties of this stack: {@code bootstrap.servers} and, as Confluent's clients name
+   * it, {@code schema.registry.url}.
    */
   public Map<String, String> clientProperties() {
     return Map.of("bootstrap.servers", bootstrapServers(), "schema.registry.url", registryUrl());
@@ -153,8 +157,7 @@ public final class ItStack {
    * Sends the records, to whichever topics they name, in order through one producer, and waits for
    * every acknowledgement; returns where each was written.
    */
-  public List<RecordMetadata> send(List<ProducerRecord<byte[], byte[]>> records)
-      throws Exception {
+  public List<RecordMetadata> send(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (ProducerRecord<byte[], byte[]> r : records) {
@@ -220,7 +223,8 @@ public final class ItStack {
         await()
             .atMost(DEADLINE)
             .failFast(
-                "the job failed or ended", () -> job != null && status(job).isGloballyTerminalState())
+                "the job failed or ended",
+                () -> job != null && status(job).isGloballyTerminalState())
             .until(
                 () -> {
                   consumer.poll(Duration.ofMillis(200)).forEach(out::add);
@@ -228,7 +232,12 @@ public final class ItStack {
                 });
       } catch (ConditionTimeoutException e) {
         throw new AssertionError(
-            "within " + DEADLINE + ", " + topic + " gave " + out.size()
+            "within "
+                + DEADLINE
+                + ", "
+                + topic
+                + " gave "
+                + out.size()
                 + " records, not what was awaited",
             e);
       }
@@ -256,8 +265,15 @@ public final class ItStack {
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         if (System.nanoTime() > deadline) {
           throw new AssertionError(
-              "within " + DEADLINE + ", " + topic + " was not read to its end " + end
-                  + " (" + out.size() + " records read)");
+              "within "
+                  + DEADLINE
+                  + ", "
+                  + topic
+                  + " was not read to its end "
+                  + end
+                  + " ("
+                  + out.size()
+                  + " records read)");
         }
         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
       }

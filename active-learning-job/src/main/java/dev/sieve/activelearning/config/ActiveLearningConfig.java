@@ -1,13 +1,13 @@
 package dev.sieve.activelearning.config;
 
+import dev.sieve.core.config.CommonConfig;
+import dev.sieve.core.config.ConfigException;
+import dev.sieve.core.config.JobArguments;
 import dev.sieve.learning.drift.DriftConfig;
 import dev.sieve.learning.labels.Resolution;
 import dev.sieve.learning.labels.VoteResolver;
 import dev.sieve.learning.selection.SelectionConfig;
 import dev.sieve.learning.selection.UncertaintyMeasure;
-import dev.sieve.core.config.CommonConfig;
-import dev.sieve.core.config.ConfigException;
-import dev.sieve.core.config.JobArguments;
 import dev.sieve.schemas.Topics;
 import java.io.Serializable;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.sieve.activelearning.functions;
 
-import dev.sieve.learning.labels.LabelRejectReason;
 import dev.sieve.core.kafka.DeadLetters;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.serde.AvroDecodeException;
+import dev.sieve.learning.labels.LabelRejectReason;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.Label;
 import java.util.Objects;

@@ -1,10 +1,10 @@
 package dev.sieve.activelearning.functions;
 
+import dev.sieve.core.kafka.DeadLetters;
 import dev.sieve.learning.labels.LabelRejectReason;
 import dev.sieve.learning.labels.Verdict;
 import dev.sieve.learning.labels.VoteOutcome;
 import dev.sieve.learning.labels.VoteResolver;
-import dev.sieve.core.kafka.DeadLetters;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.Label;
 import dev.sieve.schemas.ScoredContent;

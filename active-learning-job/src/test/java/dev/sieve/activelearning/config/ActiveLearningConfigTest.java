@@ -3,11 +3,11 @@ package dev.sieve.activelearning.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sieve.core.config.ConfigException;
 import dev.sieve.learning.drift.DriftConfig;
 import dev.sieve.learning.labels.Resolution;
 import dev.sieve.learning.selection.SelectionConfig;
 import dev.sieve.learning.selection.UncertaintyMeasure;
-import dev.sieve.core.config.ConfigException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

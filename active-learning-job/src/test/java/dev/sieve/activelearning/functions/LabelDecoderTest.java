@@ -2,9 +2,9 @@ package dev.sieve.activelearning.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sieve.learning.labels.LabelRejectReason;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.serde.AvroDecodeException;
+import dev.sieve.learning.labels.LabelRejectReason;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.Label;
 import java.io.IOException;

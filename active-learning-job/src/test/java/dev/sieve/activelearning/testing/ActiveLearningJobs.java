@@ -9,7 +9,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.NewTopic;
 
-/** The active-learning job on an {@link ItStack}: its configuration, its topics, the job started. */
+/**
+ * The active-learning job on an {@link ItStack}: its configuration, its topics, the job started.
+ */
 public final class ActiveLearningJobs {
 
   private ActiveLearningJobs() {}

@@ -100,10 +100,7 @@ public final class ScoredStream {
       try (HeadRunner head =
           new HeadRunner(
               ZeroShotHead.build(
-                  embedder,
-                  CLASSES,
-                  DemoCorpus.DESCRIPTIONS,
-                  ZeroShotHead.DEFAULT_TEMPERATURE))) {
+                  embedder, CLASSES, DemoCorpus.DESCRIPTIONS, ZeroShotHead.DEFAULT_TEMPERATURE))) {
         probabilities = head.predict(vectors);
       } catch (ai.onnxruntime.OrtException e) {
         throw new IOException("zero-shot head did not load", e);

@@ -1,8 +1,8 @@
 package dev.sieve.activelearning.testing;
 
+import dev.sieve.activelearning.testing.ScoredStream.Item;
 import dev.sieve.learning.drift.CentroidShift;
 import dev.sieve.learning.drift.Psi;
-import dev.sieve.activelearning.testing.ScoredStream.Item;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -7,9 +7,7 @@ import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.embedded.SharedStack;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.LiveAccuracy;
 import dev.sieve.schemas.Prediction;
@@ -23,18 +21,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,8 +42,7 @@ class ClientCommandsIT {
   @TempDir static Path dir;
   private static final ItStack IT = new ItStack("it-client", null);
   private static final String prefix = IT.prefix();
-  private static final ConfluentAvroCodec<ContentEvent> contentCodec =
-      IT.codec(ContentEvent.class);
+  private static final ConfluentAvroCodec<ContentEvent> contentCodec = IT.codec(ContentEvent.class);
   private static Path config;
 
   @BeforeAll
@@ -104,7 +94,8 @@ class ClientCommandsIT {
     assertThat(notes.get(0)).startsWith("line 2: skipped: invalid JSON: ");
     assertThat(notes.get(1)).isEqualTo("line 5: skipped: the JSON object has no \"text\" field");
 
-    List<ConsumerRecord<byte[], byte[]>> written = IT.readCommittedToEnd(Topics.CONTENT_RAW.name(prefix));
+    List<ConsumerRecord<byte[], byte[]>> written =
+        IT.readCommittedToEnd(Topics.CONTENT_RAW.name(prefix));
     List<ContentEvent> events = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : written) {
       String key = new String(r.key(), StandardCharsets.UTF_8);
@@ -158,7 +149,8 @@ class ClientCommandsIT {
         .startsWith("line 4: skipped: The message is ")
         .contains("larger than 1000, which is the value of the max.request.size configuration");
     List<String> json = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : IT.readCommittedToEnd(Topics.CONTENT_RAW.name(prefix))) {
+    for (ConsumerRecord<byte[], byte[]> r :
+        IT.readCommittedToEnd(Topics.CONTENT_RAW.name(prefix))) {
       String key = new String(r.key(), StandardCharsets.UTF_8);
       if (key.startsWith("json-")) {
         json.add(key + " " + new String(r.value(), StandardCharsets.UTF_8));

@@ -3,10 +3,7 @@ package dev.sieve.cli.label;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.cli.SieveCli;
-import dev.sieve.core.registry.RegistryConfig;
-import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.embedded.SharedStack;
 import dev.sieve.schemas.Label;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.Topics;
@@ -26,23 +23,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -58,6 +46,7 @@ import picocli.CommandLine;
 class LabelingQueueIT {
 
   private static final Duration LOCK = Duration.ofSeconds(2);
+
   /** A labelled JSONL file as {@code sieve oracle --answers} reads it, written by the test. */
   private static final List<String> ANSWERS =
       List.of(
@@ -464,8 +453,7 @@ class LabelingQueueIT {
   }
 
   /** Labels on the labels topic by content id, once at least {@code distinct} ids have one. */
-  private Map<String, List<Label>> awaitLabels(
-      String prefix, int distinct, Duration atMost) {
+  private Map<String, List<Label>> awaitLabels(String prefix, int distinct, Duration atMost) {
     Map<String, List<Label>> labels = new HashMap<>();
     Awaitility.await()
         .atMost(atMost)

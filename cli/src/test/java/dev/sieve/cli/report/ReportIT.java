@@ -3,10 +3,7 @@ package dev.sieve.cli.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.cli.SieveCli;
-import dev.sieve.core.registry.RegistryConfig;
-import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.embedded.SharedStack;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.Topics;
 import dev.sieve.testkit.ItStack;
@@ -21,14 +18,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

@@ -56,8 +56,10 @@ public record CommonConfig(
   public static final String CHECKPOINT_INTERVAL = "checkpoint-interval";
   public static final String GROUP_ID = "group-id";
   public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
+
   /** Pass-through prefix: {@code --kafka.security.protocol=SSL} sets {@code security.protocol}. */
   public static final String KAFKA_PREFIX = "kafka.";
+
   /**
    * Pass-through prefix for the registry client, with Confluent's property names: {@code
    * --registry.basic.auth.user.info=user:secret}.
@@ -83,7 +85,10 @@ public record CommonConfig(
     for (String server : bootstrapServers.split(",")) {
       if (!SERVER.matcher(server.trim()).matches()) {
         throw new ConfigException(
-            "--" + BOOTSTRAP_SERVERS + " must be host:port[,host:port...], got: " + bootstrapServers);
+            "--"
+                + BOOTSTRAP_SERVERS
+                + " must be host:port[,host:port...], got: "
+                + bootstrapServers);
       }
     }
     if (registry == null) {
@@ -95,9 +100,18 @@ public record CommonConfig(
     if (delivery != DeliveryGuarantee.EXACTLY_ONCE && delivery != DeliveryGuarantee.AT_LEAST_ONCE) {
       // NONE could lose records, which would break "nothing is silently dropped".
       throw new ConfigException(
-          "--" + DELIVERY + " must be " + EXACTLY_ONCE + " or " + AT_LEAST_ONCE + ", got: " + delivery);
+          "--"
+              + DELIVERY
+              + " must be "
+              + EXACTLY_ONCE
+              + " or "
+              + AT_LEAST_ONCE
+              + ", got: "
+              + delivery);
     }
-    if (checkpointInterval == null || checkpointInterval.isZero() || checkpointInterval.isNegative()) {
+    if (checkpointInterval == null
+        || checkpointInterval.isZero()
+        || checkpointInterval.isNegative()) {
       throw new ConfigException("--" + CHECKPOINT_INTERVAL + " must be positive");
     }
     requireText(groupId, GROUP_ID);
@@ -126,7 +140,9 @@ public record CommonConfig(
         bootstrapServers,
         registry,
         prefix,
-        EXACTLY_ONCE.equals(delivery) ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE,
+        EXACTLY_ONCE.equals(delivery)
+            ? DeliveryGuarantee.EXACTLY_ONCE
+            : DeliveryGuarantee.AT_LEAST_ONCE,
         args.duration(CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL),
         args.string(GROUP_ID, prefix + jobName),
         args.string(TRANSACTIONAL_ID_PREFIX, prefix + jobName),
@@ -150,7 +166,9 @@ public record CommonConfig(
     return props;
   }
 
-  /** The configuration as flat {@code key → value} strings with secrets masked, for logs and UIs. */
+  /**
+   * The configuration as flat {@code key → value} strings with secrets masked, for logs and UIs.
+   */
   public Map<String, String> describe() {
     Map<String, String> out = new LinkedHashMap<>();
     out.put("job", jobName);

@@ -14,11 +14,14 @@ import java.util.regex.Pattern;
 public final class Durations {
 
   private static final Pattern DURATION =
-      Pattern.compile("(\\d+)\\s*(ms|milli|millis|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hour|hours|d|day|days)?");
+      Pattern.compile(
+          "(\\d+)\\s*(ms|milli|millis|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hour|hours|d|day|days)?");
 
   private Durations() {}
 
-  /** Parses {@code value}; throws {@link IllegalArgumentException} with the reason if it is not one. */
+  /**
+   * Parses {@code value}; throws {@link IllegalArgumentException} with the reason if it is not one.
+   */
   public static Duration parse(String value) {
     Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
@@ -35,14 +38,16 @@ public final class Durations {
       case 's' -> Duration.ofSeconds(amount);
       case 'h' -> Duration.ofHours(amount);
       case 'd' -> Duration.ofDays(amount);
-      default -> unit.startsWith("mi") && !unit.startsWith("mil")
-              || unit.equals("m")
-          ? Duration.ofMinutes(amount)
-          : Duration.ofMillis(amount);
+      default ->
+          unit.startsWith("mi") && !unit.startsWith("mil") || unit.equals("m")
+              ? Duration.ofMinutes(amount)
+              : Duration.ofMillis(amount);
     };
   }
 
-  /** The largest unit that states {@code d} exactly: {@code 5 min}, {@code 90 s}, {@code 250 ms}. */
+  /**
+   * The largest unit that states {@code d} exactly: {@code 5 min}, {@code 90 s}, {@code 250 ms}.
+   */
   public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms != 0 && ms % 86_400_000L == 0) {

@@ -50,7 +50,8 @@ public final class ContentNormalizer implements Serializable {
   public Checked<ContentEvent> normalize(ContentEvent event, long kafkaTimestampMs) {
     String id = event.getId();
     if (id == null || id.isBlank()) {
-      return Checked.rejected(RejectReason.EMPTY_ID, "the id is " + (id == null ? "null" : "empty"));
+      return Checked.rejected(
+          RejectReason.EMPTY_ID, "the id is " + (id == null ? "null" : "empty"));
     }
     String raw = event.getText();
     if (raw == null) {

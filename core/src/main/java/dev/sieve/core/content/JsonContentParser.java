@@ -12,9 +12,9 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Reads the JSON form of a content event: an object with {@code id} and {@code text}, and optionally
- * {@code source}, {@code timestampMs} and {@code attributes} (an object of scalar values). Other
- * fields are ignored, so producers may send more than Sieve reads. Thread-safe.
+ * Reads the JSON form of a content event: an object with {@code id} and {@code text}, and
+ * optionally {@code source}, {@code timestampMs} and {@code attributes} (an object of scalar
+ * values). Other fields are ignored, so producers may send more than Sieve reads. Thread-safe.
  */
 public final class JsonContentParser {
 
@@ -99,7 +99,8 @@ public final class JsonContentParser {
       for (Iterator<Map.Entry<String, JsonNode>> it = attrs.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> attr = it.next();
         if (!attr.getValue().isValueNode() || attr.getValue().isNull()) {
-          return invalid("attributes." + attr.getKey(), "a string, number or boolean", attr.getValue());
+          return invalid(
+              "attributes." + attr.getKey(), "a string, number or boolean", attr.getValue());
         }
         attributes.put(attr.getKey(), attr.getValue().asText());
       }

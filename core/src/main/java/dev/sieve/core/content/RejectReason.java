@@ -9,7 +9,9 @@ public enum RejectReason {
   TOMBSTONE("the value is null (a tombstone)"),
   /** The value is neither Confluent-framed Avro (first byte 0) nor JSON. */
   NOT_AVRO_OR_JSON("the value is neither Confluent-framed Avro nor JSON"),
-  /** The value starts with a control byte other than 0: a Confluent frame with a wrong magic byte. */
+  /**
+   * The value starts with a control byte other than 0: a Confluent frame with a wrong magic byte.
+   */
   BAD_MAGIC_BYTE("binary value whose first (magic) byte is not 0"),
   /** The Confluent frame names a schema id the registry does not know. */
   UNKNOWN_SCHEMA_ID("the schema id in the Avro frame is not in the registry"),

@@ -7,8 +7,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What the cluster's own configuration sets wins: a checkpoint interval ({@code
  * execution.checkpointing.interval}) or a state backend ({@code state.backend.type}) there is never
- * overridden, because a job's code would otherwise silently beat the operator's {@code config.yaml}.
- * {@code --checkpoint-interval} applies only where the cluster sets none.
+ * overridden, because a job's code would otherwise silently beat the operator's {@code
+ * config.yaml}. {@code --checkpoint-interval} applies only where the cluster sets none.
  */
 public final class JobEnvironment {
 
@@ -38,10 +38,13 @@ public final class JobEnvironment {
     ReadableConfig cluster = env.getConfiguration();
     Configuration options = new Configuration();
     options.set(PipelineOptions.GENERIC_TYPES, false);
-    options.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, checkpointingMode(common.delivery()));
+    options.set(
+        CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, checkpointingMode(common.delivery()));
     if (cluster.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
       options.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, common.checkpointInterval());
-    } else if (!cluster.get(CheckpointingOptions.CHECKPOINTING_INTERVAL).equals(common.checkpointInterval())) {
+    } else if (!cluster
+        .get(CheckpointingOptions.CHECKPOINTING_INTERVAL)
+        .equals(common.checkpointInterval())) {
       LOG.info(
           "Checkpoint interval {} from the cluster configuration (--{} {} applies only where it sets none)",
           cluster.get(CheckpointingOptions.CHECKPOINTING_INTERVAL),

@@ -9,8 +9,8 @@ public final class DeadLetters {
   private DeadLetters() {}
 
   /**
-   * A dead letter for {@code record}, carrying its original key and value bytes untouched and
-   * where it came from.
+   * A dead letter for {@code record}, carrying its original key and value bytes untouched and where
+   * it came from.
    *
    * @param reason stable machine-readable code
    * @param message human-readable explanation

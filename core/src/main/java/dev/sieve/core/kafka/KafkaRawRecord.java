@@ -16,6 +16,7 @@ public class KafkaRawRecord {
   private String topic;
   private int partition;
   private long offset;
+
   /** Kafka record timestamp, epoch milliseconds; -1 when the record has none. */
   private long timestamp = -1;
 

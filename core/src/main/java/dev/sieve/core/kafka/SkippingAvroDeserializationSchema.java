@@ -18,14 +18,15 @@ import org.slf4j.LoggerFactory;
  * Reads Confluent-framed Avro from a topic that Sieve's jobs or CLI write, where a bad record is a
  * bug or a stray producer rather than user input. Such a record must not crash-loop the job: it is
  * logged (topic, partition, offset, reason) and counted in {@code sieve.undecodableRecords}, and
- * the source moves on. Tombstones are skipped silently. A registry outage is not the record's
- * fault and still fails the task, so Flink retries from the last checkpoint.
+ * the source moves on. Tombstones are skipped silently. A registry outage is not the record's fault
+ * and still fails the task, so Flink retries from the last checkpoint.
  */
 final class SkippingAvroDeserializationSchema<T extends SpecificRecord>
     implements KafkaRecordDeserializationSchema<T> {
 
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(SkippingAvroDeserializationSchema.class);
+  private static final Logger LOG =
+      LoggerFactory.getLogger(SkippingAvroDeserializationSchema.class);
 
   private final ConfluentAvroDeserializationSchema<T> avro;
   private transient Counter undecodable;

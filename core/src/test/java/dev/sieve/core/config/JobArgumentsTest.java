@@ -11,7 +11,8 @@ class JobArgumentsTest {
 
   @Test
   void readsBothSpellingsAndTypedValues() {
-    JobArguments args = JobArguments.parse("--a", "x", "--n=12", "--d", "90s", "--mode=AT-LEAST-ONCE");
+    JobArguments args =
+        JobArguments.parse("--a", "x", "--n=12", "--d", "90s", "--mode=AT-LEAST-ONCE");
 
     assertThat(args.required("a")).isEqualTo("x");
     assertThat(args.intValue("n", 1, 0)).isEqualTo(12);

@@ -63,7 +63,8 @@ class KafkaPlumbingTest {
   @Test
   void aTombstoneWithoutKeyOrTimestampIsADeadLetterToo() {
     DeadLetter letter =
-        DeadLetters.of(new KafkaRawRecord("raw", 0, 1L, -1L, null, null), "TOMBSTONE", "m", "j", 5L);
+        DeadLetters.of(
+            new KafkaRawRecord("raw", 0, 1L, -1L, null, null), "TOMBSTONE", "m", "j", 5L);
 
     assertThat(letter.getValue()).isNull();
     assertThat(letter.getSourceTimestampMs()).isNull();

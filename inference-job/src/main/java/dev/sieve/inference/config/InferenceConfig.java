@@ -59,8 +59,8 @@ public record InferenceConfig(
   /**
    * The latency target is a median of at most 30 ms inside the job. Under steady traffic an event
    * waits about half of this for its batch to close, then the batch's inference: a small batch
-   * takes a few milliseconds per text on one core, so 10 ms of waiting keeps the median near 15
-   * to 25 ms, while a busy subtask fills batches by size long before the wait ends.
+   * takes a few milliseconds per text on one core, so 10 ms of waiting keeps the median near 15 to
+   * 25 ms, while a busy subtask fills batches by size long before the wait ends.
    */
   public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(10);
 
@@ -69,10 +69,10 @@ public record InferenceConfig(
 
   /**
    * One text per network call: the int8 network quantises activations with one scale per batch
-   * tensor, so batching texts together changed 0.7–4.9 % of labels (see {@link
-   * EmbedderOptions}); alone, a text gets the same embedding in training and serving. A micro-batch
-   * is still one operator call. Raise it (8 was the fastest) with the fp32 network, whose
-   * embeddings do not move, or where a few flipped labels are acceptable.
+   * tensor, so batching texts together changed 0.7–4.9 % of labels (see {@link EmbedderOptions});
+   * alone, a text gets the same embedding in training and serving. A micro-batch is still one
+   * operator call. Raise it (8 was the fastest) with the fp32 network, whose embeddings do not
+   * move, or where a few flipped labels are acceptable.
    */
   public static final int DEFAULT_MAX_SUB_BATCH = EmbedderOptions.DEFAULT_MAX_SUB_BATCH;
 

@@ -12,9 +12,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The metrics of {@link MicroBatchInferenceOperator}, under the operator's group {@code sieve}:
- * {@code recordsPerSecond} (meter), {@code batchSize}, {@code inferenceMs} (embedding and heads
- * of one batch) and {@code latencyMs} (per event, arrival to emission) histograms, counters of
- * {@code acceptedUpdates}, {@code rejectedUpdates} and {@code ignoredUpdates}, and one {@code
+ * {@code recordsPerSecond} (meter), {@code batchSize}, {@code inferenceMs} (embedding and heads of
+ * one batch) and {@code latencyMs} (per event, arrival to emission) histograms, counters of {@code
+ * acceptedUpdates}, {@code rejectedUpdates} and {@code ignoredUpdates}, and one {@code
  * modelVersion} gauge per classifier under {@code sieve.classifier.<name>} (-1 while it has none).
  */
 final class InferenceMetrics {

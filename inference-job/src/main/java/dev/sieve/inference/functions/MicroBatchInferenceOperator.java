@@ -34,11 +34,11 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Scores content events (input 1) in micro-batches with every classifier's current head, and
- * hot-swaps heads from the broadcast model stream (input 2). A batch is scored when it is full, when
- * its first event has waited {@code maxWait} (processing-time timer), at end of input, and in
+ * hot-swaps heads from the broadcast model stream (input 2). A batch is scored when it is full,
+ * when its first event has waited {@code maxWait} (processing-time timer), at end of input, and in
  * {@link #prepareSnapshotPreBarrier} — so no buffered event is ever part of a checkpoint, and a
- * restore neither loses nor repeats one. This beats the alternatives: keeping the buffer in operator
- * state would checkpoint texts that are about to be scored and replay them after a restore
+ * restore neither loses nor repeats one. This beats the alternatives: keeping the buffer in
+ * operator state would checkpoint texts that are about to be scored and replay them after a restore
  * anyway; a keyed design would need a keyBy shuffle, buffers per key and per-key timers, which
  * defeat batching across keys, and a {@code BroadcastProcessFunction} has no timers and no hook
  * before the barrier. A model version is validated (digest, signature, embedding model, loadable
@@ -55,10 +55,10 @@ import org.apache.flink.util.OutputTag;
  * scored once the model stream has delivered {@link ModelUpdate#caughtUp()} (or ended): {@link
  * ModelRecordDecoder} sends it once it has passed everything {@code sieve.models} held when it
  * started. Until then content events are <em>held</em>, at most {@code maxHeld} per subtask
- * (beyond, the task fails with a message saying so, rather than growing the heap). Stopping the content
- * input instead ({@code InputSelectable}, so that backpressure holds the events in Kafka) is what
- * Flink would do in batch, but Flink 2.2 refuses to build a job graph with checkpointing and an
- * {@code InputSelectable} operator, and an aligned barrier on the model input would deadlock
+ * (beyond, the task fails with a message saying so, rather than growing the heap). Stopping the
+ * content input instead ({@code InputSelectable}, so that backpressure holds the events in Kafka)
+ * is what Flink would do in batch, but Flink 2.2 refuses to build a job graph with checkpointing
+ * and an {@code InputSelectable} operator, and an aligned barrier on the model input would deadlock
  * against an unread content input anyway. Held events are kept in operator list state {@link
  * #HELD_CONTENT}, not a transient buffer: a checkpoint can be taken while they wait, and the
  * content source's offsets in it are already past them, so they must be part of the snapshot
@@ -255,9 +255,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
               heldCount,
               serving.all().stream().map(m -> m.classifier() + " v" + m.number()).toList()));
     }
-    held.add(
-        Tuple4.of(
-            element.getValue(), now, element.getTimestamp(), element.hasTimestamp()));
+    held.add(Tuple4.of(element.getValue(), now, element.getTimestamp(), element.hasTimestamp()));
     heldCount++;
   }
 
@@ -284,8 +282,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
       flush();
     } else if (pending.size() == 1) {
       flushTimer =
-          getProcessingTimeService()
-              .registerTimer(event.arrivalMs() + maxWaitMs, time -> flush());
+          getProcessingTimeService().registerTimer(event.arrivalMs() + maxWaitMs, time -> flush());
     }
   }
 

@@ -30,8 +30,8 @@ import org.apache.flink.util.OutputTag;
  * the inference operator when the model stream has caught up. A record that is not a {@link
  * ModelVersion} becomes a {@code MALFORMED_RECORD} {@link ModelAlert} on the {@link #ALERTS} side
  * output, because one bad record on a compacted topic would otherwise fail (and endlessly restart)
- * every fresh start of the job. Tombstones are skipped: deleting a classifier is not a model update.
- * A schema registry outage does fail the task, on purpose, so Flink retries.
+ * every fresh start of the job. Tombstones are skipped: deleting a classifier is not a model
+ * update. A schema registry outage does fail the task, on purpose, so Flink retries.
  *
  * <p><b>Catch-up marker.</b> On a start the content and model sources race, and content scored
  * before a classifier's current version has been read would get no prediction for it. So {@link
@@ -64,6 +64,7 @@ public class ModelRecordDecoder extends AbstractStreamOperator<ModelUpdate>
   private transient Counter tombstones;
   private transient ListState<Tuple2<Integer, Long>> positionState;
   private transient Map<Integer, Long> positions;
+
   /** Partition → offset of its last record when this reader started, until it has gone by. */
   private transient Map<Integer, Long> awaited;
 

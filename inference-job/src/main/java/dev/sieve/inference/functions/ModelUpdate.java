@@ -20,9 +20,7 @@ public class ModelUpdate {
   public static final TypeInformation<ModelUpdate> TYPE =
       Types.POJO(
           ModelUpdate.class,
-          Map.of(
-              "version", new AvroTypeInfo<>(ModelVersion.class),
-              "caughtUp", Types.BOOLEAN));
+          Map.of("version", new AvroTypeInfo<>(ModelVersion.class), "caughtUp", Types.BOOLEAN));
 
   private ModelVersion version;
   private boolean caughtUp;

@@ -61,7 +61,8 @@ public final class SieveModelRuntime implements ModelRuntime {
   public Embedder acquireEmbedder() {
     EmbedderOptions options = embedderOptions();
     try {
-      return new SharedEmbedder(SharedEmbedders.acquire(EmbeddingModel.byId(embeddingModel), options));
+      return new SharedEmbedder(
+          SharedEmbedders.acquire(EmbeddingModel.byId(embeddingModel), options));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load embedding model " + embeddingModel, e);
     }

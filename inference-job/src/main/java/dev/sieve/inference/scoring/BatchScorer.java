@@ -26,8 +26,8 @@ public final class BatchScorer {
   }
 
   /**
-   * Scores {@code batch} with the heads of {@code models}; {@code nowMs} is the emission time,
-   * from which each event's latency is measured back to its arrival.
+   * Scores {@code batch} with the heads of {@code models}; {@code nowMs} is the emission time, from
+   * which each event's latency is measured back to its arrival.
    */
   public List<ScoredEvent> score(List<PendingEvent> batch, ServingModels models, long nowMs) {
     if (batch.isEmpty()) {

@@ -3,11 +3,11 @@ package dev.sieve.inference.scoring;
 import java.util.List;
 
 /**
- * The sentence-embedding network as the inference operator sees it: texts in, L2-normalised
- * vectors out. A small interface of this module's own, so the operator and its logic are tested
- * with a plain-Java fake; production adapts the shared, reference-counted embedder of the model
- * runtime. {@link #close()} releases this holder's reference (the network itself closes when its
- * last holder releases it).
+ * The sentence-embedding network as the inference operator sees it: texts in, L2-normalised vectors
+ * out. A small interface of this module's own, so the operator and its logic are tested with a
+ * plain-Java fake; production adapts the shared, reference-counted embedder of the model runtime.
+ * {@link #close()} releases this holder's reference (the network itself closes when its last holder
+ * releases it).
  */
 public interface Embedder extends AutoCloseable {
 

@@ -3,10 +3,10 @@ package dev.sieve.inference.scoring;
 import java.io.Serializable;
 
 /**
- * What the inference operator needs from the model runtime, created on each subtask: the
- * embedding network and a validator for model versions. Serializable because it travels inside the
- * operator to the task managers; it carries configuration only (model id, threads, signing key),
- * never a loaded model. Tests pass a fake.
+ * What the inference operator needs from the model runtime, created on each subtask: the embedding
+ * network and a validator for model versions. Serializable because it travels inside the operator
+ * to the task managers; it carries configuration only (model id, threads, signing key), never a
+ * loaded model. Tests pass a fake.
  */
 public interface ModelRuntime extends Serializable {
 

@@ -8,4 +8,5 @@ import java.util.List;
  * The outputs for one content event of a batch: one {@link Prediction} per served classifier and
  * one {@link ScoredContent} with the embedding and every classifier's scores.
  */
-public record ScoredEvent(PendingEvent source, List<Prediction> predictions, ScoredContent scored) {}
+public record ScoredEvent(
+    PendingEvent source, List<Prediction> predictions, ScoredContent scored) {}

@@ -32,8 +32,8 @@ public final class ServingModels implements AutoCloseable {
 
   /**
    * Whether {@code candidate} is newer than what serves its classifier. Versions only move forward:
-   * a version at or below the serving one is a replay (the compacted topic re-read, a duplicate);
-   * a rollback is published as a new, higher version whose head is an older one, so it passes.
+   * a version at or below the serving one is a replay (the compacted topic re-read, a duplicate); a
+   * rollback is published as a new, higher version whose head is an older one, so it passes.
    */
   public boolean isNewer(ModelVersion candidate) {
     Serving current = byClassifier.get(candidate.getClassifier());

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * The outcome of validating one model version: either the loaded {@link Head} (owned by the caller
- * from now on), or a refusal with a stable reason code ({@code BAD_SIGNATURE}, …) and a message
- * for a human.
+ * from now on), or a refusal with a stable reason code ({@code BAD_SIGNATURE}, …) and a message for
+ * a human.
  */
 public record Verdict(Head head, String refusal, String message) {
 

@@ -75,8 +75,7 @@ class InferenceConfigTest {
     assertThatThrownBy(() -> parse("--embedding-model=bert"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("all-minilm-l6-v2-q");
-    assertThatThrownBy(() -> parse("--batch-max-size=0"))
-        .hasMessageContaining("--batch-max-size");
+    assertThatThrownBy(() -> parse("--batch-max-size=0")).hasMessageContaining("--batch-max-size");
     assertThatThrownBy(() -> parse("--batch-max-wait=-5ms"))
         .hasMessageContaining("--batch-max-wait");
     assertThatThrownBy(() -> parse("--max-sub-batch=0")).hasMessageContaining("--max-sub-batch");

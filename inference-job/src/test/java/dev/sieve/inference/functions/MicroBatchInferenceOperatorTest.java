@@ -80,7 +80,8 @@ class MicroBatchInferenceOperatorTest {
     harness.setProcessingTime(1_000 + MAX_WAIT_MS);
 
     assertThat(predictions())
-        .extracting(Prediction::getContentId, Prediction::getLatencyMs, Prediction::getPredictedAtMs)
+        .extracting(
+            Prediction::getContentId, Prediction::getLatencyMs, Prediction::getPredictedAtMs)
         .containsExactly(tuple("c1", 10L, 1_010L), tuple("c2", 6L, 1_010L));
     assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
   }
@@ -156,7 +157,8 @@ class MicroBatchInferenceOperatorTest {
             ModelAlert::getSubtask,
             ModelAlert::getDetectedAtMs)
         .containsExactly(
-            tuple(SPAM, 2, "UNSIGNED", 1, 0, 5_000L), tuple(SPAM, 3, "BAD_SIGNATURE", 1, 0, 5_000L));
+            tuple(SPAM, 2, "UNSIGNED", 1, 0, 5_000L),
+            tuple(SPAM, 3, "BAD_SIGNATURE", 1, 0, 5_000L));
     assertThat(alerts()).allSatisfy(a -> assertThat(a.getMessage()).isNotBlank());
     assertThat(predictions())
         .extracting(Prediction::getClassifier, Prediction::getModelVersion)
@@ -433,7 +435,10 @@ class MicroBatchInferenceOperatorTest {
   private static TwoInputStreamOperatorTestHarness<ContentEvent, ModelUpdate, Prediction> harness(
       FakeRuntime runtime, int parallelism, int subtask) throws Exception {
     return new TwoInputStreamOperatorTestHarness<>(
-        new MicroBatchInferenceOperator(runtime, MAX_BATCH, MAX_WAIT_MS), 128, parallelism, subtask);
+        new MicroBatchInferenceOperator(runtime, MAX_BATCH, MAX_WAIT_MS),
+        128,
+        parallelism,
+        subtask);
   }
 
   private static org.assertj.core.data.Offset<Double> within() {

@@ -34,8 +34,7 @@ class ModelRecordDecoderTest {
           };
 
   @Test
-  void decodesModelVersionsAndTurnsAMalformedRecordIntoAnAlertInsteadOfAFailure()
-      throws Exception {
+  void decodesModelVersionsAndTurnsAMalformedRecordIntoAnAlertInsteadOfAFailure() throws Exception {
     try (var harness = harness(() -> Map.of(0, 3L))) {
       harness.open();
       harness.setProcessingTime(7_000);

@@ -26,7 +26,8 @@ class BatchScorerTest {
     models.swap(accepted(TOXIC, 3, 0.2), validator.validate(accepted(TOXIC, 3, 0.2)).head());
     models.swap(accepted(SPAM, 1, 0.7), validator.validate(accepted(SPAM, 1, 0.7)).head());
     List<PendingEvent> batch =
-        List.of(PendingEvent.of(content("a", "hi"), 100), PendingEvent.of(content("b", "hello"), 104));
+        List.of(
+            PendingEvent.of(content("a", "hi"), 100), PendingEvent.of(content("b", "hello"), 104));
 
     List<ScoredEvent> out = new BatchScorer(embedder).score(batch, models, 110);
 

@@ -53,8 +53,15 @@ public record IngestConfig(
     }
     if (softCapChars < 1 || hardCapChars < softCapChars) {
       throw new ConfigException(
-          "--" + SOFT_CAP + " (" + softCapChars + ") must be at least 1 and at most --" + HARD_CAP
-              + " (" + hardCapChars + ")");
+          "--"
+              + SOFT_CAP
+              + " ("
+              + softCapChars
+              + ") must be at least 1 and at most --"
+              + HARD_CAP
+              + " ("
+              + hardCapChars
+              + ")");
     }
     if (dedupTtl == null || dedupTtl.isZero() || dedupTtl.isNegative()) {
       throw new ConfigException("--" + DEDUP_TTL + " must be positive");

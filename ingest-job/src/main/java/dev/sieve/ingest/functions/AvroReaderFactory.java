@@ -1,9 +1,9 @@
 package dev.sieve.ingest.functions;
 
+import dev.sieve.core.content.RawContentDecoder;
 import dev.sieve.core.registry.RegistryConfig;
 import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.core.content.RawContentDecoder;
 import dev.sieve.schemas.ContentEvent;
 import java.io.Serializable;
 

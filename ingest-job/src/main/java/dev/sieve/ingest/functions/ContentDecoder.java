@@ -1,9 +1,9 @@
 package dev.sieve.ingest.functions;
 
-import dev.sieve.core.kafka.DeadLetters;
-import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.content.Checked;
 import dev.sieve.core.content.RawContentDecoder;
+import dev.sieve.core.kafka.DeadLetters;
+import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.DeadLetter;
 import java.util.Objects;
@@ -16,8 +16,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * Decodes raw records of {@code sieve.content.raw} (Confluent-framed Avro or JSON) into content
  * events; anything that is not one goes to the {@link #DEAD_LETTERS} side output with its reason
- * and original bytes. A record never fails the job here; a schema registry outage does, on
- * purpose, so that Flink retries from the last checkpoint rather than dead-lettering good data.
+ * and original bytes. A record never fails the job here; a schema registry outage does, on purpose,
+ * so that Flink retries from the last checkpoint rather than dead-lettering good data.
  */
 public class ContentDecoder extends ProcessFunction<KafkaRawRecord, DecodedContent> {
 

@@ -1,8 +1,8 @@
 package dev.sieve.ingest.functions;
 
-import dev.sieve.core.kafka.DeadLetters;
 import dev.sieve.core.content.Checked;
 import dev.sieve.core.content.ContentNormalizer;
+import dev.sieve.core.kafka.DeadLetters;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.DeadLetter;
 import java.util.Objects;

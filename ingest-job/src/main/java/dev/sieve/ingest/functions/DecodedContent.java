@@ -20,8 +20,10 @@ public class DecodedContent {
       Types.POJO(
           DecodedContent.class,
           Map.of(
-              "raw", Types.POJO(KafkaRawRecord.class),
-              "event", new AvroTypeInfo<>(ContentEvent.class)));
+              "raw",
+              Types.POJO(KafkaRawRecord.class),
+              "event",
+              new AvroTypeInfo<>(ContentEvent.class)));
 
   private KafkaRawRecord raw;
   private ContentEvent event;

@@ -47,7 +47,8 @@ public class Deduplicator extends KeyedProcessFunction<String, ContentEvent, Con
    * expired ids are never returned, and RocksDB drops them during compaction.
    */
   public static ValueStateDescriptor<Boolean> seenState(Duration ttl) {
-    ValueStateDescriptor<Boolean> descriptor = new ValueStateDescriptor<>(SEEN_STATE, Types.BOOLEAN);
+    ValueStateDescriptor<Boolean> descriptor =
+        new ValueStateDescriptor<>(SEEN_STATE, Types.BOOLEAN);
     descriptor.enableTimeToLive(
         StateTtlConfig.newBuilder(ttl)
             .updateTtlOnCreateAndWrite()

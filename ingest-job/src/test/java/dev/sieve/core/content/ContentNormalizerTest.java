@@ -45,8 +45,7 @@ class ContentNormalizerTest {
 
   @Test
   void trimsUnicodeWhitespace() {
-    assertThat(normalize(" \u2003\n\thi there\u3000 ").value().getText())
-        .isEqualTo("hi there");
+    assertThat(normalize(" \u2003\n\thi there\u3000 ").value().getText()).isEqualTo("hi there");
   }
 
   @Test

@@ -88,8 +88,7 @@ class RawContentDecoderTest {
     assertThat(decoder.decode(new byte[0]).reason()).isEqualTo(RejectReason.NOT_AVRO_OR_JSON);
     assertThat(decoder.decode(Samples.json("\"just a string\"")).reason())
         .isEqualTo(RejectReason.JSON_NOT_OBJECT);
-    assertThat(decoder.decode(Samples.json("42")).reason())
-        .isEqualTo(RejectReason.JSON_NOT_OBJECT);
+    assertThat(decoder.decode(Samples.json("42")).reason()).isEqualTo(RejectReason.JSON_NOT_OBJECT);
   }
 
   @Test
@@ -100,9 +99,15 @@ class RawContentDecoderTest {
 
   @Test
   void rejectsWrongFieldTypes() {
-    assertThat(decoder.decode(Samples.json("{\"id\":\"i\",\"text\":\"t\",\"timestampMs\":\"x\"}")).reason())
+    assertThat(
+            decoder
+                .decode(Samples.json("{\"id\":\"i\",\"text\":\"t\",\"timestampMs\":\"x\"}"))
+                .reason())
         .isEqualTo(RejectReason.INVALID_FIELD);
-    assertThat(decoder.decode(Samples.json("{\"id\":\"i\",\"text\":\"t\",\"attributes\":{\"a\":{}}}")).reason())
+    assertThat(
+            decoder
+                .decode(Samples.json("{\"id\":\"i\",\"text\":\"t\",\"attributes\":{\"a\":{}}}"))
+                .reason())
         .isEqualTo(RejectReason.INVALID_FIELD);
     assertThat(decoder.decode(Samples.json("{\"id\":[1],\"text\":\"t\"}")).reason())
         .isEqualTo(RejectReason.INVALID_FIELD);

@@ -81,7 +81,10 @@ class IngestConfigTest {
         .hasMessageContaining("--soft-cap-chars");
     assertThatThrownBy(() -> IngestConfig.fromArgs(with("--dedup-ttl", "soon")))
         .hasMessageContaining("--dedup-ttl");
-    assertThatThrownBy(() -> IngestConfig.fromArgs("--bootstrap-servers", "localhost", "--registry-url", "http://r"))
+    assertThatThrownBy(
+            () ->
+                IngestConfig.fromArgs(
+                    "--bootstrap-servers", "localhost", "--registry-url", "http://r"))
         .hasMessageContaining("host:port");
   }
 

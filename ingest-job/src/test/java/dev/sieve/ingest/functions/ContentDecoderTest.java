@@ -2,9 +2,9 @@ package dev.sieve.ingest.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.core.content.RejectReason;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.core.content.RejectReason;
 import dev.sieve.ingest.testing.InMemoryRegistry;
 import dev.sieve.ingest.testing.Samples;
 import dev.sieve.schemas.ContentEvent;

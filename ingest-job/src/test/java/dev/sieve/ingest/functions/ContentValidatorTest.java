@@ -2,9 +2,9 @@ package dev.sieve.ingest.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.content.ContentNormalizer;
 import dev.sieve.core.content.RejectReason;
+import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.ingest.testing.Samples;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.DeadLetter;
@@ -48,7 +48,8 @@ class ContentValidatorTest {
     harness.processElement(decoded(1, "b", "0123456789"), 0);
 
     assertThat(harness.extractOutputValues())
-        .extracting(ContentEvent::getText, ContentEvent::getTruncated, ContentEvent::getOriginalLength)
+        .extracting(
+            ContentEvent::getText, ContentEvent::getTruncated, ContentEvent::getOriginalLength)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("Caf\u00e9", false, null),
             org.assertj.core.groups.Tuple.tuple("01234567", true, 10));

@@ -1,7 +1,7 @@
 package dev.sieve.ingest.testing;
 
-import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.core.content.RejectReason;
+import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.Label;
 import java.nio.ByteBuffer;

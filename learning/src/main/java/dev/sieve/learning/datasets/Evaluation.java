@@ -1,14 +1,14 @@
 package dev.sieve.learning.datasets;
 
 import ai.onnxruntime.OrtException;
-import dev.sieve.model.EmbedderOptions;
-import dev.sieve.model.EmbeddingModel;
-import dev.sieve.model.SentenceEmbedder;
-import dev.sieve.model.SharedEmbedders;
 import dev.sieve.learning.training.LabelledSet;
 import dev.sieve.learning.training.Metrics;
 import dev.sieve.learning.training.OnnxHead;
 import dev.sieve.learning.training.Retrainer;
+import dev.sieve.model.EmbedderOptions;
+import dev.sieve.model.EmbeddingModel;
+import dev.sieve.model.SentenceEmbedder;
+import dev.sieve.model.SharedEmbedders;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -129,9 +129,9 @@ public final class Evaluation {
   }
 
   /**
-   * One split's embeddings, kept in {@code cacheDir} (when given) under a name that says which
-   * rows and which network they are: {@code sieve eval}, {@code sieve eval-al} and the benchmarks
-   * share one cache through it.
+   * One split's embeddings, kept in {@code cacheDir} (when given) under a name that says which rows
+   * and which network they are: {@code sieve eval}, {@code sieve eval-al} and the benchmarks share
+   * one cache through it.
    */
   public static float[][] embedCached(
       SentenceEmbedder embedder,

@@ -56,7 +56,9 @@ public final class CentroidShift {
     if (referenceCount == 0 || windowCount == 0) {
       throw new IllegalStateException(
           "need at least one reference and one window vector, have "
-              + referenceCount + " and " + windowCount);
+              + referenceCount
+              + " and "
+              + windowCount);
     }
     return cosineDistance(referenceSum, windowSum);
   }
@@ -109,7 +111,9 @@ public final class CentroidShift {
   private void add(double[] sum, double[] vector) {
     if (vector == null || vector.length != dimension) {
       throw new IllegalArgumentException(
-          "vector must have dimension " + dimension + ", got "
+          "vector must have dimension "
+              + dimension
+              + ", got "
               + (vector == null ? "null" : vector.length));
     }
     for (int i = 0; i < dimension; i++) {

@@ -41,7 +41,8 @@ public record DriftConfig(
   /**
    * 500 events per reference and window: a window that is half new texts is flagged 99.9 % of the
    * time, an abrupt switch is alerted at most 749 events after it (measured: 721), and the first
-   * alert is possible 1,000 events after a model version starts serving ({@code docs/measurements/drift-calibration.md}).
+   * alert is possible 1,000 events after a model version starts serving ({@code
+   * docs/measurements/drift-calibration.md}).
    */
   public static final int DEFAULT_REFERENCE = 500;
 
@@ -52,11 +53,12 @@ public record DriftConfig(
 
   /**
    * Thresholds at R = W = 500, measured by {@code sieve calibrate-drift} on the three shared
-   * datasets (each text scored by a head trained on the rest of its dataset; docs/measurements/drift-calibration.md): no
-   * alarm in 9,200 no-drift windows and 600 whole-dataset streams, each threshold about 1.5x the
-   * largest no-drift value. Centroid 0.03 (no-drift max 0.0198, smallest shifted window 0.142; it
-   * is the only detector that found all six dataset pairs); confidence PSI 0.15 (max 0.095);
-   * class-mix PSI 0.11 (max 0.072) for up to 4 classes, more for more ({@link #classMixPsiFor}).
+   * datasets (each text scored by a head trained on the rest of its dataset;
+   * docs/measurements/drift-calibration.md): no alarm in 9,200 no-drift windows and 600
+   * whole-dataset streams, each threshold about 1.5x the largest no-drift value. Centroid 0.03
+   * (no-drift max 0.0198, smallest shifted window 0.142; it is the only detector that found all six
+   * dataset pairs); confidence PSI 0.15 (max 0.095); class-mix PSI 0.11 (max 0.072) for up to 4
+   * classes, more for more ({@link #classMixPsiFor}).
    */
   public static final double CENTROID_AT_500 = 0.03;
 
@@ -77,13 +79,13 @@ public record DriftConfig(
 
   /**
    * The class-mix PSI threshold for a classifier with {@code classes} classes. Without drift the
-   * PSI of two samples of one class mix follows χ²(k − 1) x (1/R + 1/W) (docs/measurements/drift-calibration.md: measured
-   * 99.9th percentiles 0.041 / 0.067 / 0.046 against 0.045 / 0.066 / 0.045 predicted), so its
-   * noise grows with the class count: for a 20-class topic classifier it averages about 0.076 at
-   * R = W = 500, and the calibrated 0.11 would alarm on about one stationary window in ten.
-   * Up to {@value #CLASS_MIX_CALIBRATED_CLASSES} classes the threshold is {@link #classMixPsi()}
-   * as calibrated; above, it grows with the 99.9th percentile of χ²(k − 1): 0.19 for 10 classes,
-   * 0.29 for 20.
+   * PSI of two samples of one class mix follows χ²(k − 1) x (1/R + 1/W)
+   * (docs/measurements/drift-calibration.md: measured 99.9th percentiles 0.041 / 0.067 / 0.046
+   * against 0.045 / 0.066 / 0.045 predicted), so its noise grows with the class count: for a
+   * 20-class topic classifier it averages about 0.076 at R = W = 500, and the calibrated 0.11 would
+   * alarm on about one stationary window in ten. Up to {@value #CLASS_MIX_CALIBRATED_CLASSES}
+   * classes the threshold is {@link #classMixPsi()} as calibrated; above, it grows with the 99.9th
+   * percentile of χ²(k − 1): 0.19 for 10 classes, 0.29 for 20.
    */
   public double classMixPsiFor(int classes) {
     if (classes <= CLASS_MIX_CALIBRATED_CLASSES) {
@@ -100,9 +102,9 @@ public record DriftConfig(
 
   /**
    * The measured thresholds scaled to other window sizes. The no-drift noise of every window
-   * statistic (PSI and squared centroid distance alike) grows with 1/R + 1/W, which the
-   * calibration confirmed at W = 200, 500 and 1,000; so a smaller window gets a proportionally
-   * higher threshold instead of false alarms (centroid 0.15 at R = W = 100, 0.023 at W = 1,000).
+   * statistic (PSI and squared centroid distance alike) grows with 1/R + 1/W, which the calibration
+   * confirmed at W = 200, 500 and 1,000; so a smaller window gets a proportionally higher threshold
+   * instead of false alarms (centroid 0.15 at R = W = 100, 0.023 at W = 1,000).
    */
   public static DriftConfig forWindows(int reference, int window, long cooldown) {
     double scale = (1.0 / reference + 1.0 / window) / (2.0 / 500);

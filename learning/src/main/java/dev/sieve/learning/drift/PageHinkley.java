@@ -3,13 +3,13 @@ package dev.sieve.learning.drift;
 /**
  * Page-Hinkley test for an increase in the mean of a stream, used on the 0/1 error stream of
  * labelled predictions (1 = the model was wrong). It accumulates {@code m_t = sum(x_i - mean_i -
- * delta)} and alarms when {@code m_t - min(m)} exceeds {@code lambda}. Defaults: delta
- * {@value #DEFAULT_DELTA}, half the smallest error-rate increase worth acting on (0.1), the
- * classic CUSUM choice, which also makes the statistic drift downwards on stationary data so false
- * alarms are rare; lambda {@value #DEFAULT_LAMBDA}, which for an error rate jumping by 0.3 (e.g.
- * 0.1 to 0.4) alarms after roughly lambda / (0.3 - delta), about 80 labels, and by 0.1 after about
- * 400; at least {@value #DEFAULT_MIN_INSTANCES} samples before any alarm so the running mean has
- * settled. After an alarm the detector keeps its state until {@link #reset()}.
+ * delta)} and alarms when {@code m_t - min(m)} exceeds {@code lambda}. Defaults: delta {@value
+ * #DEFAULT_DELTA}, half the smallest error-rate increase worth acting on (0.1), the classic CUSUM
+ * choice, which also makes the statistic drift downwards on stationary data so false alarms are
+ * rare; lambda {@value #DEFAULT_LAMBDA}, which for an error rate jumping by 0.3 (e.g. 0.1 to 0.4)
+ * alarms after roughly lambda / (0.3 - delta), about 80 labels, and by 0.1 after about 400; at
+ * least {@value #DEFAULT_MIN_INSTANCES} samples before any alarm so the running mean has settled.
+ * After an alarm the detector keeps its state until {@link #reset()}.
  */
 public final class PageHinkley {
 
@@ -91,11 +91,20 @@ public final class PageHinkley {
    * heap.
    */
   public PageHinkley restore(long count, double mean, double cumulative, double minimum) {
-    if (count < 0 || !Double.isFinite(mean) || !Double.isFinite(cumulative)
-        || !Double.isFinite(minimum) || minimum > cumulative) {
+    if (count < 0
+        || !Double.isFinite(mean)
+        || !Double.isFinite(cumulative)
+        || !Double.isFinite(minimum)
+        || minimum > cumulative) {
       throw new IllegalArgumentException(
-          "not a Page-Hinkley state: n=" + count + " mean=" + mean + " m=" + cumulative
-              + " min=" + minimum);
+          "not a Page-Hinkley state: n="
+              + count
+              + " mean="
+              + mean
+              + " m="
+              + cumulative
+              + " min="
+              + minimum);
     }
     this.n = count;
     this.mean = mean;

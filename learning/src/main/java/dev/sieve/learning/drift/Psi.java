@@ -5,12 +5,12 @@ package dev.sieve.learning.drift;
  * histogram and a window histogram. It detects a change in the shape of a distribution: of the
  * model's top-class confidence (fixed, equal-width bins on [0, 1], so reference and window always
  * share edges) or of the predicted-class mix ({@link #categorical}, one bin per class). Empty bins
- * are smoothed by adding {@code epsilon} to every bin proportion (then renormalising) so that a
- * bin empty on one side gives a large but finite term. Defaults: {@value #DEFAULT_BINS} bins, the
- * usual credit-scoring choice that keeps about 50+ events per bin in a 500-event window;
- * epsilon {@value #DEFAULT_EPSILON}, small enough not to hide a real shift; threshold
- * {@value #DEFAULT_THRESHOLD}, the conventional "significant shift" level (0.1 to 0.25 is
- * "moderate"), to be confirmed by measurement on the shared datasets.
+ * are smoothed by adding {@code epsilon} to every bin proportion (then renormalising) so that a bin
+ * empty on one side gives a large but finite term. Defaults: {@value #DEFAULT_BINS} bins, the usual
+ * credit-scoring choice that keeps about 50+ events per bin in a 500-event window; epsilon {@value
+ * #DEFAULT_EPSILON}, small enough not to hide a real shift; threshold {@value #DEFAULT_THRESHOLD},
+ * the conventional "significant shift" level (0.1 to 0.25 is "moderate"), to be confirmed by
+ * measurement on the shared datasets.
  */
 public final class Psi {
 

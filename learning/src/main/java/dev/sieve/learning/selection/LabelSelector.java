@@ -6,17 +6,17 @@ import java.util.Locale;
 /**
  * Decides, one event at a time, whether a classifier's prediction is worth a human's time.
  *
- * <p>A stream has no pool to rank, so the selector keeps the priorities of the last {@code
- * window} events and asks when a candidate's priority is at or above the quantile that lets
- * through about the budget's share of traffic (stream-based selective sampling). In order:
+ * <p>A stream has no pool to rank, so the selector keeps the priorities of the last {@code window}
+ * events and asks when a candidate's priority is at or above the quantile that lets through about
+ * the budget's share of traffic (stream-based selective sampling). In order:
  *
  * <ol>
  *   <li><b>random</b>: a hash of the content id picks {@code budget x randomShare} of the events
  *       uniformly at random, marked as such; their labels estimate accuracy without the bias of
  *       uncertainty sampling, so they skip every other rule;
  *   <li><b>coverage</b>: until every class has {@code coldStartLabels} labels, an event predicted
- *       as an under-covered class is asked first (capped at three times that per class, so a
- *       model that confuses two classes cannot spend the budget on one);
+ *       as an under-covered class is asked first (capped at three times that per class, so a model
+ *       that confuses two classes cannot spend the budget on one);
  *   <li><b>uncertainty</b> x (1 + <b>rare-class boost</b>): classes with few labels count more;
  *   <li><b>near-duplicates</b> of samples already asked about or labelled are not asked;
  *   <li>two token buckets cap requests at the traffic share and the per-minute rate.
@@ -113,8 +113,8 @@ public final class LabelSelector {
   }
 
   /**
-   * Counts a human label (the class must be one of the state's classes) and remembers its
-   * embedding for near-duplicate suppression unless a near-duplicate is already remembered.
+   * Counts a human label (the class must be one of the state's classes) and remembers its embedding
+   * for near-duplicate suppression unless a near-duplicate is already remembered.
    *
    * @return false if the class is unknown (nothing counted)
    */
@@ -182,8 +182,12 @@ public final class LabelSelector {
   }
 
   private Decision askUnlessDuplicate(
-      SelectorState state, int predicted, float[] embedding, EmbeddingMemory memory,
-      String strategy, double score) {
+      SelectorState state,
+      int predicted,
+      float[] embedding,
+      EmbeddingMemory memory,
+      String strategy,
+      double score) {
     if (!withinBudget(state)) {
       state.overBudget++;
       return new Decision(Decision.Outcome.OVER_BUDGET, strategy, score);
@@ -196,8 +200,12 @@ public final class LabelSelector {
   }
 
   private Decision ask(
-      SelectorState state, int predicted, float[] embedding, EmbeddingMemory memory,
-      String strategy, double score) {
+      SelectorState state,
+      int predicted,
+      float[] embedding,
+      EmbeddingMemory memory,
+      String strategy,
+      double score) {
     if (!withinBudget(state)) {
       state.overBudget++;
       return new Decision(Decision.Outcome.OVER_BUDGET, strategy, score);
@@ -233,8 +241,8 @@ public final class LabelSelector {
   /**
    * The priority at the (1 - share) quantile of the window; infinite while the window is short,
    * unless the share is the whole traffic. (Asking anything while a new version's window refills
-   * spent about one ask in seven of {@code sieve eval-al}'s budget on events no more uncertain
-   * than average.)
+   * spent about one ask in seven of {@code sieve eval-al}'s budget on events no more uncertain than
+   * average.)
    */
   private static double threshold(SelectorState state, double share) {
     if (share >= 1) {

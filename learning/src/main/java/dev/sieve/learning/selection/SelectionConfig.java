@@ -14,11 +14,12 @@ import java.io.Serializable;
  * @param duplicateSimilarity cosine similarity at or above which a candidate counts as a
  *     near-duplicate of a sample already asked about or labelled, and is not asked
  * @param rareClassBoost how much a predicted class with few labels raises a candidate's priority:
- *     priority = uncertainty x (1 + boost x (1 - labels of the class / labels of the largest class))
+ *     priority = uncertainty x (1 + boost x (1 - labels of the class / labels of the largest
+ *     class))
  * @param coldStartLabels until every class has this many labels, candidates predicted as an
  *     under-covered class are asked first (strategy "coverage")
- * @param window number of recent priorities from which the asking threshold is taken (the
- *     threshold is the quantile that lets through about the budget's share)
+ * @param window number of recent priorities from which the asking threshold is taken (the threshold
+ *     is the quantile that lets through about the budget's share)
  * @param driftBoostFactor the budget is multiplied by this for a while after a drift alert
  * @param driftBoostEvents how many of the classifier's events the drift boost lasts
  * @param seed makes the random share reproducible (it hashes the content id with this seed)
@@ -40,11 +41,11 @@ public record SelectionConfig(
   private static final long serialVersionUID = 1L;
 
   /**
-   * Defaults: margin sampling (docs/architecture.md, "Measurements the design started from");
-   * 5 % of traffic and 120 requests a minute, about what one or two people answer; a tenth of it
-   * at random; similarity 0.96, the smallest at which 91 % of MiniLM pairs are textual near-copies
-   * on the shared datasets (sieve calibrate-drift, docs/measurements/drift-calibration.md; 83 % at 0.95); 10 labels per
-   * class before uncertainty takes over.
+   * Defaults: margin sampling (docs/architecture.md, "Measurements the design started from"); 5 %
+   * of traffic and 120 requests a minute, about what one or two people answer; a tenth of it at
+   * random; similarity 0.96, the smallest at which 91 % of MiniLM pairs are textual near-copies on
+   * the shared datasets (sieve calibrate-drift, docs/measurements/drift-calibration.md; 83 % at
+   * 0.95); 10 labels per class before uncertainty takes over.
    */
   public static SelectionConfig defaults() {
     return new SelectionConfig(
@@ -56,7 +57,8 @@ public record SelectionConfig(
       throw new IllegalArgumentException("measure is required");
     }
     if (!(budgetFraction > 0 && budgetFraction <= 1)) {
-      throw new IllegalArgumentException("budget fraction must be in (0, 1], got " + budgetFraction);
+      throw new IllegalArgumentException(
+          "budget fraction must be in (0, 1], got " + budgetFraction);
     }
     if (!(randomShare >= 0 && randomShare <= 1)) {
       throw new IllegalArgumentException("random share must be in [0, 1], got " + randomShare);
@@ -71,31 +73,68 @@ public record SelectionConfig(
               + " >= 0");
     }
     if (driftBoostFactor < 1) {
-      throw new IllegalArgumentException("drift boost factor must be >= 1, got " + driftBoostFactor);
+      throw new IllegalArgumentException(
+          "drift boost factor must be >= 1, got " + driftBoostFactor);
     }
   }
 
   public SelectionConfig withMeasure(UncertaintyMeasure m) {
     return new SelectionConfig(
-        m, budgetFraction, requestsPerMinute, randomShare, duplicateSimilarity, rareClassBoost,
-        coldStartLabels, window, driftBoostFactor, driftBoostEvents, seed);
+        m,
+        budgetFraction,
+        requestsPerMinute,
+        randomShare,
+        duplicateSimilarity,
+        rareClassBoost,
+        coldStartLabels,
+        window,
+        driftBoostFactor,
+        driftBoostEvents,
+        seed);
   }
 
   public SelectionConfig withBudget(double fraction, double perMinute) {
     return new SelectionConfig(
-        measure, fraction, perMinute, randomShare, duplicateSimilarity, rareClassBoost,
-        coldStartLabels, window, driftBoostFactor, driftBoostEvents, seed);
+        measure,
+        fraction,
+        perMinute,
+        randomShare,
+        duplicateSimilarity,
+        rareClassBoost,
+        coldStartLabels,
+        window,
+        driftBoostFactor,
+        driftBoostEvents,
+        seed);
   }
 
   public SelectionConfig withRandomShare(double share) {
     return new SelectionConfig(
-        measure, budgetFraction, requestsPerMinute, share, duplicateSimilarity, rareClassBoost,
-        coldStartLabels, window, driftBoostFactor, driftBoostEvents, seed);
+        measure,
+        budgetFraction,
+        requestsPerMinute,
+        share,
+        duplicateSimilarity,
+        rareClassBoost,
+        coldStartLabels,
+        window,
+        driftBoostFactor,
+        driftBoostEvents,
+        seed);
   }
 
   public SelectionConfig withSeed(long newSeed) {
     return new SelectionConfig(
-        measure, budgetFraction, requestsPerMinute, randomShare, duplicateSimilarity,
-        rareClassBoost, coldStartLabels, window, driftBoostFactor, driftBoostEvents, newSeed);
+        measure,
+        budgetFraction,
+        requestsPerMinute,
+        randomShare,
+        duplicateSimilarity,
+        rareClassBoost,
+        coldStartLabels,
+        window,
+        driftBoostFactor,
+        driftBoostEvents,
+        newSeed);
   }
 }

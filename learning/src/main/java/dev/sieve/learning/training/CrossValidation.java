@@ -26,6 +26,7 @@ public final class CrossValidation {
    * keeps serving the previous version until then, and eval-al's replay does the same.
    */
   public static final int MIN_EXAMPLES_PER_CLASS = DEFAULT_FOLDS;
+
   public static final long DEFAULT_SEED = 20240601L;
 
   private final int k;

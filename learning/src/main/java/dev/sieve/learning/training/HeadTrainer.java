@@ -85,9 +85,10 @@ public final class HeadTrainer {
   }
 
   /**
-   * The default settings, and the first grid point. Chosen by measurement (docs/measurements/retrain-eval.md): the best
-   * AdaGrad rate differs by task (0.1 for 4-class emotion, 1.0 for binary spam), and ten epochs
-   * cost about what five do, because converting examples dominates Tribuo's training.
+   * The default settings, and the first grid point. Chosen by measurement
+   * (docs/measurements/retrain-eval.md): the best AdaGrad rate differs by task (0.1 for 4-class
+   * emotion, 1.0 for binary spam), and ten epochs cost about what five do, because converting
+   * examples dominates Tribuo's training.
    */
   public static final Settings DEFAULT = new Settings(10, 0.1, true, 42L);
 

@@ -7,11 +7,11 @@ import dev.sieve.schemas.ModelVersion;
 import java.util.List;
 
 /**
- * The real {@link ChallengerTraining}: {@link Retrainer} (grid × 5 stratified folds, champion scored
- * by its own ONNX head on the same folds, publish decision with the configured margin) and, when it
- * publishes, {@link TrainedVersions}: version = champion + 1, parent = champion, the champion's
- * embedding network, metrics, reason and training time, signed with the deployment's key. The key
- * is held as given and never printed.
+ * The real {@link ChallengerTraining}: {@link Retrainer} (grid × 5 stratified folds, champion
+ * scored by its own ONNX head on the same folds, publish decision with the configured margin) and,
+ * when it publishes, {@link TrainedVersions}: version = champion + 1, parent = champion, the
+ * champion's embedding network, metrics, reason and training time, signed with the deployment's
+ * key. The key is held as given and never printed.
  */
 public final class SignedRetraining implements ChallengerTraining {
 

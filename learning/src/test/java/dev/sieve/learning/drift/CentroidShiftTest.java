@@ -66,7 +66,8 @@ class CentroidShiftTest {
 
     assertThatThrownBy(shift::distance).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> shift.addWindow(new double[DIM + 1]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dimension");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dimension");
   }
 
   /** A random direction with a strong component in the first plane so a rotation there moves it. */

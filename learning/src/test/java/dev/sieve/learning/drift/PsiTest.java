@@ -58,7 +58,8 @@ class PsiTest {
     assertThatThrownBy(() -> Psi.between(new long[2], new long[3], 1e-4))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Psi.between(new long[2], new long[] {1, 1}, 1e-4))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("empty");
   }
 
   /** Beta(a, b) samples as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */

@@ -19,9 +19,17 @@ class LabelSelectorTest {
 
   private static SelectionConfig warm(SelectionConfig c) {
     return new SelectionConfig(
-        c.measure(), c.budgetFraction(), c.requestsPerMinute(), c.randomShare(),
-        c.duplicateSimilarity(), c.rareClassBoost(), 0, c.window(), c.driftBoostFactor(),
-        c.driftBoostEvents(), c.seed());
+        c.measure(),
+        c.budgetFraction(),
+        c.requestsPerMinute(),
+        c.randomShare(),
+        c.duplicateSimilarity(),
+        c.rareClassBoost(),
+        0,
+        c.window(),
+        c.driftBoostFactor(),
+        c.driftBoostEvents(),
+        c.seed());
   }
 
   private static float[] randomUnit(Random random) {
@@ -65,7 +73,13 @@ class LabelSelectorTest {
       double p = random.nextDouble();
       decisions.add(
           selector.offer(
-              state, "id-" + i, CLASSES, new double[] {p, 1 - p}, 1, randomUnit(random), memory,
+              state,
+              "id-" + i,
+              CLASSES,
+              new double[] {p, 1 - p},
+              1,
+              randomUnit(random),
+              memory,
               i * msPerEvent));
       confidences.add(Math.max(p, 1 - p));
     }
@@ -129,7 +143,8 @@ class LabelSelectorTest {
     state.shareTokens = 5;
     Decision again = selector.offer(state, "b", CLASSES, tied, 1, nearlyE, memory, 0);
     assertThat(again.outcome()).isEqualTo(Decision.Outcome.NEAR_DUPLICATE);
-    Decision other = selector.offer(state, "c", CLASSES, tied, 1, randomUnit(new Random(5)), memory, 0);
+    Decision other =
+        selector.offer(state, "c", CLASSES, tied, 1, randomUnit(new Random(5)), memory, 0);
     assertThat(other.asked()).isTrue();
   }
 
@@ -144,7 +159,8 @@ class LabelSelectorTest {
     assertThat(selector.onLabel(state, "eggs", e, memory)).isFalse();
     assertThat(state.labelled).containsExactly(0, 1);
     state.shareTokens = 5;
-    assertThat(selector.offer(state, "d", CLASSES, new double[] {0.5, 0.5}, 1, e, memory, 0).outcome())
+    assertThat(
+            selector.offer(state, "d", CLASSES, new double[] {0.5, 0.5}, 1, e, memory, 0).outcome())
         .isEqualTo(Decision.Outcome.NEAR_DUPLICATE);
   }
 
@@ -179,7 +195,9 @@ class LabelSelectorTest {
     }
     assertThat(selector.coldStart(state)).isFalse();
     state.shareTokens = 5;
-    Decision d = selector.offer(state, "x", CLASSES, new double[] {0.5, 0.5}, 1, randomUnit(random), memory, 0);
+    Decision d =
+        selector.offer(
+            state, "x", CLASSES, new double[] {0.5, 0.5}, 1, randomUnit(random), memory, 0);
     assertThat(d.asked()).isTrue();
     assertThat(d.strategy()).isEqualTo("margin");
   }
@@ -190,7 +208,8 @@ class LabelSelectorTest {
     var state = new SelectorState();
     var memory = new RingEmbeddingMemory(10_000);
     var random = new Random(9);
-    selector.offer(state, "warm-up", CLASSES, new double[] {0.9, 0.1}, 1, randomUnit(random), memory, 0);
+    selector.offer(
+        state, "warm-up", CLASSES, new double[] {0.9, 0.1}, 1, randomUnit(random), memory, 0);
     for (int i = 0; i < 100; i++) {
       selector.onLabel(state, "ham", randomUnit(random), memory);
     }
@@ -202,7 +221,8 @@ class LabelSelectorTest {
       boolean spamGuess = random.nextBoolean();
       double p = 0.6 + 0.4 * random.nextDouble();
       double[] scores = spamGuess ? new double[] {1 - p, p} : new double[] {p, 1 - p};
-      Decision d = selector.offer(state, "id-" + i, CLASSES, scores, 1, randomUnit(random), memory, 0);
+      Decision d =
+          selector.offer(state, "id-" + i, CLASSES, scores, 1, randomUnit(random), memory, 0);
       if (d.asked()) {
         if (spamGuess) {
           spamAsked++;
@@ -227,7 +247,17 @@ class LabelSelectorTest {
     long asked = 0;
     for (int i = 0; i < 4_000; i++) {
       double p = random.nextDouble();
-      if (boosted.offer(state, "id-" + i, CLASSES, new double[] {p, 1 - p}, 1, randomUnit(random), memory, i * 10L).asked()) {
+      if (boosted
+          .offer(
+              state,
+              "id-" + i,
+              CLASSES,
+              new double[] {p, 1 - p},
+              1,
+              randomUnit(random),
+              memory,
+              i * 10L)
+          .asked()) {
         asked++;
       }
     }
@@ -249,7 +279,8 @@ class LabelSelectorTest {
     var memory = new RingEmbeddingMemory(1_000);
     var random = new Random(12);
     for (int i = 0; i < 500; i++) {
-      selector.offer(state, "id-" + i, CLASSES, new double[] {0.5, 0.5}, 1, randomUnit(random), memory, 0);
+      selector.offer(
+          state, "id-" + i, CLASSES, new double[] {0.5, 0.5}, 1, randomUnit(random), memory, 0);
     }
     // Version 1 saw only ties (priority 1): under its threshold no less uncertain event would ever
     // be asked. Version 2's window starts empty, and until it holds MIN_WINDOW priorities nothing
@@ -265,8 +296,7 @@ class LabelSelectorTest {
     }
     var unsureScores = new double[] {0.7, 0.3};
     Decision unsure =
-        selector.offer(
-            state, "v2-unsure", CLASSES, unsureScores, 2, randomUnit(random), memory, 0);
+        selector.offer(state, "v2-unsure", CLASSES, unsureScores, 2, randomUnit(random), memory, 0);
     assertThat(unsure.asked()).isTrue();
     assertThat(state.modelVersion).isEqualTo(2);
   }

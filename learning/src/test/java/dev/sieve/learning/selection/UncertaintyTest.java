@@ -51,13 +51,15 @@ class UncertaintyTest {
   @Test
   void rejectsInvalidInput() {
     assertThatThrownBy(() -> Uncertainty.entropy(new double[0]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-empty");
-    assertThatThrownBy(() -> Uncertainty.margin(null))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("non-empty");
+    assertThatThrownBy(() -> Uncertainty.margin(null)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Uncertainty.leastConfidence(new double[] {0.5, Double.NaN}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("finite");
     assertThatThrownBy(() -> Uncertainty.entropy(new double[] {0.5, 0.3}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sum to 1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sum to 1");
     assertThatThrownBy(() -> Uncertainty.entropy(new double[] {1.5, -0.5}))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -27,7 +27,8 @@ class SignedRetrainingTest {
             .setLabelDescriptions(labels.stream().map(l -> "a " + l + " message").toList())
             .setHead(
                 ByteBuffer.wrap(
-                    OnnxHeads.linearSoftmax(new float[labels.size()][DIM], new float[labels.size()])))
+                    OnnxHeads.linearSoftmax(
+                        new float[labels.size()][DIM], new float[labels.size()])))
             .setEmbeddingModelId("all-minilm-l6-v2-q")
             .setEmbeddingModelDigest("abc")
             .setReason("zero-shot")
@@ -76,7 +77,8 @@ class SignedRetrainingTest {
             .train(set, uninformedChampion(1, LABELS), "manual", 0L)
             .published();
 
-    ChallengerTraining.Result again = new SignedRetraining(0.01, SECRET).train(set, good, "manual", 0L);
+    ChallengerTraining.Result again =
+        new SignedRetraining(0.01, SECRET).train(set, good, "manual", 0L);
 
     assertThat(again.published()).isNull();
     assertThat(again.decision()).startsWith("not better");

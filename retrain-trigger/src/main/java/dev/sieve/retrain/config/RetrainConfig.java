@@ -51,9 +51,9 @@ public record RetrainConfig(
 
   /**
    * Training runs on the task thread (see {@code RetrainTrigger}), and its time grows linearly with
-   * the set: 10,000 examples, 5-fold CV included, take 3.5–9 s on two cores (docs/measurements/retrain-eval.md). The
-   * cap is what bounds how long one training holds a checkpoint barrier. It is also about 16 MB of
-   * embeddings per classifier in RocksDB.
+   * the set: 10,000 examples, 5-fold CV included, take 3.5–9 s on two cores
+   * (docs/measurements/retrain-eval.md). The cap is what bounds how long one training holds a
+   * checkpoint barrier. It is also about 16 MB of embeddings per classifier in RocksDB.
    */
   public static final int DEFAULT_MAX_EXAMPLES = 10_000;
 

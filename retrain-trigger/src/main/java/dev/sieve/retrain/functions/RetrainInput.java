@@ -11,8 +11,8 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
 /**
  * One element of the keyed input of {@link RetrainTrigger}: exactly one of a labelled example, a
- * retrain request or a model version, so the three topics meet in one keyed function (and one
- * keyed state) per classifier. A Flink POJO whose fields travel as Avro ({@link #TYPE}): no Kryo.
+ * retrain request or a model version, so the three topics meet in one keyed function (and one keyed
+ * state) per classifier. A Flink POJO whose fields travel as Avro ({@link #TYPE}): no Kryo.
  */
 public class RetrainInput {
 

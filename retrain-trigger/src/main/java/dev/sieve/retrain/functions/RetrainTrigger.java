@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per classifier (the key): keeps the labelled examples, the champion and the trigger bookkeeping in
- * keyed state, decides when to train, trains, and emits the signed next version when it is
+ * Per classifier (the key): keeps the labelled examples, the champion and the trigger bookkeeping
+ * in keyed state, decides when to train, trains, and emits the signed next version when it is
  * published. Examples: one per content id, the latest {@code labeledAtMs} wins; at most {@code
  * maxExamples}, the oldest labels evicted first (old labels describe traffic that has moved on, and
  * the cap bounds a training's time). Triggers: every {@code retrainEvery} new labels, and every
@@ -38,7 +38,6 @@ public class RetrainTrigger extends KeyedProcessFunction<String, RetrainInput, M
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(RetrainTrigger.class);
-
 
   // State names are part of savepoints: never rename.
   // The examples' own state is in LabelledExamples.
@@ -177,7 +176,10 @@ public class RetrainTrigger extends KeyedProcessFunction<String, RetrainInput, M
     for (int n : set.classCounts()) {
       if (n < CrossValidation.MIN_EXAMPLES_PER_CLASS) {
         skipped.inc();
-        LOG.info("{}: not training on {}: fewer than {} examples of a class", classifier, set,
+        LOG.info(
+            "{}: not training on {}: fewer than {} examples of a class",
+            classifier,
+            set,
             CrossValidation.MIN_EXAMPLES_PER_CLASS);
         return;
       }
@@ -198,8 +200,12 @@ public class RetrainTrigger extends KeyedProcessFunction<String, RetrainInput, M
     }
     champion.update(result.published());
     published.inc();
-    LOG.info("{}: publishing version {} ({}): {}", classifier, result.published().getVersion(),
-        why, result.decision());
+    LOG.info(
+        "{}: publishing version {} ({}): {}",
+        classifier,
+        result.published().getVersion(),
+        why,
+        result.decision());
     out.collect(result.published());
   }
 

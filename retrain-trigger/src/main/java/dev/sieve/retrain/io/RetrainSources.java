@@ -13,7 +13,9 @@ public final class RetrainSources {
 
   private RetrainSources() {}
 
-  /** {@code sieve.labelled}: labels joined with their content and embedding (active-learning-job). */
+  /**
+   * {@code sieve.labelled}: labels joined with their content and embedding (active-learning-job).
+   */
   public static KafkaSource<LabelledExample> labelled(RetrainConfig config) {
     return KafkaSources.avroBuilder(config.common(), config.labelledTopic(), LabelledExample.class)
         .build();

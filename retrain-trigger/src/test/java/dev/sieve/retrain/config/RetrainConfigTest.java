@@ -15,8 +15,7 @@ class RetrainConfigTest {
 
   private static RetrainConfig parse(String... extra) {
     List<String> args =
-        new ArrayList<>(
-            List.of("--bootstrap-servers=k:9092", "--registry-url=http://r:8081"));
+        new ArrayList<>(List.of("--bootstrap-servers=k:9092", "--registry-url=http://r:8081"));
     args.addAll(List.of(extra));
     return RetrainConfig.fromArgs(args.toArray(String[]::new));
   }
@@ -55,7 +54,8 @@ class RetrainConfigTest {
 
   @Test
   void failsFastOnAMissingKeyOrABadValue() {
-    assertThatThrownBy(() -> parse()).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> parse())
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("model-signing-key");
     assertThatThrownBy(() -> parse("--model-signing-key=k", "--publish-margin=lots"))
         .isInstanceOf(ConfigException.class)

@@ -7,8 +7,8 @@ import java.util.Arrays;
 
 /**
  * A plain-Java stand-in for the real training: publishes (or not) the champion's next version,
- * writing what it was given into the reason as {@code trigger|size|first content id|labels|class counts}, so a
- * test reads every training from the operator's output.
+ * writing what it was given into the reason as {@code trigger|size|first content id|labels|class
+ * counts}, so a test reads every training from the operator's output.
  */
 final class FakeTraining implements ChallengerTraining {
 

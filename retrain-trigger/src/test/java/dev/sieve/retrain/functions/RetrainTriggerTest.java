@@ -92,7 +92,11 @@ class RetrainTriggerTest {
     assertThat(harness.extractOutputValues()).hasSize(1);
 
     harness.setProcessingTime(INTERVAL_MS);
-    assertThat(reasons()).hasSize(2).last().asString().isEqualTo("new-labels|20|a00|ham,spam|[10, 10]");
+    assertThat(reasons())
+        .hasSize(2)
+        .last()
+        .asString()
+        .isEqualTo("new-labels|20|a00|ham,spam|[10, 10]");
 
     harness.setProcessingTime(2 * INTERVAL_MS + 1);
     harness.processElement(request("manual"), 0);
@@ -129,8 +133,7 @@ class RetrainTriggerTest {
   }
 
   @Test
-  void keepsExamplesButDoesNotTrainBeforeAChampionThenServesTheWaitingTrigger()
-      throws Exception {
+  void keepsExamplesButDoesNotTrainBeforeAChampionThenServesTheWaitingTrigger() throws Exception {
     open(true, 1_000);
     labels("a", EVERY, 0);
     harness.processElement(request("manual"), 0);

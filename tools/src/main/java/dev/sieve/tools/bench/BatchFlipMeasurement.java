@@ -18,14 +18,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Measures how much batching moves embeddings and labels, and what batching buys in throughput.
- * For each dataset and embedding network it embeds the test texts one at a time and in
- * micro-batches of 64 (arrival order, split by length as the embedder does), then reports the
- * cosine between the two embeddings of each text and how often a zero-shot head and a
- * nearest-centroid classifier (centroids of the train split, embedded one at a time) change
- * their label. It then times batch 1 against length-bucketed sub-batches on the first dataset.
- * Run it with {@code -Dai.djl.offline=true} and {@code OPT_OUT_TRACKING=true}, like any JVM
- * that loads DJL.
+ * Measures how much batching moves embeddings and labels, and what batching buys in throughput. For
+ * each dataset and embedding network it embeds the test texts one at a time and in micro-batches of
+ * 64 (arrival order, split by length as the embedder does), then reports the cosine between the two
+ * embeddings of each text and how often a zero-shot head and a nearest-centroid classifier
+ * (centroids of the train split, embedded one at a time) change their label. It then times batch 1
+ * against length-bucketed sub-batches on the first dataset. Run it with {@code
+ * -Dai.djl.offline=true} and {@code OPT_OUT_TRACKING=true}, like any JVM that loads DJL.
  *
  * <p>Usage: {@code BatchFlipMeasurement [--models id,id] [--throughput-only] dataset.jsonl...}
  */
@@ -42,21 +41,26 @@ public final class BatchFlipMeasurement {
     boolean flips = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--models" -> models = Arrays.stream(args[++i].split(",")).map(EmbeddingModel::byId).toList();
+        case "--models" ->
+            models = Arrays.stream(args[++i].split(",")).map(EmbeddingModel::byId).toList();
         case "--throughput-only" -> flips = false;
         default -> datasets.add(Path.of(args[i]));
       }
     }
     if (datasets.isEmpty()) {
-      System.err.println("usage: BatchFlipMeasurement [--models id,id] [--throughput-only] dataset.jsonl...");
+      System.err.println(
+          "usage: BatchFlipMeasurement [--models id,id] [--throughput-only] dataset.jsonl...");
       System.exit(2);
     }
     System.out.printf(
         "# %s, %d cores, Java %s%n",
-        LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        LocalDate.now(),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
     for (EmbeddingModel model : models) {
       if (flips) {
-        try (OnnxSentenceEmbedder embedder = OnnxSentenceEmbedder.load(model, EmbedderOptions.defaults())) {
+        try (OnnxSentenceEmbedder embedder =
+            OnnxSentenceEmbedder.load(model, EmbedderOptions.defaults())) {
           for (Path dataset : datasets) {
             flipReport(embedder, dataset);
           }
@@ -68,18 +72,24 @@ public final class BatchFlipMeasurement {
 
   private static void flipReport(OnnxSentenceEmbedder embedder, Path dataset) throws Exception {
     List<LabelledText> rows = LabelledText.read(dataset);
-    List<String> trainTexts = rows.stream().filter(r -> r.split().equals("train")).map(LabelledText::text).toList();
-    List<String> trainLabels = rows.stream().filter(r -> r.split().equals("train")).map(LabelledText::label).toList();
+    List<String> trainTexts =
+        rows.stream().filter(r -> r.split().equals("train")).map(LabelledText::text).toList();
+    List<String> trainLabels =
+        rows.stream().filter(r -> r.split().equals("train")).map(LabelledText::label).toList();
     List<LabelledText> test = rows.stream().filter(r -> r.split().equals("test")).toList();
     List<String> testTexts = test.stream().map(LabelledText::text).toList();
     List<String> labels = trainLabels.stream().distinct().sorted().toList();
 
-    long truncated = testTexts.stream().filter(t -> embedder.tokenCount(t) >= embedder.options().maxLength()).count();
+    long truncated =
+        testTexts.stream()
+            .filter(t -> embedder.tokenCount(t) >= embedder.options().maxLength())
+            .count();
     float[][] train = embedOneByOne(embedder, trainTexts, 2);
     float[][] single = embedOneByOne(embedder, testTexts, 2);
     float[][] batched = new float[testTexts.size()][];
     for (int start = 0; start < testTexts.size(); start += MICRO_BATCH) {
-      List<String> chunk = testTexts.subList(start, Math.min(testTexts.size(), start + MICRO_BATCH));
+      List<String> chunk =
+          testTexts.subList(start, Math.min(testTexts.size(), start + MICRO_BATCH));
       float[][] out = embedder.embed(chunk);
       System.arraycopy(out, 0, batched, start, out.length);
     }
@@ -96,8 +106,11 @@ public final class BatchFlipMeasurement {
     int zeroShotFlips = 0;
     int centroidCorrect = 0;
     int zeroShotCorrect = 0;
-    List<String> descriptions = labels.stream().map(l -> "This text is " + l.replace('-', ' ') + ".").toList();
-    try (HeadRunner zeroShot = new HeadRunner(ZeroShotHead.build(embedder, labels, descriptions, ZeroShotHead.DEFAULT_TEMPERATURE))) {
+    List<String> descriptions =
+        labels.stream().map(l -> "This text is " + l.replace('-', ' ') + ".").toList();
+    try (HeadRunner zeroShot =
+        new HeadRunner(
+            ZeroShotHead.build(embedder, labels, descriptions, ZeroShotHead.DEFAULT_TEMPERATURE))) {
       float[][] pSingle = zeroShot.predict(single);
       float[][] pBatched = zeroShot.predict(batched);
       for (int i = 0; i < single.length; i++) {
@@ -114,9 +127,18 @@ public final class BatchFlipMeasurement {
     int n = single.length;
     System.out.printf(
         "flips %-22s %-20s test=%d truncated=%d cos mean=%.5f min=%.5f | centroid flips %d (%.2f %%) acc %.3f | zero-shot flips %d (%.2f %%) acc %.3f%n",
-        embedder.modelId(), dataset.getFileName(), n, truncated, sum / n, min,
-        centroidFlips, 100.0 * centroidFlips / n, (double) centroidCorrect / n,
-        zeroShotFlips, 100.0 * zeroShotFlips / n, (double) zeroShotCorrect / n);
+        embedder.modelId(),
+        dataset.getFileName(),
+        n,
+        truncated,
+        sum / n,
+        min,
+        centroidFlips,
+        100.0 * centroidFlips / n,
+        (double) centroidCorrect / n,
+        zeroShotFlips,
+        100.0 * zeroShotFlips / n,
+        (double) zeroShotCorrect / n);
   }
 
   /**
@@ -125,7 +147,11 @@ public final class BatchFlipMeasurement {
    * load elsewhere then slows one round of every configuration instead of one configuration.
    */
   private static void throughputReport(EmbeddingModel model, Path dataset) throws Exception {
-    List<String> texts = LabelledText.read(dataset).stream().filter(r -> r.split().equals("test")).map(LabelledText::text).toList();
+    List<String> texts =
+        LabelledText.read(dataset).stream()
+            .filter(r -> r.split().equals("test"))
+            .map(LabelledText::text)
+            .toList();
     Map<String, int[]> configs = new LinkedHashMap<>(); // name -> {micro-batch, max sub-batch}
     configs.put("batch 1", new int[] {1, 1});
     for (int micro : new int[] {64, 256}) {
@@ -140,7 +166,9 @@ public final class BatchFlipMeasurement {
     try {
       for (int[] c : configs.values()) {
         if (!bySubBatch.containsKey(c[1])) {
-          bySubBatch.put(c[1], OnnxSentenceEmbedder.load(model, EmbedderOptions.defaults().withMaxSubBatch(c[1])));
+          bySubBatch.put(
+              c[1],
+              OnnxSentenceEmbedder.load(model, EmbedderOptions.defaults().withMaxSubBatch(c[1])));
         }
       }
       Map<String, Double> best = new LinkedHashMap<>();
@@ -178,11 +206,13 @@ public final class BatchFlipMeasurement {
       List<Future<?>> parts = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int first = t;
-        parts.add(pool.submit(() -> {
-          for (int i = first; i < texts.size(); i += threads) {
-            out[i] = embedder.embed(List.of(texts.get(i)))[0];
-          }
-        }));
+        parts.add(
+            pool.submit(
+                () -> {
+                  for (int i = first; i < texts.size(); i += threads) {
+                    out[i] = embedder.embed(List.of(texts.get(i)))[0];
+                  }
+                }));
       }
       for (Future<?> p : parts) {
         p.get();

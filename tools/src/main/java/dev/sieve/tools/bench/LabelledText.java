@@ -22,7 +22,9 @@ record LabelledText(String text, String label, String split) {
           continue;
         }
         JsonNode n = mapper.readTree(line);
-        rows.add(new LabelledText(n.get("text").asText(), n.get("label").asText(), n.get("split").asText()));
+        rows.add(
+            new LabelledText(
+                n.get("text").asText(), n.get("label").asText(), n.get("split").asText()));
       }
     }
     return rows;

@@ -20,12 +20,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The yardstick for the inference job: the embedding network alone, on ONNX Runtime's own Java
- * API (no DJL, no Flink, no Kafka), tokenised by the same tokenizer, mean-pooled, on {@code
- * sessions} threads with one session and one intra-op thread each. Texts are either fed one at a
- * time or in sub-batches of similar token length (sorted by length, cut, batch order shuffled):
- * docs/architecture.md: arrival-order batching is slower than batch 1, so the honest
- * comparison is against the best of these.
+ * The yardstick for the inference job: the embedding network alone, on ONNX Runtime's own Java API
+ * (no DJL, no Flink, no Kafka), tokenised by the same tokenizer, mean-pooled, on {@code sessions}
+ * threads with one session and one intra-op thread each. Texts are either fed one at a time or in
+ * sub-batches of similar token length (sorted by length, cut, batch order shuffled):
+ * docs/architecture.md: arrival-order batching is slower than batch 1, so the honest comparison is
+ * against the best of these.
  */
 public final class RawOrtThroughput {
 

@@ -2,12 +2,12 @@ package dev.sieve.tools.bench;
 
 import dev.sieve.learning.datasets.Evaluation;
 import dev.sieve.learning.datasets.LabelledTexts;
+import dev.sieve.learning.training.LabelledSet;
+import dev.sieve.learning.training.Retrainer;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.SentenceEmbedder;
 import dev.sieve.model.SharedEmbedders;
-import dev.sieve.learning.training.LabelledSet;
-import dev.sieve.learning.training.Retrainer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code sieve calibrate-drift}: measures, on labelled datasets, the defaults of the
- * active-learning job's drift detectors and near-duplicate suppression, so that each default
- * rests on figures anyone can reproduce rather than on folklore ("PSI above 0.25 is a shift").
- * Progress goes to stderr; tables and parseable {@code CALIBRATE} lines to stdout.
+ * active-learning job's drift detectors and near-duplicate suppression, so that each default rests
+ * on figures anyone can reproduce rather than on folklore ("PSI above 0.25 is a shift"). Progress
+ * goes to stderr; tables and parseable {@code CALIBRATE} lines to stdout.
  */
 @Command(
     name = "calibrate-drift",
@@ -163,7 +163,8 @@ public final class CalibrateDriftCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(),
           "need at least two datasets (a shift replaces one dataset's texts with another's),"
-              + " got " + files);
+              + " got "
+              + files);
     }
     return files;
   }

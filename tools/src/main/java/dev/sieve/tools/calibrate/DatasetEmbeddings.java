@@ -1,13 +1,13 @@
 package dev.sieve.tools.calibrate;
 
-import dev.sieve.model.EmbedderOptions;
-import dev.sieve.model.EmbeddingModel;
-import dev.sieve.model.SentenceEmbedder;
-import dev.sieve.model.SharedEmbedders;
 import dev.sieve.learning.datasets.EmbeddingCache;
 import dev.sieve.learning.datasets.Evaluation;
 import dev.sieve.learning.datasets.LabelledTexts;
 import dev.sieve.learning.datasets.ParallelEmbedding;
+import dev.sieve.model.EmbedderOptions;
+import dev.sieve.model.EmbeddingModel;
+import dev.sieve.model.SentenceEmbedder;
+import dev.sieve.model.SharedEmbedders;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -39,7 +39,8 @@ final class DatasetEmbeddings implements AutoCloseable {
       return compute(texts, dataset + " " + split);
     }
     return EmbeddingCache.load(
-        cacheDir.resolve(Evaluation.cacheKey(dataset, split, rows, model.digest())), () -> compute(texts, dataset + " " + split));
+        cacheDir.resolve(Evaluation.cacheKey(dataset, split, rows, model.digest())),
+        () -> compute(texts, dataset + " " + split));
   }
 
   private float[][] compute(List<String> texts, String what) {

@@ -77,10 +77,35 @@ final class DriftCalibration {
     TextTable table =
         new TextTable(
             List.of(
-                "detector", "W", "stat p99", "stat p99.9", "stat max", "max/(1/R+1/W)",
-                "shift min", "pairs found", "recommended", "windows>thr", "streams>thr",
-                "fa/window", "detect 20%", "detect 50%", "detect 100%"),
-            false, true, true, true, true, true, true, true, true, true, true, true, true, true,
+                "detector",
+                "W",
+                "stat p99",
+                "stat p99.9",
+                "stat max",
+                "max/(1/R+1/W)",
+                "shift min",
+                "pairs found",
+                "recommended",
+                "windows>thr",
+                "streams>thr",
+                "fa/window",
+                "detect 20%",
+                "detect 50%",
+                "detect 100%"),
+            false,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
             true);
     for (WindowResult r : results) {
       for (Detector d : Detector.values()) {
@@ -105,7 +130,14 @@ final class DriftCalibration {
     TextTable table =
         new TextTable(
             List.of("dataset", "windows", "detector", "median", "p95", "p99", "p99.9", "max"),
-            false, true, false, true, true, true, true, true);
+            false,
+            true,
+            false,
+            true,
+            true,
+            true,
+            true,
+            true);
     for (ScoredDataset ds : datasets) {
       DriftTrials.Stationary s =
           sim.stationary(ds.own(), trials, new Random(seed + ds.name().hashCode() + w));
@@ -114,8 +146,13 @@ final class DriftCalibration {
       for (Detector d : Detector.values()) {
         Quantiles q = Quantiles.of(s.windows()[d.ordinal()]);
         table.row(
-            ds.name(), String.valueOf(q.count()), d.id(), Quantiles.fmt(q.median()),
-            Quantiles.fmt(q.p95()), Quantiles.fmt(q.p99()), Quantiles.fmt(q.p999()),
+            ds.name(),
+            String.valueOf(q.count()),
+            d.id(),
+            Quantiles.fmt(q.median()),
+            Quantiles.fmt(q.p95()),
+            Quantiles.fmt(q.p99()),
+            Quantiles.fmt(q.p999()),
             Quantiles.fmt(q.max()));
       }
     }
@@ -135,9 +172,19 @@ final class DriftCalibration {
     double[][][] shifted = new double[SHARES.length][detectors][];
     TextTable shiftTable =
         new TextTable(
-            List.of("reference A", "window B", "B share", "confidence-psi median (min)",
-                "class-mix-psi median (min)", "centroid-cosine median (min)"),
-            false, false, true, true, true, true);
+            List.of(
+                "reference A",
+                "window B",
+                "B share",
+                "confidence-psi median (min)",
+                "class-mix-psi median (min)",
+                "centroid-cosine median (min)"),
+            false,
+            false,
+            true,
+            true,
+            true,
+            true);
     for (int s = 0; s < SHARES.length; s++) {
       List<double[][]> perPair = new ArrayList<>();
       for (ScoredDataset a : datasets) {
@@ -183,21 +230,26 @@ final class DriftCalibration {
   }
 
   /**
-   * Class-mix PSI noise against the chi-square approximation, which extends the measured default
-   * to classifiers with more classes than the datasets have.
+   * Class-mix PSI noise against the chi-square approximation, which extends the measured default to
+   * classifiers with more classes than the datasets have.
    */
   private void printChiSquareCheck(List<double[][]> stationary, int w) {
     double scale = 1.0 / reference + 1.0 / w;
     TextTable table =
         new TextTable(
             List.of("dataset", "classes", "class-mix p99.9", "chi2(k-1) p99.9 x (1/R+1/W)"),
-            false, true, true, true);
+            false,
+            true,
+            true,
+            true);
     for (int i = 0; i < datasets.size(); i++) {
       ScoredDataset ds = datasets.get(i);
       int k = ds.classes().size();
       Quantiles q = Quantiles.of(stationary.get(i)[Detector.CLASS_MIX_PSI.ordinal()]);
       table.row(
-          ds.name(), String.valueOf(k), Quantiles.fmt(q.p999()),
+          ds.name(),
+          String.valueOf(k),
+          Quantiles.fmt(q.p999()),
           Quantiles.fmt(ThresholdRule.chiSquare999(k - 1) * scale));
     }
     out.println(
@@ -228,19 +280,39 @@ final class DriftCalibration {
       detect[s] = (double) Quantiles.countAbove(r.shifted()[s][i], thr) / r.shifted()[s][i].length;
     }
     table.row(
-        d.id(), String.valueOf(r.window()), Quantiles.fmt(q.p99()), Quantiles.fmt(q.p999()),
-        Quantiles.fmt(q.max()), Quantiles.fmt(scaled), Quantiles.fmt(shiftMin),
-        pairsDetected + "/" + pairs, Quantiles.fmt(thr),
-        windowsAbove + "/" + q.count(), streamsAbove + "/" + r.streamMax()[i].length,
-        Quantiles.fmt(fa), pct(detect[0]), pct(detect[1]), pct(detect[2]));
+        d.id(),
+        String.valueOf(r.window()),
+        Quantiles.fmt(q.p99()),
+        Quantiles.fmt(q.p999()),
+        Quantiles.fmt(q.max()),
+        Quantiles.fmt(scaled),
+        Quantiles.fmt(shiftMin),
+        pairsDetected + "/" + pairs,
+        Quantiles.fmt(thr),
+        windowsAbove + "/" + q.count(),
+        streamsAbove + "/" + r.streamMax()[i].length,
+        Quantiles.fmt(fa),
+        pct(detect[0]),
+        pct(detect[1]),
+        pct(detect[2]));
     return String.format(
         Locale.ROOT,
         "CALIBRATE detector=%s reference=%d window=%d stationary_p99=%s stationary_max=%s"
             + " shifted_min=%s recommended=%s pairs_detected=%d/%d false_alarm_per_window<=%s"
             + " detect_share20=%.3f detect_share50=%.3f detect_share100=%.3f",
-        d.id(), reference, r.window(), Quantiles.fmt(q.p99()), Quantiles.fmt(q.max()),
-        Quantiles.fmt(shiftMin), Quantiles.fmt(thr), pairsDetected, pairs, Quantiles.fmt(fa),
-        detect[0], detect[1], detect[2]);
+        d.id(),
+        reference,
+        r.window(),
+        Quantiles.fmt(q.p99()),
+        Quantiles.fmt(q.max()),
+        Quantiles.fmt(shiftMin),
+        Quantiles.fmt(thr),
+        pairsDetected,
+        pairs,
+        Quantiles.fmt(fa),
+        detect[0],
+        detect[1],
+        detect[2]);
   }
 
   /** The job alerts when any detector fires: its false alarms and detections are the union. */
@@ -274,16 +346,36 @@ final class DriftCalibration {
     }
     int worst = ThresholdRule.worstDelay(r.window(), share);
     table.row(
-        "any of the three", String.valueOf(r.window()), "", "", "", "", "", "", "",
-        windowsAbove + "/" + n, streamsAbove + "/" + streams, Quantiles.fmt(fa), pct(detect[0]),
-        pct(detect[1]), pct(detect[2]));
+        "any of the three",
+        String.valueOf(r.window()),
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        windowsAbove + "/" + n,
+        streamsAbove + "/" + streams,
+        Quantiles.fmt(fa),
+        pct(detect[0]),
+        pct(detect[1]),
+        pct(detect[2]));
     return String.format(
         Locale.ROOT,
         "CALIBRATE detector=any reference=%d window=%d false_alarm_per_window<=%s"
             + " stationary_streams_alarming=%d/%d detect_share20=%.3f detect_share50=%.3f"
             + " detect_share100=%.3f worst_delay_events=%d first_alert_after_model_start=%d",
-        reference, r.window(), Quantiles.fmt(fa), streamsAbove, streams, detect[0], detect[1],
-        detect[2], worst, reference + r.window());
+        reference,
+        r.window(),
+        Quantiles.fmt(fa),
+        streamsAbove,
+        streams,
+        detect[0],
+        detect[1],
+        detect[2],
+        worst,
+        reference + r.window());
   }
 
   private static boolean anyAbove(double[][] stats, int k, double[] thresholds) {

@@ -3,10 +3,10 @@ package dev.sieve.tools.calibrate;
 import java.util.Random;
 
 /**
- * Simulated streams for the window detectors, as the job runs them: a reference of the first
- * {@code r} events after a model version starts serving, then tumbling windows of {@code w}
- * events, each compared with the reference. Every event of a stream is a distinct text (samples
- * without replacement), so the figures carry real sampling noise and nothing more.
+ * Simulated streams for the window detectors, as the job runs them: a reference of the first {@code
+ * r} events after a model version starts serving, then tumbling windows of {@code w} events, each
+ * compared with the reference. Every event of a stream is a distinct text (samples without
+ * replacement), so the figures carry real sampling noise and nothing more.
  */
 final class DriftTrials {
 
@@ -25,8 +25,8 @@ final class DriftTrials {
   record Stationary(double[][] windows, double[][] streamMax) {}
 
   /**
-   * {@code trials} shuffles of {@code events}; each is one stream: reference, then as many
-   * disjoint windows as the remaining events fill.
+   * {@code trials} shuffles of {@code events}; each is one stream: reference, then as many disjoint
+   * windows as the remaining events fill.
    */
   Stationary stationary(Events events, int trials, Random random) {
     int perStream = (events.size() - r) / w;
@@ -54,10 +54,10 @@ final class DriftTrials {
   }
 
   /**
-   * Windows after a shift: the reference is {@code r} events of {@code a}; each window holds
-   * {@code round(share * w)} events of {@code b} (another dataset's texts, scored by a's heads)
-   * and the rest from {@code a}, disjoint from the reference. Returns the statistic of each
-   * trial's window, per detector.
+   * Windows after a shift: the reference is {@code r} events of {@code a}; each window holds {@code
+   * round(share * w)} events of {@code b} (another dataset's texts, scored by a's heads) and the
+   * rest from {@code a}, disjoint from the reference. Returns the statistic of each trial's window,
+   * per detector.
    */
   double[][] shifted(Events a, Events b, double share, int trials, Random random) {
     int fromB = (int) Math.round(share * w);
@@ -81,12 +81,12 @@ final class DriftTrials {
   }
 
   /**
-   * Delays after an abrupt switch: a stream of {@code a}'s events switches to {@code b}'s events
-   * at a random point after the reference and at least one whole window, so the switch falls
-   * anywhere inside a window. Returns, per detector and then for "any detector" (last row), the
-   * events from the switch to the end of the first window whose statistic is above {@code
-   * thresholds[d]}; -1 when none is within {@code maxWindowsAfter} windows. Windows wholly before
-   * the switch that exceed a threshold are counted in {@code falseAlarms[0]}.
+   * Delays after an abrupt switch: a stream of {@code a}'s events switches to {@code b}'s events at
+   * a random point after the reference and at least one whole window, so the switch falls anywhere
+   * inside a window. Returns, per detector and then for "any detector" (last row), the events from
+   * the switch to the end of the first window whose statistic is above {@code thresholds[d]}; -1
+   * when none is within {@code maxWindowsAfter} windows. Windows wholly before the switch that
+   * exceed a threshold are counted in {@code falseAlarms[0]}.
    */
   int[][] abruptSwitch(
       Events a,

@@ -1,7 +1,7 @@
 package dev.sieve.tools.calibrate;
 
-import dev.sieve.learning.drift.PageHinkley;
 import dev.sieve.cli.TextTable;
+import dev.sieve.learning.drift.PageHinkley;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,7 +74,11 @@ final class ErrorRateCalibration {
     TextTable grid =
         new TextTable(
             List.of("delta", "lambda", "stationary alarms", "+0.1 labels", "+0.2 labels"),
-            true, true, true, true, true);
+            true,
+            true,
+            true,
+            true,
+            true);
     double bestDelay = Double.POSITIVE_INFINITY;
     double bestDelta = Double.NaN;
     double bestLambda = Double.NaN;
@@ -98,7 +102,12 @@ final class ErrorRateCalibration {
             int[] falseAlarms = new int[1];
             int[] delays =
                 sim.delays(
-                    base, Math.min(1, base + JUMPS[j]), PREFIX, MAX_AFTER, lambda, trials,
+                    base,
+                    Math.min(1, base + JUMPS[j]),
+                    PREFIX,
+                    MAX_AFTER,
+                    lambda,
+                    trials,
                     new Random(seed ^ (1000L * d + 100L * j + i + Double.hashCode(lambda))),
                     falseAlarms);
             Delay delay = Delay.of(delays);
@@ -130,9 +139,14 @@ final class ErrorRateCalibration {
             "CALIBRATE detector=error-page-hinkley min_labels=%d labels_per_stream=%d"
                 + " recommended_delta=%s recommended_lambda=%s stationary_p99=%s"
                 + " stationary_max=%s median_labels_plus_0.1=%s median_labels_plus_0.2=%s",
-            PageHinkley.DEFAULT_MIN_INSTANCES, LABELS, Quantiles.fmt(bestDelta),
-            Quantiles.fmt(bestLambda), Quantiles.fmt(q.p99()), Quantiles.fmt(q.max()),
-            labels(bestDelayPlusTenth), labels(bestDelay)));
+            PageHinkley.DEFAULT_MIN_INSTANCES,
+            LABELS,
+            Quantiles.fmt(bestDelta),
+            Quantiles.fmt(bestLambda),
+            Quantiles.fmt(q.p99()),
+            Quantiles.fmt(q.max()),
+            labels(bestDelayPlusTenth),
+            labels(bestDelay)));
   }
 
   /** A topic drift as the error detector sees it: the error rate jumps to 0.5. */
@@ -151,9 +165,23 @@ final class ErrorRateCalibration {
     ErrorRateTrials sim = new ErrorRateTrials(delta, PageHinkley.DEFAULT_MIN_INSTANCES);
     TextTable table =
         new TextTable(
-            List.of("dataset head", "from", "to", "median", "p95", "max", "missed",
+            List.of(
+                "dataset head",
+                "from",
+                "to",
+                "median",
+                "p95",
+                "max",
+                "missed",
                 "false alarms before"),
-            false, true, true, true, true, true, true, true);
+            false,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true);
     for (int i = 0; i < rates.size(); i++) {
       double base = rates.get(i);
       if (base >= NOISIEST_RATE) {
@@ -162,14 +190,24 @@ final class ErrorRateCalibration {
       int[] falseAlarms = new int[1];
       int[] d =
           sim.delays(
-              base, NOISIEST_RATE, PREFIX, MAX_AFTER, lambda, trials, new Random(seed + 7L * i),
+              base,
+              NOISIEST_RATE,
+              PREFIX,
+              MAX_AFTER,
+              lambda,
+              trials,
+              new Random(seed + 7L * i),
               falseAlarms);
       double[] found = Arrays.stream(d).filter(x -> x >= 0).asDoubleStream().toArray();
       Quantiles q = found.length == 0 ? null : Quantiles.of(found);
       table.row(
-          sources.get(i), Quantiles.fmt(base), Quantiles.fmt(NOISIEST_RATE),
-          q == null ? "-" : Quantiles.fmt(q.median()), q == null ? "-" : Quantiles.fmt(q.p95()),
-          q == null ? "-" : Quantiles.fmt(q.max()), String.valueOf(d.length - found.length),
+          sources.get(i),
+          Quantiles.fmt(base),
+          Quantiles.fmt(NOISIEST_RATE),
+          q == null ? "-" : Quantiles.fmt(q.median()),
+          q == null ? "-" : Quantiles.fmt(q.p95()),
+          q == null ? "-" : Quantiles.fmt(q.max()),
+          String.valueOf(d.length - found.length),
           String.valueOf(falseAlarms[0]));
     }
     out.print(table.render("  "));
@@ -200,8 +238,12 @@ final class ErrorRateCalibration {
       List<String> cells =
           new ArrayList<>(
               List.of(
-                  sources.get(i), Quantiles.fmt(rates.get(i)), Quantiles.fmt(q.median()),
-                  Quantiles.fmt(q.p95()), Quantiles.fmt(q.p99()), Quantiles.fmt(q.max())));
+                  sources.get(i),
+                  Quantiles.fmt(rates.get(i)),
+                  Quantiles.fmt(q.median()),
+                  Quantiles.fmt(q.p95()),
+                  Quantiles.fmt(q.p99()),
+                  Quantiles.fmt(q.max())));
       for (double l : LAMBDAS) {
         cells.add(Quantiles.countAbove(max, l) + "/" + max.length);
       }
@@ -225,7 +267,9 @@ final class ErrorRateCalibration {
     /** A stream that never alarmed counts as an infinite delay (nearest-rank quantiles). */
     static Delay of(int[] delays) {
       double[] sorted =
-          Arrays.stream(delays).mapToDouble(x -> x < 0 ? Double.POSITIVE_INFINITY : x).sorted()
+          Arrays.stream(delays)
+              .mapToDouble(x -> x < 0 ? Double.POSITIVE_INFINITY : x)
+              .sorted()
               .toArray();
       int missed = (int) Arrays.stream(delays).filter(x -> x < 0).count();
       return new Delay(nearestRank(sorted, 0.5), nearestRank(sorted, 0.95), missed);

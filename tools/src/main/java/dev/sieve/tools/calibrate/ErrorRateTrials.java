@@ -38,10 +38,10 @@ final class ErrorRateTrials {
   }
 
   /**
-   * Labels from an error-rate jump ({@code before} to {@code after}, after {@code prefix}
-   * labels) to the alarm at {@code lambda}; -1 when there is none within {@code maxAfter}
-   * labels. An alarm inside the prefix is counted in {@code falseAlarms[0]} and the stream goes
-   * on (the detector is reset, as the job resets it after an alert).
+   * Labels from an error-rate jump ({@code before} to {@code after}, after {@code prefix} labels)
+   * to the alarm at {@code lambda}; -1 when there is none within {@code maxAfter} labels. An alarm
+   * inside the prefix is counted in {@code falseAlarms[0]} and the stream goes on (the detector is
+   * reset, as the job resets it after an alert).
    */
   int[] delays(
       double before,

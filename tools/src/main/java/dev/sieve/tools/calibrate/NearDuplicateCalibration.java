@@ -1,7 +1,7 @@
 package dev.sieve.tools.calibrate;
 
-import dev.sieve.learning.selection.SelectionConfig;
 import dev.sieve.cli.TextTable;
+import dev.sieve.learning.selection.SelectionConfig;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,11 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Measures what "cosine similarity at or above t" means on each dataset's texts, for the
- * selector's near-duplicate suppression: the distribution of each text's nearest-neighbour
- * similarity, and the precision of the rule against textual near-identity ({@link
- * TextSimilarity}). Exact repeats of a raw text are set aside first: they are trivially
- * duplicates at similarity 1 and would swamp the pairs that decide the threshold.
+ * Measures what "cosine similarity at or above t" means on each dataset's texts, for the selector's
+ * near-duplicate suppression: the distribution of each text's nearest-neighbour similarity, and the
+ * precision of the rule against textual near-identity ({@link TextSimilarity}). Exact repeats of a
+ * raw text are set aside first: they are trivially duplicates at similarity 1 and would swamp the
+ * pairs that decide the threshold.
  */
 final class NearDuplicateCalibration {
 
@@ -51,10 +51,31 @@ final class NearDuplicateCalibration {
         Quantiles.fmt(SelectionConfig.defaults().duplicateSimilarity()));
     TextTable nnTable =
         new TextTable(
-            List.of("dataset", "texts", "exact repeats", "distinct", "nn median", "nn p90",
-                "nn p99", "nn>=0.90", "nn>=0.95", "nn>=0.98", "pairs>=" + Quantiles.fmt(FLOOR),
+            List.of(
+                "dataset",
+                "texts",
+                "exact repeats",
+                "distinct",
+                "nn median",
+                "nn p90",
+                "nn p99",
+                "nn>=0.90",
+                "nn>=0.95",
+                "nn>=0.98",
+                "pairs>=" + Quantiles.fmt(FLOOR),
                 "same label if near-identical"),
-            false, true, true, true, true, true, true, true, true, true, true, true);
+            false,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true,
+            true);
     List<List<PairPrecision.Row>> tables = new ArrayList<>();
     List<double[]> pooledSim = new ArrayList<>();
     List<boolean[]> pooledNear = new ArrayList<>();
@@ -82,11 +103,18 @@ final class NearDuplicateCalibration {
       Quantiles nn = Quantiles.of(r.nearestNeighbour());
       double[] nnSorted = r.nearestNeighbour();
       nnTable.row(
-          ds.name(), String.valueOf(ds.texts().length),
-          String.valueOf(ds.texts().length - distinct.size()), String.valueOf(distinct.size()),
-          Quantiles.fmt(nn.median()), Quantiles.fmt(Quantiles.quantile(sorted(nnSorted), 0.9)),
-          Quantiles.fmt(nn.p99()), share(nnSorted, 0.90), share(nnSorted, 0.95),
-          share(nnSorted, 0.98), String.valueOf(r.pairs()), sameLabelIfNear(near, same));
+          ds.name(),
+          String.valueOf(ds.texts().length),
+          String.valueOf(ds.texts().length - distinct.size()),
+          String.valueOf(distinct.size()),
+          Quantiles.fmt(nn.median()),
+          Quantiles.fmt(Quantiles.quantile(sorted(nnSorted), 0.9)),
+          Quantiles.fmt(nn.p99()),
+          share(nnSorted, 0.90),
+          share(nnSorted, 0.95),
+          share(nnSorted, 0.98),
+          String.valueOf(r.pairs()),
+          sameLabelIfNear(near, same));
       System.err.printf(
           Locale.ROOT, "%s: pair scan %.1f s%n", ds.name(), (System.nanoTime() - start) / 1e9);
     }
@@ -116,7 +144,12 @@ final class NearDuplicateCalibration {
       for (List<PairPrecision.Row> t : tables) {
         PairPrecision.Row row = t.get(g);
         cells.add(
-            row.pairs() + " / " + pct(row.precision()) + " / " + pct(row.bandPrecision()) + " / "
+            row.pairs()
+                + " / "
+                + pct(row.precision())
+                + " / "
+                + pct(row.bandPrecision())
+                + " / "
                 + pct(row.sameLabel()));
         allPass &= row.pairs() == 0 || row.precision() >= MIN_PRECISION;
       }
@@ -133,12 +166,16 @@ final class NearDuplicateCalibration {
     out.println(
         "  precision of 'cosine >= t means near-duplicate': pairs at or above t, share"
             + " near-identical, the same in [t, next t) alone, share with the same gold label;"
-            + " recall relative to near-identical pairs at >= " + Quantiles.fmt(FLOOR));
+            + " recall relative to near-identical pairs at >= "
+            + Quantiles.fmt(FLOOR));
     out.print(precision.render("  "));
 
     if (Double.isNaN(recommended)) {
-      return List.of("CALIBRATE near_duplicate_similarity recommended=none (no t on the grid"
-          + " reaches precision " + MIN_PRECISION + " over all datasets)");
+      return List.of(
+          "CALIBRATE near_duplicate_similarity recommended=none (no t on the grid"
+              + " reaches precision "
+              + MIN_PRECISION
+              + " over all datasets)");
     }
     int g = indexOf(grid, recommended);
     double minPrecision = 1;
@@ -155,8 +192,13 @@ final class NearDuplicateCalibration {
                 + " min_dataset_precision=%.3f recall=%.3f same_label=%.3f pairs=%d"
                 + " strict=%s (recommended: smallest t with precision >= %s over all datasets;"
                 + " strict: on every dataset; precision is a lower bound)",
-            Quantiles.fmt(recommended), at.precision(), minPrecision, at.recall(), at.sameLabel(),
-            at.pairs(), Double.isNaN(strict) ? "none" : Quantiles.fmt(strict),
+            Quantiles.fmt(recommended),
+            at.precision(),
+            minPrecision,
+            at.recall(),
+            at.sameLabel(),
+            at.pairs(),
+            Double.isNaN(strict) ? "none" : Quantiles.fmt(strict),
             Quantiles.fmt(MIN_PRECISION)));
   }
 

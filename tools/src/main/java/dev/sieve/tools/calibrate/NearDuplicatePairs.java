@@ -9,10 +9,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Every pair of texts whose embeddings have cosine similarity at or above a floor, and each
- * text's nearest-neighbour similarity, by brute force over all pairs (n^2/2 dot products of unit
- * vectors: about 100 million for the largest dataset, seconds on two cores; an approximate index
- * would only add error to a one-off measurement).
+ * Every pair of texts whose embeddings have cosine similarity at or above a floor, and each text's
+ * nearest-neighbour similarity, by brute force over all pairs (n^2/2 dot products of unit vectors:
+ * about 100 million for the largest dataset, seconds on two cores; an approximate index would only
+ * add error to a one-off measurement).
  */
 final class NearDuplicatePairs {
 

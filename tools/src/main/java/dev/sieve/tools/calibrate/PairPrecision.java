@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * How well "cosine similarity at or above t" finds near-duplicates, for a grid of t: among the
  * pairs at or above t, the share that are textually near-identical (precision) and the share with
- * the same gold label; the same within the band [t, next t) alone, which shows where in the
- * grid the pairs stop being copies; and the share of all near-identical pairs found by the scan
- * that reach t (recall, relative to the scan's floor).
+ * the same gold label; the same within the band [t, next t) alone, which shows where in the grid
+ * the pairs stop being copies; and the share of all near-identical pairs found by the scan that
+ * reach t (recall, relative to the scan's floor).
  */
 final class PairPrecision {
 

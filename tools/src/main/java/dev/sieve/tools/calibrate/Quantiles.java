@@ -11,8 +11,8 @@ import java.util.Locale;
  * and spreadsheets compute by default), so the figures can be checked with any of them.
  * Hand-written rather than taken from commons-math, which the CLI only has transitively.
  */
-public record Quantiles(int count, double min, double median, double p95, double p99,
-    double p999, double max) {
+public record Quantiles(
+    int count, double min, double median, double p95, double p99, double p999, double max) {
 
   public static Quantiles of(double[] values) {
     if (values.length == 0) {

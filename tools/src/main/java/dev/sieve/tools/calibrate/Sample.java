@@ -4,8 +4,8 @@ import dev.sieve.learning.drift.CentroidShift;
 import dev.sieve.learning.drift.Psi;
 
 /**
- * A reference or a window of events, gathered from one or more sources (a partial shift mixes
- * two), in the form the drift detectors read: confidences, predicted-class counts, embeddings.
+ * A reference or a window of events, gathered from one or more sources (a partial shift mixes two),
+ * in the form the drift detectors read: confidences, predicted-class counts, embeddings.
  */
 final class Sample {
 

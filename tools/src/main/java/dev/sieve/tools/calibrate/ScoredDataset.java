@@ -18,13 +18,13 @@ import java.util.TreeSet;
  * together), its embedding, and class probabilities from a head that never saw that text.
  *
  * <p>Why cross-fitting instead of "head trained on train, scored on test": the test splits (860 to
- * 1,421 texts) are too small for a reference of R events plus several disjoint windows of W, and
- * a head's scores on its own training texts are over-confident, so a stream mixing them with test
- * texts would not be stationary. So the rows are split into {@code k} folds, one head is trained
- * by {@link HeadTrainer} (default settings) on the other folds, and each row is scored by the head
- * of its fold. Each head sees (k-1)/k of the data, about what a deployed head trained on the
- * train split sees. Texts of another dataset are scored by the same heads ({@link #scoreForeign}),
- * which is what a topic drift looks like to the classifier: texts of classes it does not know.
+ * 1,421 texts) are too small for a reference of R events plus several disjoint windows of W, and a
+ * head's scores on its own training texts are over-confident, so a stream mixing them with test
+ * texts would not be stationary. So the rows are split into {@code k} folds, one head is trained by
+ * {@link HeadTrainer} (default settings) on the other folds, and each row is scored by the head of
+ * its fold. Each head sees (k-1)/k of the data, about what a deployed head trained on the train
+ * split sees. Texts of another dataset are scored by the same heads ({@link #scoreForeign}), which
+ * is what a topic drift looks like to the classifier: texts of classes it does not know.
  */
 final class ScoredDataset {
 
@@ -68,8 +68,7 @@ final class ScoredDataset {
     float[][] embeddings = new float[rows.size()][];
     float[][] trainX =
         train.isEmpty() ? new float[0][] : embedder.embed(data.name(), "train", train);
-    float[][] testX =
-        test.isEmpty() ? new float[0][] : embedder.embed(data.name(), "test", test);
+    float[][] testX = test.isEmpty() ? new float[0][] : embedder.embed(data.name(), "test", test);
     System.arraycopy(trainX, 0, embeddings, 0, trainX.length);
     System.arraycopy(testX, 0, embeddings, trainX.length, testX.length);
 

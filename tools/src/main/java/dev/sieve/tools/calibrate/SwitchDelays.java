@@ -57,9 +57,21 @@ final class SwitchDelays {
         MAX_WINDOWS_AFTER);
     TextTable table =
         new TextTable(
-            List.of("A", "B", "confidence-psi", "class-mix-psi", "centroid-cosine", "any",
+            List.of(
+                "A",
+                "B",
+                "confidence-psi",
+                "class-mix-psi",
+                "centroid-cosine",
+                "any",
                 "false alarms before"),
-            false, false, true, true, true, true, true);
+            false,
+            false,
+            true,
+            true,
+            true,
+            true,
+            true);
     int worstAny = 0;
     for (ScoredDataset a : datasets) {
       for (ScoredDataset b : datasets) {
@@ -70,7 +82,12 @@ final class SwitchDelays {
         Random random = new Random(seed ^ (31L * a.name().hashCode() + b.name().hashCode()));
         int[][] delay =
             sim.abruptSwitch(
-                a.own(), foreign.apply(a, b), thresholds, MAX_WINDOWS_AFTER, trials, random,
+                a.own(),
+                foreign.apply(a, b),
+                thresholds,
+                MAX_WINDOWS_AFTER,
+                trials,
+                random,
                 falseAlarms);
         List<String> cells = new ArrayList<>(List.of(a.name(), b.name()));
         for (int[] d : delay) {

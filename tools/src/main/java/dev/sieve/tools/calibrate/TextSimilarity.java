@@ -6,12 +6,12 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Whether two texts are the same text to a human labeler: equal once case, whitespace,
- * punctuation, mentions and links are ignored, or with an edit distance under a fifth of the
- * longer one (a re-post with a word or a few characters changed). This is the ground truth against
- * which a cosine-similarity threshold is judged. It is strict: a reworded re-post or a spam
- * template with another phone number counts as a different text, so precision measured against
- * it is a lower bound.
+ * Whether two texts are the same text to a human labeler: equal once case, whitespace, punctuation,
+ * mentions and links are ignored, or with an edit distance under a fifth of the longer one (a
+ * re-post with a word or a few characters changed). This is the ground truth against which a
+ * cosine-similarity threshold is judged. It is strict: a reworded re-post or a spam template with
+ * another phone number counts as a different text, so precision measured against it is a lower
+ * bound.
  */
 final class TextSimilarity {
 

@@ -6,8 +6,8 @@ import java.math.RoundingMode;
 
 /**
  * How a default threshold is read from the measurements: {@value #MARGIN} times the largest
- * statistic seen on any stationary window of any dataset, rounded up to two significant digits.
- * The largest of thousands of windows is already beyond their 99.9th percentile; the margin covers
+ * statistic seen on any stationary window of any dataset, rounded up to two significant digits. The
+ * largest of thousands of windows is already beyond their 99.9th percentile; the margin covers
  * streams noisier than the three datasets (fewer, more skewed classes). The threshold only stands
  * if it is below the smallest statistic of fully shifted windows; otherwise the detector cannot
  * tell a change of source from noise at that window size.
@@ -50,8 +50,8 @@ final class ThresholdRule {
   }
 
   /**
-   * Worst-case events from an abrupt switch to the alert, for tumbling windows of {@code w} when
-   * a window is reliably flagged once {@code share} of it comes from the new source: a window in
+   * Worst-case events from an abrupt switch to the alert, for tumbling windows of {@code w} when a
+   * window is reliably flagged once {@code share} of it comes from the new source: a window in
    * which the switch leaves at least that share is flagged at its end (at most {@code w} events
    * later), otherwise the next, wholly shifted, window is.
    */

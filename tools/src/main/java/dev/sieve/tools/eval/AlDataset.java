@@ -1,14 +1,14 @@
 package dev.sieve.tools.eval;
 
 import ai.onnxruntime.OrtException;
+import dev.sieve.learning.datasets.Evaluation;
+import dev.sieve.learning.datasets.LabelledTexts;
+import dev.sieve.learning.training.OnnxHead;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.SentenceEmbedder;
 import dev.sieve.model.SharedEmbedders;
 import dev.sieve.model.ZeroShotHead;
-import dev.sieve.learning.datasets.Evaluation;
-import dev.sieve.learning.datasets.LabelledTexts;
-import dev.sieve.learning.training.OnnxHead;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,8 +17,8 @@ import java.util.List;
 /**
  * A labelled dataset made ready for the active-learning replay: both splits embedded by the real
  * network (cached between runs), labels as indices, and the cold-start model a classifier starts
- * with in production — the zero-shot version 0 that {@code sieve classifier create} publishes
- * when no descriptions are given — already applied to both splits.
+ * with in production — the zero-shot version 0 that {@code sieve classifier create} publishes when
+ * no descriptions are given — already applied to both splits.
  *
  * @param labels the classifier's classes, sorted by name (the order {@code classifier create
  *     --labels} would be given them in doesn't matter for a linear head)

@@ -21,9 +21,9 @@ import java.util.stream.IntStream;
 /**
  * One strategy on one seed: the train split replayed as a stream through the job's {@link
  * LabelSelector} (heap {@link SelectorState} and {@link RingEmbeddingMemory}), an oracle answering
- * each request at once with the dataset's label, and the head retrained by the job's training
- * every {@code step} labels — each new head is a new model version, so the selector sees its
- * scores from the next event on and restarts its priority window, as in the job.
+ * each request at once with the dataset's label, and the head retrained by the job's training every
+ * {@code step} labels — each new head is a new model version, so the selector sees its scores from
+ * the next event on and restarts its priority window, as in the job.
  *
  * <p>The stream is the train split shuffled with the seed; when a pass ends before the label cap,
  * the texts not yet labelled are reshuffled and replayed, each id with a {@code #pass} suffix so
@@ -43,8 +43,7 @@ final class AlReplay {
   record Plan(int step, int seedLabels, int maxLabels) {
     Plan {
       if (step < 1 || seedLabels < 0 || maxLabels < 1) {
-        throw new IllegalArgumentException(
-            "step and max labels must be >= 1 and seed labels >= 0");
+        throw new IllegalArgumentException("step and max labels must be >= 1 and seed labels >= 0");
       }
     }
   }

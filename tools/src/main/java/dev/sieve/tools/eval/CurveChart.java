@@ -20,10 +20,10 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The learning curves as a PNG: median test macro-F1 of each strategy against the number of
- * labels, with the full-data macro-F1 and its 95 % target as horizontal lines, so where each curve
- * crosses the target is {@code labels_to_95pct}. Drawn by JFreeChart (the library {@code sieve
- * report} uses too) without a display.
+ * The learning curves as a PNG: median test macro-F1 of each strategy against the number of labels,
+ * with the full-data macro-F1 and its 95 % target as horizontal lines, so where each curve crosses
+ * the target is {@code labels_to_95pct}. Drawn by JFreeChart (the library {@code sieve report} uses
+ * too) without a display.
  */
 final class CurveChart {
 

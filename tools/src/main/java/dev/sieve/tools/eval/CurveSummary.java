@@ -16,9 +16,8 @@ import java.util.TreeMap;
 /**
  * What the learning curves of one strategy say, over its seeds: the median macro-F1 at each label
  * count, the first label count at which that median reaches a target (95 % of the full-data
- * macro-F1), how many seeds' own curves reach it, and the median final macro-F1. The median
- * rather than the mean: with few seeds one unlucky stream would otherwise move the figure on its
- * own.
+ * macro-F1), how many seeds' own curves reach it, and the median final macro-F1. The median rather
+ * than the mean: with few seeds one unlucky stream would otherwise move the figure on its own.
  */
 record CurveSummary(
     String strategy,
@@ -65,9 +64,9 @@ record CurveSummary(
   }
 
   /**
-   * The mean of the median curve over its label counts: the area under the learning curve per
-   * label count. Less noisy than {@code labels_to_95pct}, which a flat curve can cross early or
-   * late by chance.
+   * The mean of the median curve over its label counts: the area under the learning curve per label
+   * count. Less noisy than {@code labels_to_95pct}, which a flat curve can cross early or late by
+   * chance.
    */
   double meanMacroF1() {
     return median.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);

@@ -1,13 +1,13 @@
 package dev.sieve.tools.eval;
 
-import dev.sieve.learning.selection.SelectionConfig;
-import dev.sieve.learning.selection.UncertaintyMeasure;
 import dev.sieve.cli.ClientCommand;
 import dev.sieve.cli.TextTable;
-import dev.sieve.model.EmbeddingModel;
+import dev.sieve.learning.selection.SelectionConfig;
+import dev.sieve.learning.selection.UncertaintyMeasure;
 import dev.sieve.learning.training.LabelledSet;
 import dev.sieve.learning.training.LinearHead;
 import dev.sieve.learning.training.Metrics;
+import dev.sieve.model.EmbeddingModel;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.sieve.tools.eval;
 
-import dev.sieve.model.EmbeddingModel;
 import dev.sieve.learning.datasets.Evaluation;
+import dev.sieve.model.EmbeddingModel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

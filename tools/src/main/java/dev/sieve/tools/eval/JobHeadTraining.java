@@ -13,8 +13,8 @@ import java.util.stream.IntStream;
  * CrossValidation#MIN_EXAMPLES_PER_CLASS} labels (the job keeps serving the previous version), then
  * the settings grid cross-validated on the labelled set and the winner trained on all of it with
  * {@link HeadTrainer}. The ONNX export and its check are skipped: the exported head computes the
- * same function as the {@link LinearHead} (retrain-trigger's tests hold them equal), and the
- * replay trains hundreds of times.
+ * same function as the {@link LinearHead} (retrain-trigger's tests hold them equal), and the replay
+ * trains hundreds of times.
  */
 final class JobHeadTraining {
 

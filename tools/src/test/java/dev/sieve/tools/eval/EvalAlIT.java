@@ -27,19 +27,18 @@ import picocli.CommandLine;
 /**
  * {@code sieve eval-al} end to end on a slice of the demo corpus bundled with the repository,
  * written to a file in the dataset format the command reads (id, text, label, split): every fourth
- * message is a test row (320), the others train rows, except that praise is rare in the train
- * split — only one praise message in eight is kept (28 of 791 train rows, 3.5 %), as a rare class
- * is in a real stream. The real network embeds the 1,111 texts; the three strategies run over five
- * seeds, the CSV and the chart are written, and stdout ends with one parseable AL line per
- * strategy.
+ * message is a test row (320), the others train rows, except that praise is rare in the train split
+ * — only one praise message in eight is kept (28 of 791 train rows, 3.5 %), as a rare class is in a
+ * real stream. The real network embeds the 1,111 texts; the three strategies run over five seeds,
+ * the CSV and the chart are written, and stdout ends with one parseable AL line per strategy.
  *
- * <p>Measured with the real model (AVX-512 VNNI, and again with every embedding perturbed by
- * 3e-4): version 0 (zero-shot from the label names) has test macro-F1 0.623; at 100 labels the
- * median over the five seeds is 0.749 / 0.769 / 0.770 for active and 0.623 for random and
- * margin-only. A retraining needs five labels of every class: random's 100 labels hold 3.5 praise
- * messages on average, so in most seeds random never trains, nor does margin-only (no cold-start
- * coverage); the job's selection covers every class and trains. Which texts random asks about
- * depends on hashed ids only, not on the embeddings.
+ * <p>Measured with the real model (AVX-512 VNNI, and again with every embedding perturbed by 3e-4):
+ * version 0 (zero-shot from the label names) has test macro-F1 0.623; at 100 labels the median over
+ * the five seeds is 0.749 / 0.769 / 0.770 for active and 0.623 for random and margin-only. A
+ * retraining needs five labels of every class: random's 100 labels hold 3.5 praise messages on
+ * average, so in most seeds random never trains, nor does margin-only (no cold-start coverage); the
+ * job's selection covers every class and trains. Which texts random asks about depends on hashed
+ * ids only, not on the embeddings.
  */
 class EvalAlIT {
 
@@ -75,11 +74,16 @@ class EvalAlIT {
     int exit =
         cli.execute(
             "eval-al",
-            "--dataset", slice.toString(),
-            "--max-labels", "100",
-            "--seeds", Integer.toString(SEEDS),
-            "--cache-dir", dir.resolve("cache").toString(),
-            "--out-dir", out.toString());
+            "--dataset",
+            slice.toString(),
+            "--max-labels",
+            "100",
+            "--seeds",
+            Integer.toString(SEEDS),
+            "--cache-dir",
+            dir.resolve("cache").toString(),
+            "--out-dir",
+            out.toString());
 
     assertThat(exit).as("stderr: %s", stderr).isZero();
     List<String> lines = stdout.toString().lines().toList();
@@ -97,7 +101,10 @@ class EvalAlIT {
     assertThat(csv.get(0)).isEqualTo("strategy,seed,labels,macro_f1");
     double zeroShot =
         Double.parseDouble(
-            csv.stream().filter(l -> l.startsWith("active,1,0,")).findFirst().orElseThrow()
+            csv.stream()
+                .filter(l -> l.startsWith("active,1,0,"))
+                .findFirst()
+                .orElseThrow()
                 .split(",")[3]);
     System.out.printf(
         "EVAL-AL version 0 macro-F1 %.4f; medians at 100 labels %s%n", zeroShot, finalF1);
