@@ -28,7 +28,6 @@ export OPT_OUT_TRACKING=true
 export DJL_OFFLINE=true
 java_opts=(
   -Dai.djl.offline=true          # DJL: no model hub, no network probe
-  -Dsieve.home="$root"           # lets commands find ../shared/datasets beside the checkout
   -Djava.net.preferIPv4Stack=true # servers bind 127.0.0.1, never an IPv6 wildcard
   # Java 17 module opens for Flink:
   --add-opens=java.base/java.lang=ALL-UNNAMED            # Kryo/POJO serializers, RocksDB

@@ -40,8 +40,10 @@ final class InferenceBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--datasets",
+      required = true,
       description =
-          "Folder of labelled .jsonl datasets (default: ../shared/datasets beside Sieve).")
+          "Folder of labelled .jsonl datasets whose texts are streamed (they are not part of"
+              + " Sieve; no default).")
   Path datasets;
 
   @Option(
@@ -67,7 +69,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<String> texts =
-        BenchTexts.load(datasets != null ? datasets : BenchTexts.defaultFolder(), textCount);
+        BenchTexts.load(datasets, textCount);
     int batch = InferenceConfig.DEFAULT_BATCH_MAX_SIZE;
     out.printf(
         "sieve bench inference: %d texts, %d cores, %s%n",

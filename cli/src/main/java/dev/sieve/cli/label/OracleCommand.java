@@ -41,7 +41,7 @@ public final class OracleCommand implements Callable<Integer> {
       names = "--answers",
       required = true,
       paramLabel = "<file.jsonl>",
-      description = "Labelled JSONL file, e.g. ../shared/datasets/sms_spam.jsonl.")
+      description = "Labelled JSONL file, one {"id", "text", "label"} object a line.")
   Path answers;
 
   @Option(

@@ -13,18 +13,12 @@ import java.util.stream.Stream;
 
 /**
  * Real user-generated texts for benchmarks: every text of the labelled datasets in a folder (one
- * JSON object a line with a {@code text} field), shuffled with a fixed seed. The datasets live
- * outside the repository ({@code ../shared/datasets} beside the checkout).
+ * JSON object a line with a {@code text} field), shuffled with a fixed seed. The datasets are the
+ * user's argument: none ship with Sieve.
  */
 public final class BenchTexts {
 
   private BenchTexts() {}
-
-  /** The default dataset folder: {@code ../shared/datasets} next to the Sieve checkout. */
-  public static Path defaultFolder() {
-    String home = System.getProperty("sieve.home", ".");
-    return Path.of(home).toAbsolutePath().normalize().resolveSibling("shared").resolve("datasets");
-  }
 
   public static List<String> load(Path folder, int count) throws IOException {
     if (!Files.isDirectory(folder)) {

@@ -39,10 +39,10 @@ public final class CalibrateDriftCommand implements Callable<Integer> {
   @Option(
       names = "--datasets",
       split = ",",
+      required = true,
       description =
           "JSONL files (id, text, label, split), or folders of them; at least two, since a"
-              + " shift is one dataset's texts replacing another's (default: every .jsonl in"
-              + " ../shared/datasets beside Sieve).")
+              + " shift is one dataset's texts replacing another's.")
   List<Path> datasets;
 
   @Option(
@@ -146,7 +146,7 @@ public final class CalibrateDriftCommand implements Callable<Integer> {
   }
 
   private List<Path> resolveFiles() throws IOException {
-    List<Path> given = datasets == null ? List.of(defaultFolder()) : datasets;
+    List<Path> given = datasets;
     List<Path> files = new ArrayList<>();
     for (Path p : given) {
       if (Files.isDirectory(p)) {
@@ -167,11 +167,5 @@ public final class CalibrateDriftCommand implements Callable<Integer> {
               + files);
     }
     return files;
-  }
-
-  /** {@code ../shared/datasets} next to the Sieve checkout, as the other commands find it. */
-  private static Path defaultFolder() {
-    String home = System.getProperty("sieve.home", ".");
-    return Path.of(home).toAbsolutePath().normalize().resolveSibling("shared").resolve("datasets");
   }
 }
