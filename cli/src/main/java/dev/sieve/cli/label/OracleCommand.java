@@ -41,7 +41,7 @@ public final class OracleCommand implements Callable<Integer> {
       names = "--answers",
       required = true,
       paramLabel = "<file.jsonl>",
-      description = "Labelled JSONL file, one {"id", "text", "label"} object a line.")
+      description = "Labelled JSONL file, one JSON object a line with id, text and label.")
   Path answers;
 
   @Option(
