@@ -68,8 +68,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> texts =
-        BenchTexts.load(datasets, textCount);
+    List<String> texts = BenchTexts.load(datasets, textCount);
     int batch = InferenceConfig.DEFAULT_BATCH_MAX_SIZE;
     out.printf(
         "sieve bench inference: %d texts, %d cores, %s%n",
