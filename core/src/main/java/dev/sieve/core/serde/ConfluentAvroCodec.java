@@ -128,12 +128,13 @@ public final class ConfluentAvroCodec<T extends SpecificRecord> {
                 ConfluentWireFormat.HEADER_SIZE,
                 bytes.length - ConfluentWireFormat.HEADER_SIZE,
                 null);
+    BoundedBinaryDecoder bounded = new BoundedBinaryDecoder(decoder);
     T value;
     try {
-      value = resolution.reader().read(null, decoder);
+      value = resolution.reader().read(null, bounded);
     } catch (IOException | RuntimeException e) {
-      // EOFException for truncated bytes; AvroRuntimeException / SystemLimitException /
-      // IndexOutOfBounds for corrupt lengths and union indexes.
+      // EOFException for truncated bytes; AvroRuntimeException for lengths and counts beyond the
+      // record (BoundedBinaryDecoder) and bad union indexes; IndexOutOfBounds for corrupt enums.
       throw new AvroDecodeException(
           e instanceof EOFException
               ? AvroDecodeException.Reason.TRUNCATED

@@ -212,6 +212,20 @@ class ConfluentAvroCodecTest {
   }
 
   @Test
+  void aPoisonLengthPrefixIsTruncatedNotAnAllocation() {
+    // 13 bytes: the frame of a registered ContentEvent whose first string (the id) claims 1 GB.
+    byte[] header = Arrays.copyOf(codec.encode(TOPIC, contentEvent("c-1", "hi")), 5);
+    byte[] poison = Arrays.copyOf(header, 13);
+    byte[] gigabyte = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08}; // zig-zag 2^30
+    System.arraycopy(gigabyte, 0, poison, 5, gigabyte.length);
+
+    assertThatThrownBy(() -> codec.decode(poison))
+        .isInstanceOfSatisfying(
+            AvroDecodeException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED))
+        .hasMessageContaining("string length 1073741824 is longer than the 3 byte(s) left");
+  }
+
+  @Test
   void registryOutageIsNotADecodeFailure() {
     byte[] bytes = codec.encode(TOPIC, contentEvent("c-1", "hi"));
     ConfluentAvroCodec<ContentEvent> reader =
