@@ -27,7 +27,12 @@ public final class RetrainBenchmark {
   private RetrainBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path file = Path.of(args.length > 0 ? args[0] : "../shared/datasets/tweeteval_offensive.jsonl");
+    if (args.length == 0) {
+      System.err.println(
+          "usage: RetrainBenchmark <dataset.jsonl> [examples=10000] [cacheDir] [runs=3]");
+      System.exit(2);
+    }
+    Path file = Path.of(args[0]);
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     Path cache = Path.of(args.length > 2 ? args[2] : "retrain-trigger/target/embeddings");
     int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
