@@ -11,7 +11,6 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
@@ -20,8 +19,8 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 
 /**
  * The Flink side of the embedded stack: a {@link MiniCluster} configuration with what the Sieve
- * jobs run with in production (RocksDB state, filesystem checkpoints, no silent Kryo, a fixed-delay
- * restart strategy), bound to 127.0.0.1 only.
+ * jobs run with in production (RocksDB state, filesystem checkpoints, no silent Kryo), bound to
+ * 127.0.0.1 only.
  *
  * <p>Flink binds 0.0.0.0 unless the REST, JobManager and TaskManager addresses and bind hosts are
  * all set, so every server it opens (REST endpoint, blob server, RPC) is pinned to loopback here.
@@ -48,9 +47,6 @@ public final class EmbeddedFlink {
   /** Checkpoint interval of {@link #configuration(Path)}. */
   public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
-  private static final int RESTART_ATTEMPTS = 3;
-  private static final Duration RESTART_DELAY = Duration.ofSeconds(1);
-
   private EmbeddedFlink() {}
 
   /** The MiniCluster configuration with 1 s checkpoints under {@code workDir/checkpoints}. */
@@ -62,8 +58,8 @@ public final class EmbeddedFlink {
    * The MiniCluster configuration: loopback only, a random free REST port, RocksDB state backend
    * (incremental checkpoints), checkpoints every {@code checkpointInterval} to {@code
    * workDir/checkpoints}, savepoints to {@code workDir/savepoints}, temporary files under {@code
-   * workDir/tmp} (created here), {@code pipeline.generic-types: false}, and a fixed-delay restart
-   * strategy (3 attempts, 1 s apart).
+   * workDir/tmp} (created here), and {@code pipeline.generic-types: false}. It sets no restart
+   * strategy: Sieve's jobs bring their own.
    */
   public static Configuration configuration(Path workDir, Duration checkpointInterval) {
     String host = FreePorts.LOOPBACK;
@@ -101,9 +97,9 @@ public final class EmbeddedFlink {
     // Every record type must be Avro or a POJO; a Kryo fallback fails the job at submission.
     conf.set(PipelineOptions.GENERIC_TYPES, false);
 
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTART_ATTEMPTS);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, RESTART_DELAY);
+    // No restart strategy here: each Sieve job brings its own (exponential delay that never gives
+    // up, JobEnvironment), as it does on a cluster whose configuration sets none; anything else
+    // run on this cluster gets Flink's default with checkpointing, exponential delay as well.
     return conf;
   }
 

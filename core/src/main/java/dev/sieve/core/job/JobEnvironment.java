@@ -1,11 +1,13 @@
 package dev.sieve.core.job;
 
 import dev.sieve.core.config.CommonConfig;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -18,14 +20,30 @@ import org.slf4j.LoggerFactory;
  * the delivery guarantee needs, RocksDB state with incremental checkpoints, and the job's settings
  * as global job parameters (shown in the Flink web UI).
  *
+ * <p>Restarts never give up on a transient fault: exponential-delay from 1 s, doubling up to 1 min
+ * between attempts, with no limit on attempts, and back to 1 s once the job has run 10 min without
+ * a failure. A broker or registry outage of any length therefore ends with the job running again at
+ * most a minute after the outage does. Records cannot fail a job (every decoder dead-letters what
+ * it cannot read), so only faults outside the stream reach this path.
+ *
  * <p>What the cluster's own configuration sets wins: a checkpoint interval ({@code
- * execution.checkpointing.interval}) or a state backend ({@code state.backend.type}) there is never
- * overridden, because a job's code would otherwise silently beat the operator's {@code
- * config.yaml}. {@code --checkpoint-interval} applies only where the cluster sets none.
+ * execution.checkpointing.interval}), a state backend ({@code state.backend.type}) or a restart
+ * strategy ({@code restart-strategy.type}) there is never overridden, because a job's code would
+ * otherwise silently beat the operator's {@code config.yaml}. {@code --checkpoint-interval} applies
+ * only where the cluster sets none.
  */
 public final class JobEnvironment {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobEnvironment.class);
+
+  /** The first restart waits this long; each further one twice as long as the last. */
+  public static final Duration RESTART_INITIAL_BACKOFF = Duration.ofSeconds(1);
+
+  /** The longest wait between two restarts. */
+  public static final Duration RESTART_MAX_BACKOFF = Duration.ofMinutes(1);
+
+  /** A job that runs this long without a failure starts again from the initial backoff. */
+  public static final Duration RESTART_RESET_AFTER = Duration.ofMinutes(10);
 
   private JobEnvironment() {}
 
@@ -55,8 +73,28 @@ public final class JobEnvironment {
       options.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
       options.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     }
+    if (cluster.getOptional(RestartStrategyOptions.RESTART_STRATEGY).isEmpty()) {
+      restartWithExponentialDelay(options);
+    }
     env.configure(options);
     env.getConfig().setGlobalJobParameters(Configuration.fromMap(parameters));
+  }
+
+  /** Sets Sieve's restart strategy (see the class comment) in {@code options}. */
+  public static void restartWithExponentialDelay(Configuration options) {
+    options.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+    options.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+        RESTART_INITIAL_BACKOFF);
+    options.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, RESTART_MAX_BACKOFF);
+    options.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+    options.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.1);
+    options.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+        RESTART_RESET_AFTER);
+    options.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
   }
 
   static CheckpointingMode checkpointingMode(DeliveryGuarantee delivery) {

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -28,6 +30,38 @@ class JobEnvironmentTest {
     assertThat(env.getConfiguration().get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
     assertThat(env.getConfiguration().get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
     assertThat(env.getConfig().getGlobalJobParameters().toMap()).containsEntry("k", "v");
+  }
+
+  @Test
+  void aBareClusterGetsRestartsThatNeverGiveUpAndBackOffToAMinute() {
+    StreamExecutionEnvironment env = environment(new Configuration());
+
+    JobEnvironment.configure(env, common(), Map.of());
+
+    ReadableConfig job = env.getConfiguration();
+    assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+    assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
+        .isEqualTo(Integer.MAX_VALUE);
+    assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF))
+        .isEqualTo(Duration.ofMinutes(1));
+    assertThat(
+            job.get(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD))
+        .isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void theClustersRestartStrategyIsNeverOverridden() {
+    Configuration cluster = new Configuration();
+    cluster.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    StreamExecutionEnvironment env = environment(cluster);
+
+    JobEnvironment.configure(env, common(), Map.of());
+
+    assertThat(env.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY))
+        .isEqualTo("fixed-delay");
   }
 
   @Test
