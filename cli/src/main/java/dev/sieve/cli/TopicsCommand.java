@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +16,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "topics",
     mixinStandardHelpOptions = true,
-    description = "Create (--create) or list Sieve's topics on a Kafka cluster.")
+    description =
+        "Create (--create) or list Sieve's topics on a Kafka cluster. New topics get their"
+            + " retention: sieve.models compacted, sieve.labels and sieve.labelled kept forever"
+            + " (retention.ms=-1), the rest the broker's default.")
 public final class TopicsCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
@@ -59,17 +61,13 @@ public final class TopicsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Every Sieve topic under {@code prefix}; the models topic is compacted. */
+  /**
+   * Every Sieve topic under {@code prefix}, with the configs of its retention: the models topic
+   * compacted, labels and labelled examples kept forever, the rest the broker's default.
+   */
   public static List<NewTopic> newTopics(String prefix, int partitions, short replicationFactor) {
     return Topics.ALL.stream()
-        .map(
-            t -> {
-              NewTopic topic = new NewTopic(t.name(prefix), partitions, replicationFactor);
-              return t.compacted()
-                  ? topic.configs(
-                      Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
-                  : topic;
-            })
+        .map(t -> new NewTopic(t.name(prefix), partitions, replicationFactor).configs(t.configs()))
         .toList();
   }
 }

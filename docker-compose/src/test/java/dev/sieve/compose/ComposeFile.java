@@ -37,7 +37,7 @@ public final class ComposeFile {
   private static final Pattern CREATE_TOPIC = Pattern.compile("^create --topic (\\S+)(.*)$");
   private static final Pattern CONFIG = Pattern.compile("--config (\\S+?)=(\\S+)");
   private static final Pattern PARTITIONS = Pattern.compile("--partitions (\\d+)");
-  private static final Pattern GUARD = Pattern.compile("grep -q '([^']+)'");
+  private static final String SUBMIT = "submit ";
 
   private final Path file;
   private final Map<String, Object> root;
@@ -100,25 +100,61 @@ public final class ComposeFile {
     return out;
   }
 
-  /** The {@code flink run} commands of {@link #SUBMITTER}, in order. */
+  /**
+   * The {@code flink run} commands of {@link #SUBMITTER}, in order: each {@code submit <job>
+   * <args>} line of its script as the script's {@code submit} function runs it, with the function's
+   * fixed options (those before the first shell variable) and the guard {@code sieve <job>}, the
+   * name its "already running?" check looks for.
+   */
   public List<FlinkRun> flinkRuns() {
+    List<String> fixed = new ArrayList<>(List.of("run"));
+    for (String token : submitFlinkRun().substring("flink run ".length()).split(" ")) {
+      if (token.contains("$")) {
+        break;
+      }
+      fixed.add(token);
+    }
     List<FlinkRun> out = new ArrayList<>();
     for (String line : logicalLines(service(SUBMITTER).script())) {
-      int at = line.indexOf("flink run ");
-      if (at < 0) {
-        continue;
+      if (line.startsWith(SUBMIT)) {
+        List<String> tokens = List.of(line.substring(SUBMIT.length()).split(" "));
+        if (line.contains("\"") || line.contains("'")) {
+          // the tokenizer splits on blanks; quoting would need a shell to read it
+          throw new IllegalStateException("quoted job arguments are not supported: " + line);
+        }
+        List<String> arguments = new ArrayList<>(fixed);
+        arguments.addAll(tokens.subList(1, tokens.size()));
+        out.add(new FlinkRun("sieve " + tokens.get(0), arguments));
       }
-      String command = line.substring(at + "flink ".length());
-      if (command.contains("\"") || command.contains("'")) {
-        // the tokenizer below splits on blanks; quoting would need a shell to read it
-        throw new IllegalStateException("quoted flink run arguments are not supported: " + line);
-      }
-      Matcher guard = GUARD.matcher(line.substring(0, at));
-      out.add(
-          new FlinkRun(
-              guard.find() ? guard.group(1) : null, List.of(command.trim().split("\\s+"))));
     }
     return out;
+  }
+
+  /**
+   * The one {@code flink run} line of {@link #SUBMITTER}'s script: its {@code submit} function's.
+   */
+  public String submitFlinkRun() {
+    List<String> runs =
+        logicalLines(service(SUBMITTER).script()).stream()
+            .filter(l -> l.startsWith("flink run "))
+            .toList();
+    if (runs.size() != 1) {
+      throw new IllegalStateException("expected one flink run line in the submitter: " + runs);
+    }
+    return runs.get(0);
+  }
+
+  /**
+   * The shell functions the {@link #SUBMITTER}'s script defines before it submits anything: the
+   * script up to its first {@code flink list}, to be run by {@code bash} in a test.
+   */
+  public String submitterFunctions() {
+    String script = service(SUBMITTER).script();
+    int end = script.indexOf("flink list ");
+    if (end < 0) {
+      throw new IllegalStateException("the submitter lists running jobs before submitting");
+    }
+    return script.substring(0, end);
   }
 
   /** The host file or directory behind {@code containerPath} in {@code service}'s bind mounts. */

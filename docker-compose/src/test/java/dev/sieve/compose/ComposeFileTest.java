@@ -12,8 +12,11 @@ import dev.sieve.schemas.Topic;
 import dev.sieve.schemas.Topics;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,6 +32,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docker-compose.yml cannot be run here (no Docker engine on the build machines), so this checks
@@ -243,6 +247,62 @@ class ComposeFileTest {
   }
 
   @Test
+  void kafkaKeepsItsLogOnItsVolume() {
+    Service kafka = compose.service("kafka");
+    Mount data =
+        kafka.mounts().stream()
+            .filter(m -> m.host().equals("kafka-data"))
+            .findFirst()
+            .orElseThrow();
+    // unset, the image keeps its log under /tmp in the container: a recreated container is empty
+    assertThat(kafka.environment()).containsEntry("KAFKA_LOG_DIRS", data.container());
+  }
+
+  @Test
+  void flinkRestartsWithExponentialDelayAndRetainsCheckpointsWhenTheClusterGoesDown() {
+    for (String s : List.of("jobmanager", "taskmanager")) {
+      assertThat(compose.service(s).flinkProperties())
+          .as(s)
+          .containsEntry("restart-strategy.type", "exponential-delay")
+          .containsEntry("restart-strategy.exponential-delay.max-backoff", "1min")
+          .containsEntry(
+              "restart-strategy.exponential-delay.attempts-before-reset-backoff",
+              String.valueOf(Integer.MAX_VALUE))
+          .containsEntry(
+              "execution.checkpointing.externalized-checkpoint-retention",
+              "RETAIN_ON_CANCELLATION");
+    }
+  }
+
+  @Test
+  void eachJobKeepsItsStateInItsOwnDirectoriesAndIsSubmittedFromTheNewest() {
+    assertThat(compose.service(ComposeFile.SUBMITTER).mounts())
+        .contains(new Mount("flink-data", "/flink-data"));
+    assertThat(compose.submitFlinkRun())
+        .contains("${state:+-s $state}")
+        .contains("-D execution.checkpointing.dir=file://$data/checkpoints/$job")
+        .contains("-D execution.checkpointing.savepoint-dir=file://$data/savepoints/$job");
+  }
+
+  @Test
+  void theNewestCompleteSavepointOrRetainedCheckpointIsTheOneResumedFrom(@TempDir Path data)
+      throws Exception {
+    assertThat(newestState(data, "ingest-job")).as("no earlier state").isEmpty();
+
+    Path checkpoint = state(data, "checkpoints/ingest-job/6f1c/chk-12", 100);
+    state(data, "checkpoints/inference-job/0a2b/chk-40", 400); // another job's
+    assertThat(newestState(data, "ingest-job")).isEqualTo(checkpoint.toString());
+
+    Path savepoint = state(data, "savepoints/ingest-job/savepoint-6f1c-1", 200);
+    assertThat(newestState(data, "ingest-job")).isEqualTo(savepoint.toString());
+
+    Path cutShort = data.resolve("checkpoints/ingest-job/6f1c/chk-13");
+    Files.createDirectories(cutShort); // no _metadata: the cluster went down while writing it
+    Path retained = state(data, "checkpoints/ingest-job/9d3e/chk-2", 300);
+    assertThat(newestState(data, "ingest-job")).isEqualTo(retained.toString());
+  }
+
+  @Test
   void topicInitCreatesExactlySievesTopics() {
     String prefix = compose.flinkRuns().get(0).jobArgument("topic-prefix").orElseThrow();
     List<TopicSpec> topics = compose.topics();
@@ -255,11 +315,8 @@ class ComposeFileTest {
               .filter(t -> t.name().equals(topic.name(prefix)))
               .findFirst()
               .orElseThrow();
-      if (topic.compacted()) {
-        assertThat(spec.configs()).as(spec.name()).containsEntry("cleanup.policy", "compact");
-      } else {
-        assertThat(spec.configs()).as(spec.name()).doesNotContainKey("cleanup.policy");
-      }
+      // the retention each topic must have: models compacted, labels kept forever
+      assertThat(spec.configs()).as(spec.name()).isEqualTo(topic.configs());
     }
   }
 
@@ -308,6 +365,29 @@ class ComposeFileTest {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /**
+   * A complete checkpoint or savepoint directory under {@code data}, written at second {@code t}.
+   */
+  private static Path state(Path data, String relative, long t) throws IOException {
+    Path dir = Files.createDirectories(data.resolve(relative));
+    Path metadata = Files.write(dir.resolve("_metadata"), new byte[] {1});
+    Files.setLastModifiedTime(metadata, FileTime.from(Instant.ofEpochSecond(1_700_000_000L + t)));
+    return dir;
+  }
+
+  /** What the submitter's own {@code newest_state} function prints for {@code job}. */
+  private String newestState(Path data, String job) throws Exception {
+    ProcessBuilder bash =
+        new ProcessBuilder(
+                "bash", "-ec", compose.submitterFunctions() + "\nnewest_state " + job + "\n")
+            .redirectErrorStream(true);
+    bash.environment().put("FLINK_DATA", data.toString());
+    Process process = bash.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(out).isZero();
+    return out.strip();
+  }
 
   /** Runs the job's main in its own child-first class loader, as the Flink client does. */
   private static Pipeline dryRun(Path jar, FlinkRun run) throws Exception {

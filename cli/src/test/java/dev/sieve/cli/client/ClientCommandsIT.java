@@ -11,6 +11,7 @@ import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.LiveAccuracy;
 import dev.sieve.schemas.Prediction;
+import dev.sieve.schemas.Topic;
 import dev.sieve.schemas.Topics;
 import dev.sieve.testkit.ItStack;
 import java.io.ByteArrayInputStream;
@@ -24,8 +25,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,6 +75,27 @@ class ClientCommandsIT {
     System.out.print(run.out());
     System.out.print(run.err());
     return run;
+  }
+
+  @Test
+  void topicsCreateKeepsLabelsForeverAndCompactsModels() throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", IT.bootstrapServers()))) {
+      Map<String, String> retention = new TreeMap<>();
+      Map<String, String> cleanup = new TreeMap<>();
+      for (Topic<String, ?> topic : Topics.ALL) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name(prefix));
+        Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        retention.put(topic.suffix(), config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+        cleanup.put(topic.suffix(), config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+      }
+      String sevenDays = String.valueOf(TimeUnit.DAYS.toMillis(7)); // the broker's default
+      assertThat(retention)
+          .containsEntry("labels", "-1")
+          .containsEntry("labelled", "-1")
+          .containsEntry("content.raw", sevenDays)
+          .containsEntry("predictions", sevenDays);
+      assertThat(cleanup).containsEntry("models", "compact").containsEntry("labels", "delete");
+    }
   }
 
   @Test
