@@ -64,11 +64,11 @@ import picocli.CommandLine.Option;
     })
 public final class DemoCommand implements Callable<Integer> {
 
-  private static final String PREFIX = Topic.DEFAULT_PREFIX;
+  static final String PREFIX = Topic.DEFAULT_PREFIX;
   private static final String CLASSIFIER = "topic";
 
   /** The demo's own key; a real deployment passes its secret with --model-signing-key. */
-  private static final String SIGNING_KEY = "sieve-demo-signing-key";
+  static final String SIGNING_KEY = "sieve-demo-signing-key";
 
   /** Every tenth message after the shift is held back, then scored at the end. */
   private static final int HOLD_BACK_EVERY = 10;
@@ -138,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
           KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
           EmbedderHandle embedder = SharedEmbedders.acquire();
           DemoProgress progress = new DemoProgress(bootstrap, registry, corpus.labels(), PREFIX)) {
-        ModelVersion v0 = declareClassifier(registry, producer, embedder);
+        ModelVersion v0 = declareClassifier(registry, producer, embedder, out);
         Map<String, JobID> jobs =
             DemoJobs.submitAll(
                 stack.flink(),
@@ -151,7 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
         DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(2));
         Map<String, String> client =
             Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registryUrl);
-        OracleLabeler oracle = interactive ? null : startOracle(client, corpus);
+        OracleLabeler oracle = interactive ? null : startOracle(client, corpus.items());
         if (interactive) {
           out.printf(
               "%nAnswer the label requests in a second terminal:%n  ./sieve label"
@@ -193,9 +193,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private OracleLabeler startOracle(Map<String, String> client, DemoCorpus corpus) {
+  /** An oracle labeler that answers the label requests of {@code items} from their labels. */
+  static OracleLabeler startOracle(Map<String, String> client, List<DemoCorpus.Item> items) {
     List<OracleAnswers.Example> answers =
-        corpus.items().stream()
+        items.stream()
             .map(i -> new OracleAnswers.Example(i.id(), i.text(), i.label()))
             .toList();
     return OracleLabeler.start(
@@ -208,10 +209,11 @@ public final class DemoCommand implements Callable<Integer> {
    * Declares the demo classifier: a signed zero-shot version 0 built from the label descriptions,
    * so predictions exist before anyone labels anything.
    */
-  private ModelVersion declareClassifier(
+  static ModelVersion declareClassifier(
       RestSchemaRegistryClient registry,
       KafkaProducer<byte[], byte[]> producer,
-      EmbedderHandle embedder)
+      EmbedderHandle embedder,
+      PrintStream out)
       throws Exception {
     ModelVersion version =
         ModelVersions.zeroShot(
@@ -473,7 +475,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+  static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);

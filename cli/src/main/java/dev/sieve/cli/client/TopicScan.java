@@ -15,11 +15,11 @@ import org.apache.kafka.common.TopicPartition;
  * snapshot and the scan ends even while the jobs keep writing. Gives up with a clear message when
  * no record arrives for a whole timeout.
  */
-final class TopicScan {
+public final class TopicScan {
 
   private TopicScan() {}
 
-  static void read(
+  public static void read(
       KafkaConsumer<byte[], byte[]> consumer,
       List<TopicPartition> partitions,
       Map<TopicPartition, Long> start,
