@@ -58,6 +58,13 @@ import org.slf4j.LoggerFactory;
  *       can give its share group a short acquisition lock with the group config {@code
  *       share.record.lock.duration.ms}; the default lock stays 30 s.
  * </ul>
+ *
+ * <p>{@link #stop()} and {@link #restart()} take the broker away and bring it back on the same
+ * ports, cluster id and data (the storage is not formatted again), so clients keep their bootstrap
+ * address, and committed records, transaction state, consumer-group offsets and share-group state
+ * survive: tests use it to check that clients ride out a broker outage. {@link #start(Path)} keeps
+ * the broker's data in a directory of the caller's that outlives the broker, and starts on what an
+ * earlier run left there.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -67,15 +74,23 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final int NODE_ID = 1;
   private static final int START_ATTEMPTS = 3;
 
+  private static final String CONFIG_FILE = "server.properties";
+  private static final String LOG_DIR = "data";
+
   private final Path dir;
-  private final KafkaRaftServer server;
+  private final boolean keepDir;
+  private final Properties props;
   private final String bootstrapServers;
+  private KafkaRaftServer server; // null while stopped
   private boolean closed;
 
-  private EmbeddedKafka(Path dir, KafkaRaftServer server, String bootstrapServers) {
+  private EmbeddedKafka(
+      Path dir, boolean keepDir, Properties props, KafkaRaftServer server, String bootstrap) {
     this.dir = dir;
+    this.keepDir = keepDir;
+    this.props = props;
     this.server = server;
-    this.bootstrapServers = bootstrapServers;
+    this.bootstrapServers = bootstrap;
   }
 
   /**
@@ -108,31 +123,119 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static EmbeddedKafka startOnce() {
-    long started = System.nanoTime();
     Path dir = TempDirs.create("sieve-kafka-");
-    KafkaRaftServer server = null;
     try {
-      int brokerPort = FreePorts.next();
-      int controllerPort = FreePorts.next();
-      Properties props = serverProperties(dir.resolve("data"), brokerPort, controllerPort);
-      format(dir, props);
-      server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
-      server.startup();
-      String bootstrap = FreePorts.LOOPBACK + ":" + brokerPort;
-      awaitReady(bootstrap);
-      LOG.info(
-          "Kafka broker ready at {} in {} ms (data in {})",
-          bootstrap,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-          dir);
-      return new EmbeddedKafka(dir, server, bootstrap);
+      Properties props = formatted(dir);
+      return new EmbeddedKafka(dir, false, props, launch(props), bootstrap(props));
     } catch (RuntimeException e) {
-      if (server != null) {
-        shutdown(server);
-      }
       TempDirs.deleteQuietly(dir);
       throw e;
     }
+  }
+
+  /**
+   * Starts the broker on a data directory that the caller keeps: {@link #close()} stops the broker
+   * and leaves the directory. A directory that an earlier broker formatted ({@code
+   * server.properties} and the log directory {@code data/} in it) is started as it is, on the ports
+   * and with the cluster id recorded there, so its topics, offsets and transactions are back; any
+   * other directory (created if missing) is formatted first, on free loopback ports. Fails when a
+   * recorded port is taken by another process, rather than move the broker.
+   */
+  public static EmbeddedKafka start(Path dataDir) {
+    Path config = dataDir.resolve(CONFIG_FILE);
+    Properties props;
+    if (Files.isRegularFile(dataDir.resolve(LOG_DIR).resolve("meta.properties"))) {
+      props = load(config);
+    } else {
+      try {
+        Files.createDirectories(dataDir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot create " + dataDir, e);
+      }
+      props = formatted(dataDir);
+    }
+    return new EmbeddedKafka(dataDir, true, props, launch(props), bootstrap(props));
+  }
+
+  /** Chooses free ports, writes {@code server.properties} into {@code dir} and formats the log. */
+  private static Properties formatted(Path dir) {
+    Properties props = serverProperties(dir.resolve(LOG_DIR), FreePorts.next(), FreePorts.next());
+    format(dir, props);
+    return props;
+  }
+
+  /** Starts a broker on formatted storage and waits until it answers. */
+  private static KafkaRaftServer launch(Properties props) {
+    long started = System.nanoTime();
+    KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
+    try {
+      server.startup();
+      awaitReady(bootstrap(props));
+    } catch (RuntimeException e) {
+      shutdown(server);
+      throw e;
+    }
+    LOG.info(
+        "Kafka broker ready at {} in {} ms (data in {})",
+        bootstrap(props),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        props.getProperty("log.dirs"));
+    return server;
+  }
+
+  private static String bootstrap(Properties props) {
+    String advertised = props.getProperty("advertised.listeners");
+    return advertised.substring(advertised.indexOf("://") + 3);
+  }
+
+  private static Properties load(Path config) {
+    Properties props = new Properties();
+    try (var in = Files.newInputStream(config)) {
+      props.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the broker's settings in " + config, e);
+    }
+    return props;
+  }
+
+  /**
+   * Shuts the broker and controller down as a crash-free stop would, keeping every file: clients
+   * see the broker go away (connections refused) until {@link #restart()}. Does nothing when
+   * stopped already.
+   */
+  public synchronized void stop() {
+    if (closed) {
+      throw new IllegalStateException("Kafka broker at " + bootstrapServers + " is closed");
+    }
+    if (server != null) {
+      shutdown(server);
+      server = null;
+      LOG.info("Kafka broker at {} stopped, data kept in {}", bootstrapServers, dir);
+    }
+  }
+
+  /**
+   * Starts the broker again after {@link #stop()}, on the same ports, cluster id and data, without
+   * formatting, and returns once it answers an admin request. Fails if a port was taken meanwhile.
+   */
+  public synchronized void restart() {
+    if (closed) {
+      throw new IllegalStateException("Kafka broker at " + bootstrapServers + " is closed");
+    }
+    if (server != null) {
+      throw new IllegalStateException("Kafka broker at " + bootstrapServers + " is running");
+    }
+    server = launch(props);
+  }
+
+  /** True between a start or {@link #restart()} and {@link #stop()} or {@link #close()}. */
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /** The directory holding {@code server.properties} and the log directory {@code data/}. */
+  public Path dataDir() {
+    return dir;
   }
 
   /** {@code 127.0.0.1:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
@@ -218,16 +321,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         "Topics " + topics + " not served by their leader after " + TOPIC_READY_TIMEOUT, last);
   }
 
-  /** Stops the broker and controller and deletes their data directory. Idempotent. */
+  /**
+   * Stops the broker and controller and deletes their data directory, unless the caller gave it
+   * ({@link #start(Path)}). Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
-    shutdown(server);
-    TempDirs.deleteQuietly(dir);
-    LOG.info("Kafka broker at {} stopped", bootstrapServers);
+    if (server != null) {
+      shutdown(server);
+      server = null;
+    }
+    if (!keepDir) {
+      TempDirs.deleteQuietly(dir);
+    }
+    LOG.info("Kafka broker at {} closed", bootstrapServers);
   }
 
   private static Properties serverProperties(Path logDir, int brokerPort, int controllerPort) {
@@ -282,7 +393,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    * main} does.
    */
   private static void format(Path dir, Properties props) {
-    Path configFile = dir.resolve("server.properties");
+    Path configFile = dir.resolve(CONFIG_FILE);
     try (OutputStream out = Files.newOutputStream(configFile)) {
       props.store(out, "Sieve embedded Kafka");
     } catch (IOException e) {
