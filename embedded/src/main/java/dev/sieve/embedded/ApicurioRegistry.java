@@ -21,15 +21,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real Apicurio Registry 3.0.9 in a child JVM on 127.0.0.1, serving the Confluent Schema Registry
- * REST API at {@link #confluentApiUrl()}, with in-memory storage (H2 in memory, the default of
- * 3.0.9) and the global compatibility rule set to BACKWARD.
+ * REST API at {@link #confluentApiUrl()}, with its schemas in an H2 database <em>file</em> in its
+ * directory, so that they survive a restart: records already in Kafka name schema ids, and a
+ * registry that forgot them would make every such record undecodable. The global compatibility rule
+ * is set to BACKWARD when the database is created (a later start keeps whatever is stored).
+ *
+ * <p>{@link #start()} gives a registry in a temporary directory, deleted by {@link #close()} (what
+ * tests want); {@link #start(Path, int)} one whose data directory outlives this JVM (what a local
+ * installation wants). Either can be {@link #stop() stopped} and {@link #restart() restarted} on
+ * the same port and data, so clients configured with its URL reconnect to the same schemas.
  *
  * <p>The distribution is the {@code io.apicurio:apicurio-registry-app:3.0.9:zip:all} artifact that
  * this module's build unpacks into {@code embedded/target/apicurio}; its location is read from
  * {@code sieve-embedded.properties} and can be overridden with the system property {@value
- * #HOME_PROPERTY}. The child runs with the same {@code java} as this JVM and logs to {@code
- * registry.log} in a temporary directory ({@link #logFile()}). It is stopped by {@link #close()}
- * and, should a test forget, by a JVM shutdown hook.
+ * #HOME_PROPERTY}. The child runs with the same {@code java} as this JVM and appends its output to
+ * {@code registry.log} in its directory ({@link #logFile()}). It is stopped by {@link #close()}
+ * and, should a caller forget, by a JVM shutdown hook.
  *
  * <p>3.0.9 opens a single listener, the HTTP port (no management interface unless enabled), and it
  * is bound to 127.0.0.1; the management host is pinned to 127.0.0.1 as well in case it is ever
@@ -40,31 +47,43 @@ public final class ApicurioRegistry implements AutoCloseable {
   /** System property that points at an unpacked Apicurio Registry distribution. */
   public static final String HOME_PROPERTY = "sieve.apicurio.home";
 
+  /** The H2 database file name in the data directory, without H2's {@code .mv.db} suffix. */
+  static final String DATABASE = "registry";
+
   private static final Logger LOG = LoggerFactory.getLogger(ApicurioRegistry.class);
   private static final String DEFAULT_VERSION = "3.0.9";
   private static final String CONFLUENT_JSON = "application/vnd.schemaregistry.v1+json";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+  // Quarkus closes the database on SIGTERM; give it time before the forced kill.
+  private static final Duration STOP_GRACE = Duration.ofSeconds(15);
   private static final int START_ATTEMPTS = 3;
+  private static final Duration SAME_PORT_RETRY_PAUSE = Duration.ofSeconds(2);
 
-  private final Process process;
+  private final Path runnerJar;
   private final Path dir;
+  private final boolean temporary;
   private final Path logFile;
+  private final int port;
   private final String baseUrl;
   private final Thread shutdownHook;
+  private volatile Process process;
+  private boolean hookRegistered;
   private boolean closed;
 
-  private ApicurioRegistry(Process process, Path dir, Path logFile, String baseUrl) {
-    this.process = process;
+  private ApicurioRegistry(Path runnerJar, Path dir, boolean temporary, int port) {
+    this.runnerJar = runnerJar;
     this.dir = dir;
-    this.logFile = logFile;
-    this.baseUrl = baseUrl;
-    this.shutdownHook = new Thread(() -> stop(process), "apicurio-registry-stopper");
+    this.temporary = temporary;
+    this.logFile = dir.resolve("registry.log");
+    this.port = port;
+    this.baseUrl = "http://" + FreePorts.LOOPBACK + ":" + port;
+    this.shutdownHook = new Thread(this::stopProcess, "apicurio-registry-stopper");
   }
 
   /**
-   * Starts the registry on a free loopback port, waits until {@code /health/ready} answers UP (at
-   * most 90 s), and sets the global compatibility to BACKWARD.
+   * Starts a registry in a new temporary directory (deleted by {@link #close()}) on a free loopback
+   * port, waits until {@code /health/ready} answers UP (at most 90 s), and sets the global
+   * compatibility to BACKWARD.
    *
    * @throws IllegalStateException if the distribution is missing (run the build), or the registry
    *     does not become ready; the message names the log file and quotes its tail
@@ -73,9 +92,12 @@ public final class ApicurioRegistry implements AutoCloseable {
     Path runnerJar = findRunnerJar();
     // The free port can be taken by another process before the registry binds it: try fresh ones.
     for (int attempt = 1; ; attempt++) {
+      Path dir = TempDirs.create("sieve-apicurio-");
+      ApicurioRegistry registry = new ApicurioRegistry(runnerJar, dir, true, FreePorts.next());
       try {
-        return startOnce(runnerJar);
+        return registry.launchFirst();
       } catch (PortTakenException e) {
+        TempDirs.deleteQuietly(dir);
         if (attempt >= START_ATTEMPTS) {
           throw new IllegalStateException(e.getMessage(), e);
         }
@@ -84,84 +106,206 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
   }
 
-  private static ApicurioRegistry startOnce(Path runnerJar) {
-    long started = System.nanoTime();
-    int port = FreePorts.next();
-    Path dir = TempDirs.create("sieve-apicurio-");
-    Path logFile = dir.resolve("registry.log");
-    Process process;
+  /**
+   * Starts a registry whose database and log are kept in {@code dataDir} (created if missing, never
+   * deleted): a new directory gets a new database with global compatibility BACKWARD, an existing
+   * one is opened with every schema, id and rule it holds.
+   *
+   * @param port the loopback port to serve on, or 0 for a free one; a given port that is taken is
+   *     tried again for a few seconds, then the start fails naming it
+   * @throws IllegalStateException if the registry does not become ready (the message names the log
+   *     file and quotes its tail), or the port stays taken
+   */
+  public static ApicurioRegistry start(Path dataDir, int port) {
+    Path runnerJar = findRunnerJar();
     try {
-      process =
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the registry directory " + dataDir, e);
+    }
+    for (int attempt = 1; ; attempt++) {
+      ApicurioRegistry registry =
+          new ApicurioRegistry(
+              runnerJar, dataDir.toAbsolutePath(), false, port == 0 ? FreePorts.next() : port);
+      try {
+        return registry.launchFirst();
+      } catch (PortTakenException e) {
+        if (attempt >= START_ATTEMPTS) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+        LOG.warn("Apicurio Registry could not bind its port (attempt {}), retrying", attempt);
+        if (port != 0) {
+          pause(SAME_PORT_RETRY_PAUSE);
+        }
+      }
+    }
+  }
+
+  /**
+   * Stops the registry JVM (gracefully, then forcibly after 15 s) and keeps its directory, so that
+   * {@link #restart()} serves the same schemas on the same URL. Clients see connection refused
+   * meanwhile. Does nothing if it is not running.
+   */
+  public synchronized void stop() {
+    stopProcess();
+    LOG.info("Apicurio Registry at {} stopped (data kept in {})", baseUrl, dir);
+  }
+
+  /**
+   * Starts the registry again on the same port and data, stopping it first if it runs (also after
+   * its JVM died), and waits until it is ready. A port taken meanwhile is tried again for a few
+   * seconds.
+   *
+   * @throws IllegalStateException if it was closed, or does not become ready, or the port stays
+   *     taken
+   */
+  public synchronized void restart() {
+    if (closed) {
+      throw new IllegalStateException("Apicurio Registry at " + baseUrl + " was closed");
+    }
+    stopProcess();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        launch();
+        return;
+      } catch (PortTakenException e) {
+        if (attempt >= START_ATTEMPTS) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+        LOG.warn("Apicurio Registry could not bind port {} again, retrying", port);
+        pause(SAME_PORT_RETRY_PAUSE);
+      }
+    }
+  }
+
+  /** The first {@link #launch()}; a registry that never became ready leaves no shutdown hook. */
+  private ApicurioRegistry launchFirst() {
+    try {
+      launch();
+      return this;
+    } catch (RuntimeException e) {
+      removeShutdownHook();
+      throw e;
+    }
+  }
+
+  /**
+   * One start of the child JVM on this registry's port and directory, waiting until it is ready.
+   * Sets the global compatibility only when the database is new, so a restart keeps what is stored.
+   */
+  private void launch() {
+    long started = System.nanoTime();
+    boolean newDatabase = !Files.exists(databaseFile());
+    long logStart = sizeOf(logFile);
+    Process child;
+    try {
+      child =
           new ProcessBuilder(command(runnerJar, port, dir))
               .directory(dir.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(logFile.toFile())
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .start();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start Apicurio Registry from " + runnerJar, e);
     }
-    ApicurioRegistry registry =
-        new ApicurioRegistry(process, dir, logFile, "http://" + FreePorts.LOOPBACK + ":" + port);
-    Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
+    process = child;
+    if (!hookRegistered) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+      hookRegistered = true;
+    }
     try {
-      registry.awaitReady();
-      registry.setGlobalCompatibility("BACKWARD");
+      awaitReady(child);
+      if (newDatabase) {
+        setGlobalCompatibility("BACKWARD");
+      }
     } catch (RuntimeException e) {
       // Stop the child but keep its directory: the log is what tells the user what went wrong.
-      registry.closed = true;
-      stop(process);
-      Runtime.getRuntime().removeShutdownHook(registry.shutdownHook);
-      String tail = tail(logFile, 40);
+      stopProcess();
+      String tail = tail(logFile, logStart, 40);
       // Quarkus 3.15 logs "Port N seems to be in use by another process" and exits.
       if (tail.contains("seems to be in use by another process")
           || tail.contains("Address already in use")) {
-        TempDirs.deleteQuietly(dir);
         throw new PortTakenException("Port " + port + " was taken before the registry bound it");
       }
       throw new IllegalStateException(
           e.getMessage() + "\nRegistry log: " + logFile + "\n--- last lines ---\n" + tail, e);
     }
     LOG.info(
-        "Apicurio Registry ready at {} (pid {}) in {} ms, log: {}",
-        registry.confluentApiUrl(),
-        process.pid(),
+        "Apicurio Registry ready at {} (pid {}, {} database in {}) in {} ms, log: {}",
+        confluentApiUrl(),
+        child.pid(),
+        newDatabase ? "new" : "existing",
+        dir,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
         logFile);
-    return registry;
   }
 
   /**
-   * Base URL of the Confluent-compatible API, e.g. {@code http://127.0.0.1:PORT/apis/ccompat/v7}.
+   * Base URL of the Confluent-compatible API, e.g. {@code http://127.0.0.1:PORT/apis/ccompat/v7};
+   * the same across {@link #restart()}s.
    */
   public String confluentApiUrl() {
     return baseUrl + "/apis/ccompat/v7";
   }
 
-  /** Process id of the registry's JVM, e.g. to check its listening sockets. */
+  /** The loopback port the registry serves on, the same across {@link #restart()}s. */
+  public int port() {
+    return port;
+  }
+
+  /** The directory of the database and log: temporary for {@link #start()}, else the given one. */
+  public Path dataDir() {
+    return dir;
+  }
+
+  /** Process id of the registry's current JVM, e.g. to check its listening sockets. */
   public long pid() {
     return process.pid();
   }
 
-  /** The file the registry's stdout and stderr go to. Deleted by {@link #close()}. */
+  /** Whether the registry's JVM runs (it may still be starting). */
+  public boolean isRunning() {
+    Process current = process;
+    return current != null && current.isAlive();
+  }
+
+  /** The file the registry's stdout and stderr are appended to. */
   public Path logFile() {
     return logFile;
   }
 
-  /** Stops the registry JVM (gracefully, then forcibly after 5 s) and deletes its directory. */
+  /**
+   * Stops the registry JVM (gracefully, then forcibly after 15 s); deletes its directory if it is a
+   * temporary one ({@link #start()}), keeps it otherwise.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
-    stop(process);
+    stopProcess();
+    removeShutdownHook();
+    if (temporary) {
+      TempDirs.deleteQuietly(dir);
+    }
+    LOG.info("Apicurio Registry at {} closed", baseUrl);
+  }
+
+  private void removeShutdownHook() {
+    if (!hookRegistered) {
+      return;
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      hookRegistered = false;
     } catch (IllegalStateException alreadyShuttingDown) {
-      // close() called from another shutdown hook: ours runs too, and stop() is idempotent
+      // called from another shutdown hook: ours runs too, and stopping is idempotent
     }
-    TempDirs.deleteQuietly(dir);
-    LOG.info("Apicurio Registry at {} stopped", baseUrl);
+  }
+
+  private Path databaseFile() {
+    return dir.resolve(DATABASE + ".mv.db");
   }
 
   private static List<String> command(Path runnerJar, int port, Path dir) {
@@ -177,9 +321,13 @@ public final class ApicurioRegistry implements AutoCloseable {
     cmd.add("-Dquarkus.http.port=" + port);
     cmd.add("-Dquarkus.management.host=" + FreePorts.LOOPBACK);
     cmd.add("-Dquarkus.management.enabled=false");
-    // In-memory storage, as 3.0.9 does by default; said explicitly so a default change shows.
+    // SQL storage on an H2 file in the registry's directory (3.0.9 defaults to H2 in memory).
+    // WRITE_DELAY=0: each commit is on disk before the answer, so a killed registry loses no
+    // schema it acknowledged and, above all, never hands out an acknowledged id a second time
+    // (with H2's default 500 ms delay it did both).
     cmd.add("-Dapicurio.storage.kind=sql");
     cmd.add("-Dapicurio.storage.sql.kind=h2");
+    cmd.add("-Dapicurio.datasource.url=jdbc:h2:file:" + dir.resolve(DATABASE) + ";WRITE_DELAY=0");
     // Same content, same id: what Confluent clients expect when they re-register a schema.
     cmd.add("-Dapicurio.ccompat.use-canonical-hash=true");
     cmd.add("-Dapicurio.import.work-dir=" + dir);
@@ -239,7 +387,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     return props;
   }
 
-  private void awaitReady() {
+  private void awaitReady(Process child) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest ready =
         HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready"))
@@ -249,9 +397,9 @@ public final class ApicurioRegistry implements AutoCloseable {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     String lastProblem = "no answer";
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
+      if (!child.isAlive()) {
         throw new IllegalStateException(
-            "Apicurio Registry exited with code " + process.exitValue() + " while starting");
+            "Apicurio Registry exited with code " + child.exitValue() + " while starting");
       }
       try {
         HttpResponse<String> response = http.send(ready, HttpResponse.BodyHandlers.ofString());
@@ -318,28 +466,46 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
   }
 
-  private static void stop(Process process) {
-    if (!process.isAlive()) {
+  private void stopProcess() {
+    Process current = process;
+    if (current == null || !current.isAlive()) {
       return;
     }
-    process.destroy();
+    current.destroy();
     try {
-      if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      if (!current.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn(
+            "Apicurio Registry (pid {}) ignored SIGTERM for {}, killing it",
+            current.pid(),
+            STOP_GRACE);
+        current.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
-      process.destroyForcibly();
+      current.destroyForcibly();
       Thread.currentThread().interrupt();
     }
   }
 
-  private static String tail(Path file, int lines) {
+  /** The last {@code lines} lines written to {@code file} from byte {@code from} on. */
+  private static String tail(Path file, long from, int lines) {
     try {
+      byte[] all = Files.readAllBytes(file);
+      int start = (int) Math.min(from, all.length);
       // Decoded leniently: a log tail is for humans, a stray byte must not hide it.
-      String[] all = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n");
-      return String.join("\n", List.of(all).subList(Math.max(0, all.length - lines), all.length));
+      String[] split =
+          new String(all, start, all.length - start, StandardCharsets.UTF_8).split("\n");
+      return String.join(
+          "\n", List.of(split).subList(Math.max(0, split.length - lines), split.length));
     } catch (IOException e) {
       return "(cannot read " + file + ": " + e + ")";
+    }
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.exists(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      return 0;
     }
   }
 
