@@ -34,12 +34,7 @@ import org.apache.kafka.common.TopicPartition;
  * @param versions model versions read
  */
 record ChaosAudit(
-    int lost,
-    int duplicated,
-    int poisonDeadLettered,
-    int predictions,
-    int labelled,
-    int versions) {
+    int lost, int duplicated, int poisonDeadLettered, int predictions, int labelled, int versions) {
 
   /** Reads the topics from their beginning to their last stable offsets. */
   static ChaosAudit read(SieveClients clients, Collection<String> sentIds) {

@@ -72,13 +72,15 @@ public final class ChaosCommand implements Callable<Integer> {
 
   @Option(
       names = "--broker-outage",
-      defaultValue = "PT30S",
+      defaultValue = "30s",
+      converter = ConnectionOptions.DurationConverter.class,
       description = "How long the broker stays stopped (default: ${DEFAULT-VALUE}).")
   Duration brokerOutage;
 
   @Option(
       names = "--registry-outage",
-      defaultValue = "PT90S",
+      defaultValue = "90s",
+      converter = ConnectionOptions.DurationConverter.class,
       description = "How long the registry stays stopped (default: ${DEFAULT-VALUE}).")
   Duration registryOutage;
 
@@ -89,7 +91,8 @@ public final class ChaosCommand implements Callable<Integer> {
 
   @Option(
       names = "--drain-timeout",
-      defaultValue = "PT10M",
+      defaultValue = "10m",
+      converter = ConnectionOptions.DurationConverter.class,
       description =
           "After the faults, how long to wait for every event to be predicted (default:"
               + " ${DEFAULT-VALUE}).")
@@ -103,9 +106,9 @@ public final class ChaosCommand implements Callable<Integer> {
     Duration window = Duration.ofMillis((long) (minutes * 60_000));
     List<DemoCorpus.Item> stream = stream((int) Math.ceil(window.toSeconds() * rate));
     out.printf(
-        "sieve chaos: %d events at %.0f/s and %d poison records over %s; seed %d (--seed to"
+        "sieve chaos: %d events at %.0f/s and %d poison records over %d s; seed %d (--seed to"
             + " replay)%n",
-        stream.size(), rate, poison, window, runSeed);
+        stream.size(), rate, poison, window.toSeconds(), runSeed);
     try (DemoStack stack = DemoStack.start(DemoJobs.SLOTS)) {
       String bootstrap = stack.kafka().bootstrapServers();
       String registryUrl = stack.registry().confluentApiUrl();
@@ -134,8 +137,7 @@ public final class ChaosCommand implements Callable<Integer> {
             new ConfluentAvroCodec<>(registry, ContentEvent.class);
         ConfluentAvroCodec<Label> labelCodec = new ConfluentAvroCodec<>(registry, Label.class);
         DemoProducer events =
-            new DemoProducer(
-                producer, contentCodec, labelCodec, Topics.CONTENT_RAW.name(prefix));
+            new DemoProducer(producer, contentCodec, labelCodec, Topics.CONTENT_RAW.name(prefix));
         AtomicLong poisonSent = new AtomicLong();
         Thread feeder = thread("sieve-chaos-events", () -> events.run(stream, rate, false));
         Thread poisoner =
@@ -152,7 +154,8 @@ public final class ChaosCommand implements Callable<Integer> {
                 jobs.values(),
                 runSeed,
                 out,
-                () -> String.format("[%d events, %d poison sent]", events.sent(), poisonSent.get()));
+                () ->
+                    String.format("[%d events, %d poison sent]", events.sent(), poisonSent.get()));
         faults.run(window, brokerOutage, registryOutage);
         feeder.join();
         poisoner.join();
@@ -192,7 +195,9 @@ public final class ChaosCommand implements Callable<Integer> {
         out.printf(
             "CHAOS minutes=%s events=%d failures_injected=%d broker_restarts=%d"
                 + " registry_outages=%d poison=%d lost=%d duplicated=%d jobs_running=%d/%d%n",
-            minutes == Math.rint(minutes) ? String.valueOf((long) minutes) : String.valueOf(minutes),
+            minutes == Math.rint(minutes)
+                ? String.valueOf((long) minutes)
+                : String.valueOf(minutes),
             ids.size(),
             faults.failuresInjected(),
             faults.brokerRestarts(),

@@ -196,9 +196,7 @@ public final class DemoCommand implements Callable<Integer> {
   /** An oracle labeler that answers the label requests of {@code items} from their labels. */
   static OracleLabeler startOracle(Map<String, String> client, List<DemoCorpus.Item> items) {
     List<OracleAnswers.Example> answers =
-        items.stream()
-            .map(i -> new OracleAnswers.Example(i.id(), i.text(), i.label()))
-            .toList();
+        items.stream().map(i -> new OracleAnswers.Example(i.id(), i.text(), i.label())).toList();
     return OracleLabeler.start(
         QueueSettings.of(client, PREFIX, OracleLabeler.DEFAULT_NAME),
         new Oracle(OracleAnswers.of(answers), 0, 42),

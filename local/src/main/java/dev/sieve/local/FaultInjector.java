@@ -54,8 +54,8 @@ final class FaultInjector {
   }
 
   /**
-   * Injects faults for {@code window}: TaskManager kills throughout, the broker outage a quarter
-   * of the way in, the registry outage half way.
+   * Injects faults for {@code window}: TaskManager kills throughout, the broker outage a quarter of
+   * the way in, the registry outage half way.
    */
   void run(Duration window, Duration brokerOutage, Duration registryOutage) throws Exception {
     long start = System.nanoTime();
@@ -66,6 +66,9 @@ final class FaultInjector {
       DemoJobs.awaitTasksRunning(flink, jobs, RECOVERY);
       Thread.sleep(3_000 + random.nextInt(5_000)); // let records flow and checkpoints complete
       long now = System.nanoTime();
+      if (now >= end) {
+        break;
+      }
       if (brokerRestarts == 0 && now >= brokerAt) {
         brokerOutage(brokerOutage);
       } else if (registryOutages == 0 && now >= registryAt) {
