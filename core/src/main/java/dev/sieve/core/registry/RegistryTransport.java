@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends one JSON request to the registry over {@code java.net.http}, retrying what may heal on its
- * own (connection errors, timeouts, 5xx answers) with exponential backoff and jitter, bounded in
- * attempts and in total time, and turning every other error answer into the matching {@link
- * SchemaRegistryException} at once. Jitter keeps the many subtasks of a restarted Flink job from
- * hammering a recovering registry in step.
+ * own (connection errors, timeouts, 5xx, 408 and 429 answers) with exponential backoff and jitter,
+ * bounded in attempts and in total time, and turning every other error answer into the matching
+ * {@link SchemaRegistryException} at once. Jitter keeps the many subtasks of a restarted Flink job
+ * from hammering a recovering registry in step.
  */
 final class RegistryTransport {
 
@@ -84,7 +84,7 @@ final class RegistryTransport {
         HttpResponse<String> response =
             http.send(request(method, base + path, json), HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
-        if (status < 500) {
+        if (!isTransient(status)) {
           return handle(status, response.body(), what, base + path);
         }
         lastStatus = status;
@@ -127,6 +127,14 @@ final class RegistryTransport {
           describe(lastCause));
       sleep(delayMs, what);
     }
+  }
+
+  /**
+   * Answers that say "not now" rather than "no": server errors (a registry restarting behind a
+   * proxy, its database away), 408 Request Timeout and 429 Too Many Requests.
+   */
+  static boolean isTransient(int status) {
+    return status >= 500 || status == 408 || status == 429;
   }
 
   private HttpRequest request(String method, String url, String json) {

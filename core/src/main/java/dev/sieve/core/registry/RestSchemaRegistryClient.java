@@ -204,8 +204,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient, Aut
   private static Schema parseAvro(JsonNode answer, String what) {
     JsonNode type = answer.get("schemaType");
     if (type != null && type.isTextual() && !"AVRO".equalsIgnoreCase(type.asText())) {
-      throw new SchemaRegistryException(
-          "expected an AVRO schema while " + what + ", the registry has " + type.asText(), -1, 200);
+      throw new NotAvroSchemaException(
+          "expected an AVRO schema while " + what + ", the registry has " + type.asText(), null);
     }
     JsonNode text = answer.get("schema");
     if (text == null || !text.isTextual()) {
@@ -217,10 +217,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient, Aut
       // definition of the same record.
       return new Schema.Parser().parse(text.asText());
     } catch (SchemaParseException e) {
-      throw new SchemaRegistryException(
+      throw new NotAvroSchemaException(
           "the registry returned an unparseable Avro schema while " + what + ": " + e.getMessage(),
-          -1,
-          200,
           e);
     }
   }

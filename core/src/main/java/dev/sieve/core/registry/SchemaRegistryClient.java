@@ -35,6 +35,7 @@ public interface SchemaRegistryClient {
    * Returns the schema with the global id {@code id}.
    *
    * @throws SchemaNotFoundException if no schema has that id
+   * @throws NotAvroSchemaException if the schema with that id is not a readable Avro schema
    */
   Schema schemaById(int id);
 

@@ -1,5 +1,6 @@
 package dev.sieve.core.serde;
 
+import dev.sieve.core.registry.NotAvroSchemaException;
 import dev.sieve.core.registry.SchemaNotFoundException;
 import dev.sieve.core.registry.SchemaRegistryClient;
 import dev.sieve.core.registry.Subjects;
@@ -31,9 +32,12 @@ import org.apache.avro.specific.SpecificRecord;
  * against the class's schema, so records written with an older or newer compatible schema read as
  * the current class, with defaults filled in.
  *
- * <p>Decode failures that are the data's fault throw {@link AvroDecodeException} with a reason;
- * registry outages ({@code RegistryUnavailableException}) pass through untouched, because good data
- * must not be dead-lettered while the registry is down. Thread-safe.
+ * <p>Decode failures that are the data's fault throw {@link AvroDecodeException} with a reason:
+ * only what a reachable registry said about the id (no such id: {@code UNKNOWN_SCHEMA_ID}; a schema
+ * of another type or record: {@code WRONG_RECORD_TYPE}) or the bytes themselves. Every other
+ * registry failure (outage, {@code RegistryUnavailableException}; refused credentials; a wrong URL
+ * answering a bare 404) passes through untouched, because good data must not be dead-lettered while
+ * the registry cannot answer. Thread-safe.
  */
 public final class ConfluentAvroCodec<T extends SpecificRecord> {
 
@@ -182,6 +186,10 @@ public final class ConfluentAvroCodec<T extends SpecificRecord> {
           id,
           "the registry has no schema with id " + id + " (" + e.getMessage() + ")",
           e);
+    } catch (NotAvroSchemaException e) {
+      // A property of the id, like an incompatible writer: cached, the answer will not change.
+      return new Resolution<>(
+          null, "writer schema id " + id + " is not a readable Avro schema: " + e.getMessage());
     }
     SchemaPairCompatibility compatibility =
         SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
