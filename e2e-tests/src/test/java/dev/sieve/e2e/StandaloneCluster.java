@@ -20,9 +20,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -60,6 +62,8 @@ final class StandaloneCluster implements AutoCloseable {
   private final Thread shutdownHook;
   private Process jobManager;
   private Process taskManager;
+  private int taskManagers;
+  private List<String> taskManagerCommand;
   private boolean closed;
 
   private StandaloneCluster(Path dir, int restPort) {
@@ -146,10 +150,67 @@ final class StandaloneCluster implements AutoCloseable {
     List<List<String>> jm = resourceParams(cp, conf, "GET_JM_RESOURCE_PARAMS");
     List<List<String>> tm = resourceParams(cp, conf, "GET_TM_RESOURCE_PARAMS");
     jobManager =
-        java("jobmanager", cp, jm.get(0), jvmOptions, tmp, JOB_MANAGER_MAIN, conf, jm.get(1));
-    taskManager =
-        java("taskmanager", cp, tm.get(0), jvmOptions, tmp, TASK_MANAGER_MAIN, conf, tm.get(1));
+        start(
+            "jobmanager",
+            command(cp, jm.get(0), jvmOptions, tmp, JOB_MANAGER_MAIN, conf, jm.get(1)));
+    taskManagerCommand =
+        command(cp, tm.get(0), jvmOptions, tmp, TASK_MANAGER_MAIN, conf, tm.get(1));
+    taskManager = startTaskManagerProcess();
     awaitSlots(slots);
+  }
+
+  /**
+   * Kills the TaskManager JVM with {@code kill -9} (SIGKILL: no shutdown hook runs, the JobManager
+   * is not told) and waits until it is gone; returns its exit code (137 = 128 + SIGKILL).
+   */
+  int killTaskManager() {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-9", Long.toString(taskManager.pid()))
+              .redirectErrorStream(true)
+              .start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -9 " + taskManager.pid() + " failed");
+      }
+      if (!taskManager.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the TaskManager outlived kill -9");
+      }
+      return taskManager.exitValue();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * Starts a new TaskManager JVM, exactly as the first was started (its log is {@code
+   * taskmanager-<n>.log}), and waits until it has registered with the JobManager.
+   */
+  void startTaskManager() {
+    Set<String> before = new HashSet<>();
+    rest("/taskmanagers").path("taskmanagers").forEach(t -> before.add(t.path("id").asText()));
+    taskManager = startTaskManagerProcess();
+    await("a new TaskManager registered")
+        .atMost(READY_TIMEOUT)
+        .pollInterval(Duration.ofMillis(250))
+        .failFast("the new TaskManager exited", () -> !taskManager.isAlive())
+        .until(
+            () -> {
+              for (JsonNode t : rest("/taskmanagers").path("taskmanagers")) {
+                if (!before.contains(t.path("id").asText())) {
+                  return true;
+                }
+              }
+              return false;
+            });
+  }
+
+  private Process startTaskManagerProcess() {
+    taskManagers++;
+    String name = taskManagers == 1 ? "taskmanager" : "taskmanager-" + taskManagers;
+    return start(name, taskManagerCommand);
   }
 
   /** {@code 127.0.0.1:port} of the REST endpoint. */
@@ -285,8 +346,7 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  private Process java(
-      String name,
+  private List<String> command(
       String cp,
       List<String> memoryOptions,
       List<String> jvmOptions,
@@ -300,7 +360,6 @@ final class StandaloneCluster implements AutoCloseable {
     cmd.addAll(jvmOptions);
     cmd.add("-Djava.net.preferIPv4Stack=true"); // the servers bind 127.0.0.1, never a v6 wildcard
     cmd.add("-Djava.io.tmpdir=" + tmp); // ONNX Runtime, RocksDB and the model files unpack here
-    cmd.add("-Dlog.file=" + dir.resolve("log").resolve(name + ".log"));
     cmd.add("-Dlog4j.configurationFile=file:" + conf.resolve("log4j.properties"));
     cmd.add("-cp");
     cmd.add(cp);
@@ -308,6 +367,13 @@ final class StandaloneCluster implements AutoCloseable {
     cmd.add("--configDir");
     cmd.add(conf.toString());
     cmd.addAll(dynamicProperties);
+    return List.copyOf(cmd);
+  }
+
+  /** Starts the JVM of {@code command}, its log and output in {@code log/<name>.*}. */
+  private Process start(String name, List<String> command) {
+    List<String> cmd = new ArrayList<>(command);
+    cmd.add(1, "-Dlog.file=" + dir.resolve("log").resolve(name + ".log"));
     ProcessBuilder builder =
         new ProcessBuilder(cmd)
             .directory(dir.toFile())

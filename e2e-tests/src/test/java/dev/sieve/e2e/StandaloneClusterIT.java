@@ -27,9 +27,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.client.cli.CliFrontend;
 import org.apache.flink.configuration.Configuration;
@@ -178,6 +181,33 @@ class StandaloneClusterIT {
             .allSatisfy(
                 a -> assertThat(a.getAddress().isLoopbackAddress()).as(a.toString()).isTrue());
       }
+
+      // The TaskManager killed with kill -9 mid-stream and a new one started: every job restarts
+      // from its last checkpoint (the same job ids, not resubmitted) and each event still gets
+      // exactly one prediction.
+      Map<String, String> killed = produceContent("killed", 120);
+      assertThat(cluster.killTaskManager()).as("exit code of kill -9").isEqualTo(137);
+      phase("TaskManager killed with kill -9 mid-stream");
+      cluster.startTaskManager();
+      awaitFailureSeen(again.values());
+      assertThat(awaitAllRunning(runs.size())).isEqualTo(again);
+      phase("new TaskManager up, every job restarted and RUNNING");
+      Map<String, String> after = produceContent("restarted", 12);
+      Set<String> ids = new HashSet<>(killed.keySet());
+      ids.addAll(after.keySet());
+      awaitPredictions(ids);
+      awaitCheckpoint(again.values());
+      String predictionsTopic = Topics.PREDICTIONS.name(prefix());
+      ConfluentAvroCodec<Prediction> codec = stack.codec(Prediction.class);
+      Map<String, Long> perEvent =
+          stack.readCommittedToEnd(predictionsTopic).stream()
+              .map(r -> codec.decode(r.value()).getContentId())
+              .filter(ids::contains)
+              .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+      assertThat(perEvent.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(perEvent.values()).as("predictions per event").containsOnly(1L);
+      assertThat(awaitAllRunning(runs.size())).isEqualTo(again);
+      phase(ids.size() + " events predicted exactly once after the kill");
     } catch (Throwable t) {
       System.err.println(cluster.logTails());
       throw t;
@@ -217,6 +247,9 @@ class StandaloneClusterIT {
           new LinkedHashMap<>(compose.service("taskmanager").flinkProperties());
       String javaOptions = config.remove("env.java.opts.all");
       config.keySet().removeIf(k -> k.startsWith("metrics.reporter."));
+      // The JobManager notices a TaskManager killed with kill -9 after two failed heartbeats: every
+      // 2 s here instead of Flink's 10 s, so that the kill below costs seconds, not tens of them.
+      config.put("heartbeat.interval", "2000");
       return StandaloneCluster.start(
           flinkJars, libJars, config, List.of(javaOptions.split("\\s+")), SLOTS);
     } catch (IOException e) {
@@ -315,14 +348,19 @@ class StandaloneClusterIT {
 
   /** JSON content events on {@code sieve.content.raw}, as a user's app writes them. */
   private static Map<String, String> produceContent(String tag) throws Exception {
+    return produceContent(tag, TEXTS.size());
+  }
+
+  /** {@code count} events {@code <tag>-<i>}, cycling through {@link #TEXTS}. */
+  private static Map<String, String> produceContent(String tag, int count) throws Exception {
     Map<String, String> texts = new LinkedHashMap<>();
     String topic = Topics.CONTENT_RAW.name(prefix());
     List<byte[]> values = new ArrayList<>();
-    for (int i = 0; i < TEXTS.size(); i++) {
+    for (int i = 0; i < count; i++) {
       String id = tag + "-" + i;
-      texts.put(id, TEXTS.get(i));
-      String json =
-          "{\"id\":\"" + id + "\",\"text\":\"" + TEXTS.get(i).replace("\"", "\\\"") + "\"}";
+      String text = TEXTS.get(i % TEXTS.size());
+      texts.put(id, text);
+      String json = "{\"id\":\"" + id + "\",\"text\":\"" + text.replace("\"", "\\\"") + "\"}";
       values.add(bytes(json));
     }
     stack.send(topic, List.copyOf(texts.keySet()), values);
@@ -364,6 +402,47 @@ class StandaloneClusterIT {
               });
     }
     return out;
+  }
+
+  /**
+   * Waits until the JobManager has seen each job fail (an entry in its exception history): until it
+   * notices the lost TaskManager, the jobs still look RUNNING.
+   */
+  private static void awaitFailureSeen(java.util.Collection<String> jobIds) {
+    await("every job's failure seen by the JobManager")
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                jobIds.stream()
+                    .allMatch(
+                        id ->
+                            !cluster
+                                .rest("/jobs/" + id + "/exceptions")
+                                .path("exceptionHistory")
+                                .path("entries")
+                                .isEmpty()));
+  }
+
+  /**
+   * Waits until every job has completed a checkpoint after this call: anything written before it is
+   * then committed, duplicates included, and visible to read_committed.
+   */
+  private static void awaitCheckpoint(java.util.Collection<String> jobIds) {
+    Map<String, Long> before = new HashMap<>();
+    jobIds.forEach(id -> before.put(id, completedCheckpoints(id)));
+    await("a completed checkpoint of every job")
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> jobIds.stream().allMatch(id -> completedCheckpoints(id) > before.get(id)));
+  }
+
+  private static long completedCheckpoints(String jobId) {
+    return cluster
+        .rest("/jobs/" + jobId + "/checkpoints")
+        .path("counts")
+        .path("completed")
+        .asLong();
   }
 
   private static boolean allStillRunning() {
