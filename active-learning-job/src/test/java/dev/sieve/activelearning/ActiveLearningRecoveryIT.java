@@ -167,6 +167,9 @@ class ActiveLearningRecoveryIT {
           it.readCommittedToEnd(config.requestsTopic()).stream()
               .map(r -> it.codec(LabelRequest.class).decode(r.value()).getContentId())
               .toList();
+      System.out.printf(
+          "ActiveLearningRecoveryIT: %d requests for %d events (budget %.0f)%n",
+          asked.size(), BATCHES * BATCH, BUDGET * BATCHES * BATCH + BURST);
       assertThat(asked).isNotEmpty().doesNotHaveDuplicates();
       assertThat(asked.size()).isLessThanOrEqualTo((int) (BUDGET * BATCHES * BATCH + BURST));
 
