@@ -41,7 +41,12 @@ public final class ActiveLearningJobs {
 
   /** Starts the production workflow (Kafka sources and sinks) at parallelism 2. */
   public static JobClient start(ActiveLearningConfig config, String name) throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    return start(StreamExecutionEnvironment.getExecutionEnvironment(), config, name);
+  }
+
+  /** Starts the production workflow on {@code env} (one restoring a savepoint, say). */
+  public static JobClient start(
+      StreamExecutionEnvironment env, ActiveLearningConfig config, String name) throws Exception {
     env.setParallelism(2);
     ActiveLearningJob.defineKafkaJob(env, config);
     JobClient job = env.executeAsync(name);
