@@ -7,25 +7,21 @@ import dev.sieve.core.kafka.KafkaSources;
 import dev.sieve.ingest.config.IngestConfig;
 import dev.sieve.ingest.io.IngestSinks;
 import dev.sieve.schemas.ContentEvent;
+import dev.sieve.testkit.Feeder;
 import dev.sieve.testkit.FlinkTestCluster;
 import dev.sieve.testkit.ItStack;
 import dev.sieve.testkit.Upgrades;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,16 +47,17 @@ class IngestSavepointIT {
     it.createTopics(2, config.inputTopic(), config.contentTopic());
     it.createTopics(1, config.dlqTopic());
 
-    AtomicBoolean feeding = new AtomicBoolean(true);
-    AtomicInteger sent = new AtomicInteger();
-    CompletableFuture<Void> feeder =
-        CompletableFuture.runAsync(() -> feed(config.inputTopic(), feeding, sent));
+    Feeder feeder =
+        Feeder.start(
+            it,
+            Duration.ofMillis(20),
+            i -> ItStack.record(config.inputTopic(), id(i), json(id(i), "event " + i)));
     JobClient before = start(StreamExecutionEnvironment.getExecutionEnvironment(), config);
 
     // Mid-stream: the job has written some events, the feeder keeps sending.
     it.awaitCounter(before, "accepted", 200);
     String savepoint = Upgrades.stopWithSavepoint(before);
-    int sentAtStop = sent.get();
+    int sentAtStop = feeder.sent();
     // What the stopped job wrote (its last transaction committed with the savepoint).
     List<String> writtenBefore = ids(it.readCommittedToEnd(config.contentTopic()));
     assertThat(writtenBefore).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(200);
@@ -75,9 +72,7 @@ class IngestSavepointIT {
       repeated.forEach(id -> values.add(json(id, "repeat of " + id)));
       it.send(config.inputTopic(), repeated, values);
       it.awaitCounter(after, "accepted", 100);
-      feeding.set(false);
-      feeder.get();
-      int total = sent.get();
+      int total = feeder.stop();
       assertThat(total).as("events sent while the job was stopped").isGreaterThan(sentAtStop);
 
       it.awaitCounter(after, "accepted", total - acceptedBefore);
@@ -115,26 +110,6 @@ class IngestSavepointIT {
     JobClient job = env.executeAsync("ingest-savepoint-it");
     ItStack.awaitRunning(job);
     return job;
-  }
-
-  /** Sends new events, 20 every 20 ms, until told to stop; every acknowledgement checked. */
-  private void feed(String topic, AtomicBoolean feeding, AtomicInteger sent) {
-    try (KafkaProducer<byte[], byte[]> producer = it.producer()) {
-      while (feeding.get()) {
-        List<Future<RecordMetadata>> batch = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-          String id = id(sent.get() + i);
-          batch.add(producer.send(ItStack.record(topic, id, json(id, "event " + id))));
-        }
-        for (Future<RecordMetadata> f : batch) {
-          f.get();
-        }
-        sent.addAndGet(batch.size());
-        Thread.sleep(20); // pacing, so that events keep arriving across the stop
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("feeding content failed", e);
-    }
   }
 
   private static String id(int i) {
