@@ -1,8 +1,10 @@
 package dev.sieve.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sieve.core.job.JobEnvironment;
+import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.kafka.KafkaSources;
 import dev.sieve.ingest.config.IngestConfig;
 import dev.sieve.ingest.io.IngestSinks;
@@ -17,9 +19,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -62,6 +68,15 @@ class IngestSavepointIT {
     List<String> writtenBefore = ids(it.readCommittedToEnd(config.contentTopic()));
     assertThat(writtenBefore).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(200);
     int acceptedBefore = writtenBefore.size();
+
+    // A jar without the dedup operator and the sinks cannot claim their state: it is refused.
+    JobClient dropping = startWithoutDeduplication(Upgrades.restoringFrom(savepoint), config);
+    assertThatThrownBy(
+            () ->
+                dropping
+                    .getJobExecutionResult()
+                    .get(ItStack.DEADLINE.toSeconds(), TimeUnit.SECONDS))
+        .hasStackTraceContaining("Cannot map checkpoint/savepoint state for operator");
 
     JobClient after = start(Upgrades.restoringFrom(savepoint), config);
     try {
@@ -110,6 +125,21 @@ class IngestSavepointIT {
     JobClient job = env.executeAsync("ingest-savepoint-it");
     ItStack.awaitRunning(job);
     return job;
+  }
+
+  /** A job that reads what ingest-job reads and drops it: no operator for the dedup state. */
+  private static JobClient startWithoutDeduplication(
+      StreamExecutionEnvironment env, IngestConfig config) throws Exception {
+    JobEnvironment.configure(env, config.common(), config.describe());
+    env.fromSource(
+            KafkaSources.rawRecords(config.common(), config.inputTopic()),
+            WatermarkStrategy.noWatermarks(),
+            "Read content.raw",
+            Types.POJO(KafkaRawRecord.class))
+        .uid("content-raw-source")
+        .sinkTo(new DiscardingSink<>())
+        .uid("discard");
+    return env.executeAsync("ingest-savepoint-it-without-dedup");
   }
 
   private static String id(int i) {
