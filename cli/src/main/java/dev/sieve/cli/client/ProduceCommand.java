@@ -1,5 +1,6 @@
 package dev.sieve.cli.client;
 
+import dev.sieve.cli.BrokerWatch;
 import dev.sieve.cli.CliException;
 import dev.sieve.cli.ClientCommand;
 import dev.sieve.cli.ConnectionOptions;
@@ -12,16 +13,23 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +55,12 @@ public final class ProduceCommand implements Callable<Integer> {
 
   /** Skipped lines beyond this many are counted but not listed one by one. */
   static final int MAX_REPORTED = 100;
+
+  /** How long a run that has begun waits for a broker that went away before it gives up. */
+  static final Duration OUTAGE_WAIT = Duration.ofHours(1);
+
+  /** How often the producer's connections are looked at while it has records to deliver. */
+  static final Duration WATCH_EVERY = Duration.ofMillis(250);
 
   @Spec CommandSpec spec;
 
@@ -111,10 +125,20 @@ public final class ProduceCommand implements Callable<Integer> {
         clients.partitions(consumer, topic); // a missing topic or a silent broker, said clearly
       }
       ConfluentAvroCodec<ContentEvent> codec = avro ? clients.codec(ContentEvent.class) : null;
-      try (KafkaProducer<byte[], byte[]> producer = clients.newProducer();
+      try (KafkaProducer<byte[], byte[]> producer = newProducer(clients);
           InputStream in = input.file != null ? Files.newInputStream(input.file) : System.in) {
         Run run = new Run(topic, codec, producer, new ProgressLine(err, showProgress, size), err);
-        try (StopSignal stop = new StopSignal(() -> {})) {
+        BrokerWatch broker =
+            new BrokerWatch(
+                clients.bootstrapServers(),
+                line -> {
+                  synchronized (err) {
+                    err.println(line);
+                    err.flush();
+                  }
+                });
+        try (StopSignal stop = new StopSignal(() -> abandonIfAway(broker, producer));
+            Watcher watcher = new Watcher(run, broker)) {
           run.lines(in, stop);
           producer.flush();
           run.drainNotes();
@@ -139,6 +163,83 @@ public final class ProduceCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The producer, waiting up to {@link #OUTAGE_WAIT} for a broker that went away (unless the user
+   * set {@code max.block.ms} or {@code delivery.timeout.ms}): {@code --timeout} bounds the first
+   * contact, checked before, and a run that has begun rides out an outage instead of losing the
+   * records in flight after 30 s.
+   */
+  private static KafkaProducer<byte[], byte[]> newProducer(SieveClients clients) {
+    Map<String, Object> props = clients.producerProperties();
+    int wait = (int) OUTAGE_WAIT.toMillis();
+    if (!clients.properties().containsKey(ProducerConfig.MAX_BLOCK_MS_CONFIG)) {
+      props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, wait);
+    }
+    if (!clients.properties().containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
+      props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, wait);
+    }
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * Ctrl-C while the broker is away: nothing would ever be delivered, so the producer is closed at
+   * once and the records not written are reported; otherwise Ctrl-C stops reading and the records
+   * read are still delivered.
+   */
+  private static void abandonIfAway(BrokerWatch broker, KafkaProducer<?, ?> producer) {
+    if (broker.away()) {
+      producer.close(Duration.ZERO);
+    }
+  }
+
+  /**
+   * Watches the producer's connections while it has something to deliver, every {@link
+   * #WATCH_EVERY}, on its own thread: the main thread may be blocked in {@code send}, waiting for
+   * metadata, exactly when the broker is away.
+   */
+  private static final class Watcher implements AutoCloseable {
+    private final ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sieve-produce-watch");
+              t.setDaemon(true);
+              return t;
+            });
+    private final Run run;
+    private final BrokerWatch broker;
+    private boolean connectedOnce;
+
+    Watcher(Run run, BrokerWatch broker) {
+      this.run = run;
+      this.broker = broker;
+      timer.scheduleWithFixedDelay(
+          () -> {
+            boolean connected = BrokerWatch.connections(run.producer.metrics()) > 0;
+            connectedOnce |= connected;
+            if (connectedOnce && (run.pending() || broker.away())) {
+              broker.observe(connected);
+            }
+          },
+          WATCH_EVERY.toMillis(),
+          WATCH_EVERY.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops watching; a broker that came back just before the end is still said to be back. */
+    @Override
+    public void close() {
+      timer.shutdownNow();
+      try {
+        timer.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (broker.away() && BrokerWatch.connections(run.producer.metrics()) > 0) {
+        broker.observe(true);
+      }
+    }
+  }
+
   static boolean avroFormat(String format) {
     return switch (format.toLowerCase(Locale.ROOT)) {
       case "avro" -> true;
@@ -156,6 +257,8 @@ public final class ProduceCommand implements Callable<Integer> {
     final PrintWriter err;
     final long startNanos = System.nanoTime();
     final AtomicLong acked = new AtomicLong();
+    final AtomicLong completed = new AtomicLong();
+    volatile boolean sending;
     final AtomicLong tooLarge = new AtomicLong();
     final AtomicReference<String> failure = new AtomicReference<>();
     final Queue<String> notes = new ConcurrentLinkedQueue<>();
@@ -205,9 +308,25 @@ public final class ProduceCommand implements Callable<Integer> {
               ? codec.encode(topic, event)
               : line.strip().getBytes(StandardCharsets.UTF_8);
       long number = lineNumber;
+      sending = true;
+      try {
+        sendRecord(event, value, number);
+      } finally {
+        sending = false;
+      }
+      sent++;
+    }
+
+    /** True while a send blocks or a record sent is not acknowledged yet. */
+    boolean pending() {
+      return sending || completed.get() < sent;
+    }
+
+    private void sendRecord(ContentEvent event, byte[] value, long number) {
       producer.send(
           new ProducerRecord<>(topic, event.getId().getBytes(StandardCharsets.UTF_8), value),
           (metadata, e) -> {
+            completed.incrementAndGet();
             if (e == null) {
               acked.incrementAndGet();
             } else if (e instanceof RecordTooLargeException) {
@@ -218,7 +337,6 @@ public final class ProduceCommand implements Callable<Integer> {
                   null, "line " + number + " was not written: " + ClientCommand.describe(e));
             }
           });
-      sent++;
     }
 
     /** Notes are printed by the main thread only, so they never cut through the progress line. */

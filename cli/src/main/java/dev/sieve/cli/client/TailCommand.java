@@ -1,5 +1,6 @@
 package dev.sieve.cli.client;
 
+import dev.sieve.cli.BrokerWatch;
 import dev.sieve.cli.CliException;
 import dev.sieve.cli.ClientCommand;
 import dev.sieve.cli.ConnectionOptions;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -99,11 +101,21 @@ public final class TailCommand implements Callable<Integer> {
         throw clients.unreachable();
       }
       Decoder decoder = new Decoder(target, clients.codec(target.type()));
+      // The consumer reconnects by itself (and waits quietly meanwhile); this only says so.
+      BrokerWatch broker = new BrokerWatch(clients.bootstrapServers(), err::println);
+      boolean connectedOnce = false;
       long seen = 0;
       try (StopSignal stop = new StopSignal(consumer::wakeup)) {
         try {
           while (!stop.stopped() && (max == null || seen < max)) {
-            Iterator<ConsumerRecord<byte[], byte[]>> records = consumer.poll(POLL).iterator();
+            ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
+            boolean connected =
+                !polled.isEmpty() || BrokerWatch.connections(consumer.metrics()) > 0;
+            connectedOnce |= connected;
+            if (connectedOnce) {
+              broker.observe(connected);
+            }
+            Iterator<ConsumerRecord<byte[], byte[]>> records = polled.iterator();
             while (records.hasNext() && (max == null || seen < max)) {
               seen += show(records.next(), target, decoder, out, err);
             }

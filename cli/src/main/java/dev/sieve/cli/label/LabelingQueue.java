@@ -1,5 +1,7 @@
 package dev.sieve.cli.label;
 
+import dev.sieve.cli.BrokerProbe;
+import dev.sieve.cli.BrokerWatch;
 import dev.sieve.core.registry.RegistryConfig;
 import dev.sieve.core.registry.RegistryUnavailableException;
 import dev.sieve.core.registry.RestSchemaRegistryClient;
@@ -29,6 +31,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,6 +40,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -61,10 +65,22 @@ import org.slf4j.LoggerFactory;
  * choose from, is REJECTed and reported with the reason. A registry outage is not the request's
  * fault, so the batch is released for later and the exception propagates. Not thread-safe, like the
  * Kafka consumer under it, except {@link #wakeup()}.
+ *
+ * <p>A broker that goes away does not stop a labeler either, nor make it spin. While no broker is
+ * reachable, the Kafka 4.2 share consumer's background thread busy-loops re-bootstrapping its
+ * metadata (and {@code poll} spins with it), polled or not: the labeler measured 175 % CPU. So when
+ * {@link #poll} finds the consumer without a connection for half a second, the queue says once that
+ * it waits for the broker, closes the consumer, asks the broker with back-off ({@link BrokerProbe})
+ * until it answers, says it is back, and opens a new consumer in the same group. Requests acquired
+ * and not acknowledged before the outage come back to the group (a restarted broker has no locks; a
+ * reachable one expires them), and labels written are on the broker already.
  */
 public final class LabelingQueue implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LabelingQueue.class);
+
+  /** The longest poll while the consumer has lost its connections. */
+  private static final Duration SUSPICIOUS_POLL = Duration.ofMillis(100);
 
   /** How long a client call may block before the labeler gives up. */
   static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
@@ -90,18 +106,26 @@ public final class LabelingQueue implements AutoCloseable {
   private final QueueSettings settings;
   private final String requestsTopic;
   private final String labelsTopic;
-  private final KafkaShareConsumer<byte[], byte[]> consumer;
+  private final Map<String, Object> kafka;
+  private final Map<String, Object> consumerProperties;
+  private KafkaShareConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
   private final RestSchemaRegistryClient registry;
   private final ConfluentAvroCodec<LabelRequest> requestCodec;
   private final ConfluentAvroCodec<Label> labelCodec;
   private final QueueBacklog backlog;
   private final Consumer<String> problems;
+  private final BrokerWatch broker;
   private boolean committing;
+  private boolean connectedOnce;
   private long invalid;
+  private volatile boolean wakeupRequested;
+  private volatile boolean awaitingBroker;
+  private volatile long outages;
 
   private LabelingQueue(
       QueueSettings settings,
+      Map<String, Object> kafka,
       KafkaShareConsumer<byte[], byte[]> consumer,
       KafkaProducer<byte[], byte[]> producer,
       RestSchemaRegistryClient registry,
@@ -110,6 +134,8 @@ public final class LabelingQueue implements AutoCloseable {
     this.settings = settings;
     this.requestsTopic = Topics.LABELING_REQUESTS.name(settings.topicPrefix());
     this.labelsTopic = Topics.LABELS.name(settings.topicPrefix());
+    this.kafka = kafka;
+    this.consumerProperties = consumerProperties(kafka, settings);
     this.consumer = consumer;
     this.producer = producer;
     this.registry = registry;
@@ -117,7 +143,14 @@ public final class LabelingQueue implements AutoCloseable {
     this.labelCodec = new ConfluentAvroCodec<>(registry, Label.class);
     this.backlog = backlog;
     this.problems = problems;
+    this.broker =
+        new BrokerWatch(
+            String.valueOf(kafka.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)), problems);
     warmUp();
+    subscribe();
+  }
+
+  private void subscribe() {
     consumer.setAcknowledgementCommitCallback(this::acknowledgementsCommitted);
     consumer.subscribe(List.of(requestsTopic));
   }
@@ -168,7 +201,7 @@ public final class LabelingQueue implements AutoCloseable {
       QueueBacklog backlog =
           new QueueBacklog(
               admin, settings.groupId(), Topics.LABELING_REQUESTS.name(settings.topicPrefix()));
-      return new LabelingQueue(settings, consumer, producer, registry, backlog, problems);
+      return new LabelingQueue(settings, kafka, consumer, producer, registry, backlog, problems);
     } catch (RuntimeException e) {
       if (consumer != null) {
         consumer.close(Duration.ZERO);
@@ -248,7 +281,19 @@ public final class LabelingQueue implements AutoCloseable {
    */
   public List<QueuedRequest> poll(Duration timeout) {
     List<QueuedRequest> requests = new ArrayList<>();
-    Iterator<ConsumerRecord<byte[], byte[]>> records = consumer.poll(timeout).iterator();
+    ConsumerRecords<byte[], byte[]> polled;
+    try {
+      // While the broker seems gone, short polls: each one spins, and the outage is seen sooner.
+      polled = consumer.poll(broker.lost() ? min(timeout, SUSPICIOUS_POLL) : timeout);
+    } catch (WakeupException e) {
+      wakeupRequested = false;
+      throw e;
+    }
+    if (polled.isEmpty() && brokerAway()) {
+      rideOutOutage();
+      return requests;
+    }
+    Iterator<ConsumerRecord<byte[], byte[]>> records = polled.iterator();
     while (records.hasNext()) {
       ConsumerRecord<byte[], byte[]> record = records.next();
       try {
@@ -271,6 +316,55 @@ public final class LabelingQueue implements AutoCloseable {
       }
     }
     return requests;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /**
+   * Whether the broker counts as away: the consumer has had no connection for half a second after
+   * it had one (a consumer that has not connected yet is starting, not cut off).
+   */
+  private boolean brokerAway() {
+    boolean connected = BrokerWatch.connections(consumer.metrics()) > 0;
+    connectedOnce |= connected;
+    return connectedOnce && broker.observe(connected);
+  }
+
+  /**
+   * Closes the spinning consumer, waits with back-off until the broker answers, and opens a new
+   * consumer in the same share group. {@link #wakeup()} ends the wait with a {@link
+   * WakeupException}, as it would a poll.
+   */
+  private void rideOutOutage() {
+    awaitingBroker = true;
+    try {
+      closeConsumer(Duration.ZERO);
+      BrokerProbe.awaitReachable(kafka, () -> wakeupRequested);
+      broker.observe(true);
+      outages++;
+      consumer =
+          new KafkaShareConsumer<>(
+              consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      connectedOnce = false;
+      subscribe();
+    } catch (WakeupException e) {
+      wakeupRequested = false;
+      throw e;
+    } finally {
+      awaitingBroker = false;
+    }
+  }
+
+  /** True while {@link #poll} waits for the broker to come back. */
+  public boolean awaitingBroker() {
+    return awaitingBroker;
+  }
+
+  /** How many broker outages this queue has ridden out. */
+  public long outages() {
+    return outages;
   }
 
   /**
@@ -422,8 +516,12 @@ public final class LabelingQueue implements AutoCloseable {
     return labelsTopic;
   }
 
-  /** Makes a blocked {@link #poll} return by throwing {@code WakeupException}; any thread. */
+  /**
+   * Makes a blocked {@link #poll} return by throwing {@code WakeupException}, also while it waits
+   * for the broker; any thread.
+   */
   public void wakeup() {
+    wakeupRequested = true;
     consumer.wakeup();
   }
 
@@ -433,14 +531,18 @@ public final class LabelingQueue implements AutoCloseable {
    */
   @Override
   public void close() {
-    try {
-      consumer.close(Duration.ofSeconds(10));
-    } catch (RuntimeException e) {
-      LOG.warn("share consumer of {} did not close cleanly", settings.groupId(), e);
-    }
+    closeConsumer(Duration.ofSeconds(10));
     producer.close(Duration.ofSeconds(5));
     backlog.close();
     registry.close();
+  }
+
+  private void closeConsumer(Duration timeout) {
+    try {
+      consumer.close(timeout);
+    } catch (RuntimeException e) {
+      LOG.warn("share consumer of {} did not close cleanly", settings.groupId(), e);
+    }
   }
 
   private void report(String line) {

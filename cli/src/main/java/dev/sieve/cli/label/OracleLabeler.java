@@ -3,8 +3,10 @@ package dev.sieve.cli.label;
 import dev.sieve.core.registry.RegistryUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * acknowledged by the broker, and a request whose label could not be written is released for
  * another try. {@link #stop()} wakes the consumer, commits what was answered and leaves the group,
  * which releases anything still held.
+ *
+ * <p>Through a broker outage (see {@link LabelingQueue}) it waits without spinning and goes on when
+ * the broker is back; the outage does not count as idle time. A request whose label was written but
+ * whose ACCEPT did not reach the broker comes back after the outage: it is ACCEPTed then without a
+ * second label.
  */
 public final class OracleLabeler implements AutoCloseable {
 
@@ -47,6 +54,11 @@ public final class OracleLabeler implements AutoCloseable {
   private volatile boolean running = true;
   private volatile LabelingQueue queue;
   private volatile Throwable failure;
+
+  /** Positions of requests whose label is written but whose ACCEPT is not confirmed yet. */
+  private final Set<String> unconfirmed = new HashSet<>();
+
+  private long outagesSeen;
 
   private OracleLabeler(QueueSettings settings, Oracle oracle, Consumer<String> problems) {
     this.settings = settings;
@@ -81,6 +93,10 @@ public final class OracleLabeler implements AutoCloseable {
           pause(REGISTRY_BACKOFF);
           continue;
         }
+        if (q.outages() > outagesSeen) {
+          outagesSeen = q.outages();
+          lastRequestNanos = System.nanoTime(); // time without a broker is not idle time
+        }
         if (!batch.isEmpty() || q.invalidRejected() > invalid.get()) {
           lastRequestNanos = System.nanoTime();
           sawRequests = true;
@@ -106,7 +122,13 @@ public final class OracleLabeler implements AutoCloseable {
   private void answer(LabelingQueue q, List<QueuedRequest> batch) {
     record Pending(QueuedRequest request, Future<RecordMetadata> label, boolean wrong) {}
     List<Pending> pending = new ArrayList<>();
+    List<QueuedRequest> confirmedAgain = new ArrayList<>();
     for (QueuedRequest request : batch) {
+      if (unconfirmed.contains(request.position())) {
+        q.accept(request); // labelled before an outage; only the ACCEPT was lost
+        confirmedAgain.add(request);
+        continue;
+      }
       Oracle.Verdict verdict = oracle.decide(request);
       if (verdict.label().isPresent()) {
         pending.add(
@@ -122,6 +144,7 @@ public final class OracleLabeler implements AutoCloseable {
       try {
         p.label().get(LabelingQueue.CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         q.accept(p.request());
+        unconfirmed.add(p.request().position());
         answered.incrementAndGet();
         if (p.wrong()) {
           wrong.incrementAndGet();
@@ -135,7 +158,17 @@ public final class OracleLabeler implements AutoCloseable {
             "could not write the label for '" + p.request().contentId() + "', released: " + e);
       }
     }
-    q.commit();
+    try {
+      if (q.commit().isEmpty()) {
+        unconfirmed.clear();
+      }
+    } catch (RuntimeException e) {
+      // the broker went away mid-commit: the requests come back, and are accepted then
+      problems.accept("could not acknowledge " + pending.size() + " answered requests yet: " + e);
+    }
+    if (!confirmedAgain.isEmpty()) {
+      LOG.info("accepted {} requests labelled before an outage", confirmedAgain.size());
+    }
   }
 
   /** Stops answering: commits what was answered, leaves the group, and waits up to 15 s. */
@@ -179,6 +212,10 @@ public final class OracleLabeler implements AutoCloseable {
 
   /** How long since the last request arrived (or since the start, before the first one). */
   public Duration idleFor() {
+    LabelingQueue q = queue;
+    if (q != null && q.awaitingBroker()) {
+      return Duration.ZERO;
+    }
     return Duration.ofNanos(System.nanoTime() - lastRequestNanos);
   }
 
