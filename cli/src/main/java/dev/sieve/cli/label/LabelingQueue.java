@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -120,6 +121,7 @@ public final class LabelingQueue implements AutoCloseable {
   private boolean connectedOnce;
   private long invalid;
   private volatile boolean wakeupRequested;
+  private BooleanSupplier quitWhileWaiting = () -> false;
   private volatile boolean awaitingBroker;
   private volatile long outages;
 
@@ -341,7 +343,7 @@ public final class LabelingQueue implements AutoCloseable {
     awaitingBroker = true;
     try {
       closeConsumer(Duration.ZERO);
-      BrokerProbe.awaitReachable(kafka, () -> wakeupRequested);
+      BrokerProbe.awaitReachable(kafka, () -> wakeupRequested || quitWhileWaiting.getAsBoolean());
       broker.observe(true);
       outages++;
       consumer =
@@ -355,6 +357,14 @@ public final class LabelingQueue implements AutoCloseable {
     } finally {
       awaitingBroker = false;
     }
+  }
+
+  /**
+   * Also ends a wait for the broker (with a {@link WakeupException}) when {@code quit} turns true:
+   * a person who presses q meanwhile, checked on the waiting thread every tenth of a second.
+   */
+  public void quitWhileWaitingWhen(BooleanSupplier quit) {
+    this.quitWhileWaiting = quit;
   }
 
   /** True while {@link #poll} waits for the broker to come back. */

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * The loop of {@code sieve label}: shows one request at a time and acts on the key pressed: a class
@@ -50,6 +51,16 @@ final class TerminalLabeler {
     this.classifier = classifier;
     this.nanoTime = nanoTime;
     this.progress = new LabelingProgress(nanoTime.getAsLong());
+    queue.quitWhileWaitingWhen(this::quitKeyPressed);
+  }
+
+  /** q (or Ctrl-C, Ctrl-D, the end of the input) pressed while the queue waits for the broker. */
+  private boolean quitKeyPressed() {
+    try {
+      return keys.quitWhileIdle();
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   private enum Outcome {
@@ -66,7 +77,13 @@ final class TerminalLabeler {
     boolean waitingShown = false;
     boolean quit = false;
     while (!quit) {
-      List<QueuedRequest> batch = queue.poll(held == null ? IDLE_POLL : RENEWAL_POLL);
+      List<QueuedRequest> batch;
+      try {
+        batch = queue.poll(held == null ? IDLE_POLL : RENEWAL_POLL);
+      } catch (WakeupException quitWhileBrokerAway) {
+        println("quitting while the broker is away; requests held go back to the queue");
+        break;
+      }
       if (batch.isEmpty()) {
         if (held != null) {
           if (millisSince(renewedAt) > lockMs()) {
