@@ -109,7 +109,8 @@ public final class LabelingQueue implements AutoCloseable {
   private final String labelsTopic;
   private final Map<String, Object> kafka;
   private final Map<String, Object> consumerProperties;
-  private KafkaShareConsumer<byte[], byte[]> consumer;
+  private volatile KafkaShareConsumer<byte[], byte[]> consumer; // replaced after an outage
+  private boolean consumerClosed;
   private final KafkaProducer<byte[], byte[]> producer;
   private final RestSchemaRegistryClient registry;
   private final ConfluentAvroCodec<LabelRequest> requestCodec;
@@ -349,7 +350,11 @@ public final class LabelingQueue implements AutoCloseable {
       consumer =
           new KafkaShareConsumer<>(
               consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      consumerClosed = false;
       connectedOnce = false;
+      if (wakeupRequested) {
+        consumer.wakeup(); // woken while there was no consumer: the next poll ends
+      }
       subscribe();
     } catch (WakeupException e) {
       wakeupRequested = false;
@@ -532,7 +537,11 @@ public final class LabelingQueue implements AutoCloseable {
    */
   public void wakeup() {
     wakeupRequested = true;
-    consumer.wakeup();
+    try {
+      consumer.wakeup();
+    } catch (RuntimeException closedForAnOutage) {
+      // the flag ends the wait for the broker, or the next poll
+    }
   }
 
   /**
@@ -548,6 +557,10 @@ public final class LabelingQueue implements AutoCloseable {
   }
 
   private void closeConsumer(Duration timeout) {
+    if (consumerClosed) {
+      return;
+    }
+    consumerClosed = true;
     try {
       consumer.close(timeout);
     } catch (RuntimeException e) {
