@@ -3,12 +3,19 @@ package dev.sieve.core.content;
 import dev.sieve.schemas.ContentEvent;
 import java.io.Serializable;
 import java.text.Normalizer;
+import java.util.Map;
 
 /**
  * Validates and normalises a decoded content event:
  *
  * <ol>
- *   <li>the id must not be null, empty or blank ({@link RejectReason#EMPTY_ID});
+ *   <li>the id must not be null, empty or blank ({@link RejectReason#EMPTY_ID}), nor longer than
+ *       {@value #MAX_ID_CHARS} ({@link RejectReason#ID_TOO_LONG});
+ *   <li>the source, when present, must not be longer than {@value #MAX_SOURCE_CHARS} ({@link
+ *       RejectReason#SOURCE_TOO_LONG});
+ *   <li>at most {@value #MAX_ATTRIBUTES} attributes ({@link RejectReason#TOO_MANY_ATTRIBUTES}),
+ *       each key at most {@value #MAX_ATTRIBUTE_KEY_CHARS} and each value at most {@value
+ *       #MAX_ATTRIBUTE_VALUE_CHARS} long ({@link RejectReason#ATTRIBUTE_TOO_LONG});
  *   <li>the text as received must not be longer than the hard cap ({@link
  *       RejectReason#TEXT_TOO_LONG}) — checked first, so an oversized text costs no normalisation;
  *   <li>the text is normalised: control characters removed except newline and tab (a CR, as in
@@ -27,6 +34,30 @@ import java.text.Normalizer;
 public final class ContentNormalizer implements Serializable {
 
   private static final long serialVersionUID = 1L;
+
+  /**
+   * The longest content id. Ids are keys everywhere (Kafka key, de-duplication state, the join of
+   * labels to content, label requests shown to people): UUIDs, hashes and URL-like paths fit with
+   * room to spare, while a longer "id" is a payload in the wrong field that would be copied into
+   * every prediction, request and label of that content.
+   */
+  public static final int MAX_ID_CHARS = 512;
+
+  /** The longest {@code source}: a name of an app or channel, not a document. */
+  public static final int MAX_SOURCE_CHARS = 256;
+
+  /**
+   * The most attributes one event may carry: metadata such as language, country or author kind,
+   * passed through to every output; 64 entries of the capped sizes stay under 42,000 characters,
+   * about twice the text's hard cap by default.
+   */
+  public static final int MAX_ATTRIBUTES = 64;
+
+  /** The longest attribute key: a name, like a JSON field's. */
+  public static final int MAX_ATTRIBUTE_KEY_CHARS = 128;
+
+  /** The longest attribute value: a tag or short string, not a second text. */
+  public static final int MAX_ATTRIBUTE_VALUE_CHARS = 512;
 
   private final int softCap;
   private final int hardCap;
@@ -52,6 +83,10 @@ public final class ContentNormalizer implements Serializable {
     if (id == null || id.isBlank()) {
       return Checked.rejected(
           RejectReason.EMPTY_ID, "the id is " + (id == null ? "null" : "empty"));
+    }
+    Checked<ContentEvent> oversized = oversizedMetadata(event);
+    if (oversized != null) {
+      return oversized;
     }
     String raw = event.getText();
     if (raw == null) {
@@ -83,6 +118,62 @@ public final class ContentNormalizer implements Serializable {
       out.setTimestampMs(kafkaTimestampMs);
     }
     return Checked.ok(out.build());
+  }
+
+  /** The rejection for an id, source or attributes over their caps, or null when all fit. */
+  private static Checked<ContentEvent> oversizedMetadata(ContentEvent event) {
+    int idLength = length(event.getId());
+    if (idLength > MAX_ID_CHARS) {
+      return Checked.rejected(
+          RejectReason.ID_TOO_LONG,
+          "the id has " + idLength + " characters, more than the cap of " + MAX_ID_CHARS);
+    }
+    int sourceLength = length(event.getSource());
+    if (sourceLength > MAX_SOURCE_CHARS) {
+      return Checked.rejected(
+          RejectReason.SOURCE_TOO_LONG,
+          "the source has "
+              + sourceLength
+              + " characters, more than the cap of "
+              + MAX_SOURCE_CHARS);
+    }
+    Map<String, String> attributes = event.getAttributes();
+    if (attributes == null) {
+      return null;
+    }
+    if (attributes.size() > MAX_ATTRIBUTES) {
+      return Checked.rejected(
+          RejectReason.TOO_MANY_ATTRIBUTES,
+          "there are " + attributes.size() + " attributes, more than the cap of " + MAX_ATTRIBUTES);
+    }
+    for (Map.Entry<String, String> attribute : attributes.entrySet()) {
+      int keyLength = length(attribute.getKey());
+      if (keyLength > MAX_ATTRIBUTE_KEY_CHARS) {
+        return Checked.rejected(
+            RejectReason.ATTRIBUTE_TOO_LONG,
+            "an attribute key has "
+                + keyLength
+                + " characters, more than the cap of "
+                + MAX_ATTRIBUTE_KEY_CHARS);
+      }
+      int valueLength = length(attribute.getValue());
+      if (valueLength > MAX_ATTRIBUTE_VALUE_CHARS) {
+        return Checked.rejected(
+            RejectReason.ATTRIBUTE_TOO_LONG,
+            "the value of attribute \""
+                + attribute.getKey()
+                + "\" has "
+                + valueLength
+                + " characters, more than the cap of "
+                + MAX_ATTRIBUTE_VALUE_CHARS);
+      }
+    }
+    return null;
+  }
+
+  /** Length in code points; 0 for null. */
+  private static int length(String s) {
+    return s == null ? 0 : s.codePointCount(0, s.length());
   }
 
   /** Control characters (but newline and tab) and unpaired surrogates out, NFC, trimmed. */

@@ -38,7 +38,21 @@ public enum RejectReason {
   /** The text is empty or only whitespace (after removing control characters). */
   EMPTY_TEXT("the text is empty or only whitespace"),
   /** The text is longer than the hard cap. */
-  TEXT_TOO_LONG("the text is longer than the hard cap");
+  TEXT_TOO_LONG("the text is longer than the hard cap"),
+  /** The id is longer than {@link ContentNormalizer#MAX_ID_CHARS}. */
+  ID_TOO_LONG("the id is longer than " + ContentNormalizer.MAX_ID_CHARS + " characters"),
+  /** The source is longer than {@link ContentNormalizer#MAX_SOURCE_CHARS}. */
+  SOURCE_TOO_LONG(
+      "the source is longer than " + ContentNormalizer.MAX_SOURCE_CHARS + " characters"),
+  /** More attributes than {@link ContentNormalizer#MAX_ATTRIBUTES}. */
+  TOO_MANY_ATTRIBUTES("more than " + ContentNormalizer.MAX_ATTRIBUTES + " attributes"),
+  /** An attribute key or value longer than its cap in {@link ContentNormalizer}. */
+  ATTRIBUTE_TOO_LONG(
+      "an attribute key longer than "
+          + ContentNormalizer.MAX_ATTRIBUTE_KEY_CHARS
+          + " or a value longer than "
+          + ContentNormalizer.MAX_ATTRIBUTE_VALUE_CHARS
+          + " characters");
 
   private final String description;
 

@@ -3,10 +3,9 @@ package dev.sieve.core.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sieve.core.registry.FakeSchemaRegistryClient;
 import dev.sieve.core.registry.RegistryUnavailableException;
 import dev.sieve.core.serde.ConfluentAvroCodec;
-import dev.sieve.ingest.testing.InMemoryRegistry;
-import dev.sieve.ingest.testing.Samples;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.Label;
 import java.util.Map;
@@ -16,14 +15,14 @@ class RawContentDecoderTest {
 
   private static final String TOPIC = "sieve.content.raw";
 
-  private final InMemoryRegistry registry = new InMemoryRegistry();
+  private final FakeSchemaRegistryClient registry = new FakeSchemaRegistryClient();
   private final ConfluentAvroCodec<ContentEvent> codec =
       new ConfluentAvroCodec<>(registry, ContentEvent.class);
   private final RawContentDecoder decoder = new RawContentDecoder(codec::decode);
 
   @Test
   void decodesConfluentAvro() {
-    ContentEvent event = Samples.content("a1", "hello");
+    ContentEvent event = ContentSamples.content("a1", "hello");
     event.setSource("app");
 
     Checked<ContentEvent> decoded = decoder.decode(codec.encode(TOPIC, event));
@@ -35,7 +34,7 @@ class RawContentDecoderTest {
   @Test
   void decodesJsonWithOptionalFields() {
     byte[] json =
-        Samples.json(
+        ContentSamples.json(
             "  {\"id\":\"j1\",\"text\":\"hi\",\"source\":\"web\",\"timestampMs\":1700000000000,"
                 + "\"attributes\":{\"lang\":\"en\",\"score\":3,\"ok\":true},\"extra\":[1]}");
 
@@ -52,7 +51,7 @@ class RawContentDecoderTest {
 
   @Test
   void acceptsANumericIdAndAByteOrderMark() {
-    byte[] json = Samples.utf8("\uFEFF{\"id\":42,\"text\":\"t\"}");
+    byte[] json = ContentSamples.utf8("\uFEFF{\"id\":42,\"text\":\"t\"}");
 
     assertThat(decoder.decode(json).value().getId()).isEqualTo("42");
   }
@@ -61,7 +60,7 @@ class RawContentDecoderTest {
   void givesEachMalformedValueItsOwnReason() {
     ConfluentAvroCodec<Label> labels = new ConfluentAvroCodec<>(registry, Label.class);
 
-    Samples.malformed(codec, labels, TOPIC)
+    ContentSamples.malformed(codec, labels, TOPIC)
         .forEach(
             (reason, value) -> {
               Checked<ContentEvent> decoded = decoder.decode(value);
@@ -77,18 +76,19 @@ class RawContentDecoderTest {
 
   @Test
   void nullIdAndNullTextAreEmptyNotMissing() {
-    assertThat(decoder.decode(Samples.json("{\"id\":null,\"text\":\"t\"}")).reason())
+    assertThat(decoder.decode(ContentSamples.json("{\"id\":null,\"text\":\"t\"}")).reason())
         .isEqualTo(RejectReason.EMPTY_ID);
-    assertThat(decoder.decode(Samples.json("{\"id\":\"i\",\"text\":null}")).reason())
+    assertThat(decoder.decode(ContentSamples.json("{\"id\":\"i\",\"text\":null}")).reason())
         .isEqualTo(RejectReason.EMPTY_TEXT);
   }
 
   @Test
   void rejectsAnEmptyValueAndScalarJson() {
     assertThat(decoder.decode(new byte[0]).reason()).isEqualTo(RejectReason.NOT_AVRO_OR_JSON);
-    assertThat(decoder.decode(Samples.json("\"just a string\"")).reason())
+    assertThat(decoder.decode(ContentSamples.json("\"just a string\"")).reason())
         .isEqualTo(RejectReason.JSON_NOT_OBJECT);
-    assertThat(decoder.decode(Samples.json("42")).reason()).isEqualTo(RejectReason.JSON_NOT_OBJECT);
+    assertThat(decoder.decode(ContentSamples.json("42")).reason())
+        .isEqualTo(RejectReason.JSON_NOT_OBJECT);
   }
 
   @Test
@@ -101,23 +101,27 @@ class RawContentDecoderTest {
   void rejectsWrongFieldTypes() {
     assertThat(
             decoder
-                .decode(Samples.json("{\"id\":\"i\",\"text\":\"t\",\"timestampMs\":\"x\"}"))
+                .decode(ContentSamples.json("{\"id\":\"i\",\"text\":\"t\",\"timestampMs\":\"x\"}"))
                 .reason())
         .isEqualTo(RejectReason.INVALID_FIELD);
     assertThat(
             decoder
-                .decode(Samples.json("{\"id\":\"i\",\"text\":\"t\",\"attributes\":{\"a\":{}}}"))
+                .decode(
+                    ContentSamples.json("{\"id\":\"i\",\"text\":\"t\",\"attributes\":{\"a\":{}}}"))
                 .reason())
         .isEqualTo(RejectReason.INVALID_FIELD);
-    assertThat(decoder.decode(Samples.json("{\"id\":[1],\"text\":\"t\"}")).reason())
+    assertThat(decoder.decode(ContentSamples.json("{\"id\":[1],\"text\":\"t\"}")).reason())
         .isEqualTo(RejectReason.INVALID_FIELD);
   }
 
   @Test
   void rejectsDuplicateJsonKeysAndTrailingGarbage() {
-    assertThat(decoder.decode(Samples.json("{\"id\":\"a\",\"id\":\"b\",\"text\":\"t\"}")).reason())
+    assertThat(
+            decoder
+                .decode(ContentSamples.json("{\"id\":\"a\",\"id\":\"b\",\"text\":\"t\"}"))
+                .reason())
         .isEqualTo(RejectReason.MALFORMED_JSON);
-    assertThat(decoder.decode(Samples.json("{\"id\":\"a\",\"text\":\"t\"} {}")).reason())
+    assertThat(decoder.decode(ContentSamples.json("{\"id\":\"a\",\"text\":\"t\"} {}")).reason())
         .isEqualTo(RejectReason.MALFORMED_JSON);
   }
 
@@ -129,7 +133,7 @@ class RawContentDecoderTest {
               throw new RegistryUnavailableException("registry down", 3, -1, 503, null);
             });
 
-    assertThatThrownBy(() -> down.decode(codec.encode(TOPIC, Samples.content("a", "b"))))
+    assertThatThrownBy(() -> down.decode(codec.encode(TOPIC, ContentSamples.content("a", "b"))))
         .isInstanceOf(RegistryUnavailableException.class);
   }
 }

@@ -3,8 +3,8 @@ package dev.sieve.core.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sieve.ingest.testing.Samples;
 import dev.sieve.schemas.ContentEvent;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +17,7 @@ class ContentNormalizerTest {
   private final ContentNormalizer normalizer = new ContentNormalizer(SOFT_CAP, HARD_CAP);
 
   private Checked<ContentEvent> normalize(String text) {
-    return normalizer.normalize(Samples.content("id-1", text), KAFKA_TIME);
+    return normalizer.normalize(ContentSamples.content("id-1", text), KAFKA_TIME);
   }
 
   @Test
@@ -56,9 +56,9 @@ class ContentNormalizerTest {
 
   @Test
   void rejectsEmptyOrBlankIds() {
-    assertThat(normalizer.normalize(Samples.content("", "t"), KAFKA_TIME).reason())
+    assertThat(normalizer.normalize(ContentSamples.content("", "t"), KAFKA_TIME).reason())
         .isEqualTo(RejectReason.EMPTY_ID);
-    assertThat(normalizer.normalize(Samples.content("  ", "t"), KAFKA_TIME).reason())
+    assertThat(normalizer.normalize(ContentSamples.content("  ", "t"), KAFKA_TIME).reason())
         .isEqualTo(RejectReason.EMPTY_ID);
   }
 
@@ -104,7 +104,7 @@ class ContentNormalizerTest {
 
   @Test
   void overridesTruncationMarksFromTheProducer() {
-    ContentEvent sent = Samples.content("id", "short");
+    ContentEvent sent = ContentSamples.content("id", "short");
     sent.setTruncated(true);
     sent.setOriginalLength(999);
 
@@ -118,17 +118,17 @@ class ContentNormalizerTest {
   void fillsAMissingTimestampFromKafkaAndKeepsAGivenOne() {
     assertThat(normalize("t").value().getTimestampMs()).isEqualTo(KAFKA_TIME);
 
-    ContentEvent withTime = Samples.content("id", "t");
+    ContentEvent withTime = ContentSamples.content("id", "t");
     withTime.setTimestampMs(5L);
     assertThat(normalizer.normalize(withTime, KAFKA_TIME).value().getTimestampMs()).isEqualTo(5L);
 
-    assertThat(normalizer.normalize(Samples.content("id", "t"), -1).value().getTimestampMs())
+    assertThat(normalizer.normalize(ContentSamples.content("id", "t"), -1).value().getTimestampMs())
         .isNull();
   }
 
   @Test
   void keepsIdSourceAndAttributesUntouched() {
-    ContentEvent sent = Samples.content(" Id\u0007 ", "t");
+    ContentEvent sent = ContentSamples.content(" Id\u0007 ", "t");
     sent.setSource(" src ");
     sent.setAttributes(Map.of("k", " v "));
 
@@ -143,5 +143,69 @@ class ContentNormalizerTest {
   void refusesASoftCapAboveTheHardCap() {
     assertThatThrownBy(() -> new ContentNormalizer(30, 20))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void acceptsAnIdAtItsCapAndRejectsOneCharacterMore() {
+    String emoji = "\uD83D\uDE00"; // counted as one character, as a user counts it
+    assertThat(withId(emoji.repeat(ContentNormalizer.MAX_ID_CHARS)).isOk()).isTrue();
+
+    Checked<ContentEvent> over = withId("i".repeat(ContentNormalizer.MAX_ID_CHARS + 1));
+    assertThat(over.reason()).isEqualTo(RejectReason.ID_TOO_LONG);
+    assertThat(over.message()).contains("513").contains("512");
+  }
+
+  @Test
+  void acceptsASourceAtItsCapAndRejectsOneCharacterMore() {
+    ContentEvent atCap = ContentSamples.content("id", "t");
+    atCap.setSource("s".repeat(ContentNormalizer.MAX_SOURCE_CHARS));
+    assertThat(normalizer.normalize(atCap, KAFKA_TIME).isOk()).isTrue();
+
+    ContentEvent over = ContentSamples.content("id", "t");
+    over.setSource("s".repeat(ContentNormalizer.MAX_SOURCE_CHARS + 1));
+    assertThat(normalizer.normalize(over, KAFKA_TIME).reason())
+        .isEqualTo(RejectReason.SOURCE_TOO_LONG);
+  }
+
+  @Test
+  void acceptsAttributesUpToTheirCountAndRejectsOneMore() {
+    assertThat(withAttributes(attributes(ContentNormalizer.MAX_ATTRIBUTES)).isOk()).isTrue();
+
+    Checked<ContentEvent> over = withAttributes(attributes(ContentNormalizer.MAX_ATTRIBUTES + 1));
+    assertThat(over.reason()).isEqualTo(RejectReason.TOO_MANY_ATTRIBUTES);
+    assertThat(over.message()).contains("65").contains("64");
+  }
+
+  @Test
+  void acceptsAttributeKeysAndValuesAtTheirCapsAndRejectsOneCharacterMore() {
+    String key = "k".repeat(ContentNormalizer.MAX_ATTRIBUTE_KEY_CHARS);
+    String value = "v".repeat(ContentNormalizer.MAX_ATTRIBUTE_VALUE_CHARS);
+    assertThat(withAttributes(Map.of(key, value)).isOk()).isTrue();
+
+    Checked<ContentEvent> longKey = withAttributes(Map.of(key + "k", "v"));
+    assertThat(longKey.reason()).isEqualTo(RejectReason.ATTRIBUTE_TOO_LONG);
+    assertThat(longKey.message()).contains("key").contains("129");
+
+    Checked<ContentEvent> longValue = withAttributes(Map.of("lang", value + "v"));
+    assertThat(longValue.reason()).isEqualTo(RejectReason.ATTRIBUTE_TOO_LONG);
+    assertThat(longValue.message()).contains("\"lang\"").contains("513");
+  }
+
+  private Checked<ContentEvent> withId(String id) {
+    return normalizer.normalize(ContentSamples.content(id, "t"), KAFKA_TIME);
+  }
+
+  private Checked<ContentEvent> withAttributes(Map<String, String> attributes) {
+    ContentEvent event = ContentSamples.content("id", "t");
+    event.setAttributes(attributes);
+    return normalizer.normalize(event, KAFKA_TIME);
+  }
+
+  private static Map<String, String> attributes(int count) {
+    Map<String, String> out = new HashMap<>();
+    for (int i = 0; i < count; i++) {
+      out.put("key" + i, "value" + i);
+    }
+    return out;
   }
 }
