@@ -1,11 +1,13 @@
 package dev.sieve.activelearning.functions;
 
+import dev.sieve.core.content.ContentNormalizer;
 import dev.sieve.core.kafka.DeadLetters;
 import dev.sieve.core.kafka.KafkaRawRecord;
 import dev.sieve.core.serde.AvroDecodeException;
 import dev.sieve.learning.labels.LabelRejectReason;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.Label;
+import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -16,9 +18,11 @@ import org.apache.flink.util.OutputTag;
 /**
  * Decodes raw records of {@code sieve.labels} (written by labelers, i.e. by other people's code)
  * into labels; a record that is not a Confluent-framed {@link Label} with a content id, classifier,
- * label and labeler goes to {@link #DEAD_LETTERS} with its reason and original bytes. A schema
- * registry outage is not the record's fault: it fails the task, so Flink retries from the last
- * checkpoint instead of dead-lettering good labels.
+ * label and labeler, none blank nor over its cap, goes to {@link #DEAD_LETTERS} with its reason and
+ * original bytes. The caps keep what a labeler writes from growing the join state, votes and {@code
+ * sieve.labelled} without bound; lengths are Unicode code points. A schema registry outage is not
+ * the record's fault: it fails the task, so Flink retries from the last checkpoint instead of
+ * dead-lettering good labels.
  */
 public class LabelDecoder extends ProcessFunction<KafkaRawRecord, DecodedLabel> {
 
@@ -26,6 +30,18 @@ public class LabelDecoder extends ProcessFunction<KafkaRawRecord, DecodedLabel> 
 
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("undecodable-labels", new AvroTypeInfo<>(DeadLetter.class));
+
+  /** The longest content id: ingest-job's cap, so a longer one cannot name any content. */
+  public static final int MAX_CONTENT_ID_CHARS = ContentNormalizer.MAX_ID_CHARS;
+
+  /** The longest classifier name: a name an operator chose, shown in reports and metrics. */
+  public static final int MAX_CLASSIFIER_CHARS = 128;
+
+  /** The longest label: one class name of a classifier. */
+  public static final int MAX_LABEL_CHARS = 128;
+
+  /** The longest labeler name: a person's or an oracle's name, an e-mail address (≤ 254). */
+  public static final int MAX_LABELER_CHARS = 256;
 
   private final String jobName;
   private final LabelReaderFactory readers;
@@ -58,10 +74,25 @@ public class LabelDecoder extends ProcessFunction<KafkaRawRecord, DecodedLabel> 
       refuse(raw, reasonOf(e), e.getMessage(), ctx);
       return;
     }
-    LabelRejectReason blank = blankField(label);
-    if (blank != null) {
-      refuse(raw, blank, "the label's " + fieldName(blank) + " is blank", ctx);
-      return;
+    for (Field field : fields(label)) {
+      if (isBlank(field.value())) {
+        refuse(raw, field.blank(), "the label's " + field.name() + " is blank", ctx);
+        return;
+      }
+      int length = field.value().codePointCount(0, field.value().length());
+      if (length > field.cap()) {
+        refuse(
+            raw,
+            field.tooLong(),
+            "the label's "
+                + field.name()
+                + " has "
+                + length
+                + " characters, more than the cap of "
+                + field.cap(),
+            ctx);
+        return;
+      }
     }
     out.collect(new DecodedLabel(raw, label));
   }
@@ -84,32 +115,40 @@ public class LabelDecoder extends ProcessFunction<KafkaRawRecord, DecodedLabel> 
     };
   }
 
-  private static LabelRejectReason blankField(Label label) {
-    if (isBlank(label.getContentId())) {
-      return LabelRejectReason.EMPTY_CONTENT_ID;
-    }
-    if (isBlank(label.getClassifier())) {
-      return LabelRejectReason.EMPTY_CLASSIFIER;
-    }
-    if (isBlank(label.getLabel())) {
-      return LabelRejectReason.EMPTY_LABEL;
-    }
-    if (isBlank(label.getLabeler())) {
-      return LabelRejectReason.EMPTY_LABELER;
-    }
-    return null;
-  }
-
-  private static String fieldName(LabelRejectReason reason) {
-    return switch (reason) {
-      case EMPTY_CONTENT_ID -> "content id";
-      case EMPTY_CLASSIFIER -> "classifier";
-      case EMPTY_LABEL -> "label";
-      default -> "labeler";
-    };
+  /** The checked fields of a label, in the order their reasons are reported. */
+  private static List<Field> fields(Label label) {
+    return List.of(
+        new Field(
+            "content id",
+            label.getContentId(),
+            MAX_CONTENT_ID_CHARS,
+            LabelRejectReason.EMPTY_CONTENT_ID,
+            LabelRejectReason.CONTENT_ID_TOO_LONG),
+        new Field(
+            "classifier",
+            label.getClassifier(),
+            MAX_CLASSIFIER_CHARS,
+            LabelRejectReason.EMPTY_CLASSIFIER,
+            LabelRejectReason.CLASSIFIER_TOO_LONG),
+        new Field(
+            "label",
+            label.getLabel(),
+            MAX_LABEL_CHARS,
+            LabelRejectReason.EMPTY_LABEL,
+            LabelRejectReason.LABEL_TOO_LONG),
+        new Field(
+            "labeler",
+            label.getLabeler(),
+            MAX_LABELER_CHARS,
+            LabelRejectReason.EMPTY_LABELER,
+            LabelRejectReason.LABELER_TOO_LONG));
   }
 
   private static boolean isBlank(String s) {
     return s == null || s.isBlank();
   }
+
+  /** One string field of a label, its cap, and the reasons for it being blank or too long. */
+  private record Field(
+      String name, String value, int cap, LabelRejectReason blank, LabelRejectReason tooLong) {}
 }

@@ -87,6 +87,41 @@ class LabelDecoderTest {
   }
 
   @Test
+  void everyFieldIsAcceptedAtItsCapAndRefusedOneCharacterOver() throws Exception {
+    String id = "i".repeat(LabelDecoder.MAX_CONTENT_ID_CHARS);
+    String classifier = "c".repeat(LabelDecoder.MAX_CLASSIFIER_CHARS);
+    String label = "\uD83D\uDE00".repeat(LabelDecoder.MAX_LABEL_CHARS); // emoji: one character
+    String labeler = "l".repeat(LabelDecoder.MAX_LABELER_CHARS);
+
+    harness.processElement(new StreamRecord<>(raw(encode(label(id, classifier, label, labeler)))));
+    harness.processElement(
+        new StreamRecord<>(raw(encode(label(id + "i", classifier, label, labeler)))));
+    harness.processElement(
+        new StreamRecord<>(raw(encode(label(id, classifier + "c", label, labeler)))));
+    harness.processElement(
+        new StreamRecord<>(raw(encode(label(id, classifier, label + "x", labeler)))));
+    harness.processElement(
+        new StreamRecord<>(raw(encode(label(id, classifier, label, labeler + "l")))));
+
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(d -> assertThat(d.label.getLabel()).isEqualTo(label));
+    List<DeadLetter> letters =
+        harness.getSideOutput(LabelDecoder.DEAD_LETTERS).stream()
+            .map(StreamRecord::getValue)
+            .toList();
+    assertThat(letters)
+        .extracting(DeadLetter::getReason)
+        .containsExactly(
+            LabelRejectReason.CONTENT_ID_TOO_LONG.name(),
+            LabelRejectReason.CLASSIFIER_TOO_LONG.name(),
+            LabelRejectReason.LABEL_TOO_LONG.name(),
+            LabelRejectReason.LABELER_TOO_LONG.name());
+    assertThat(letters.get(0).getMessage()).contains("content id").contains("513").contains("512");
+    assertThat(letters.get(2).getMessage()).contains("label").contains("129").contains("128");
+  }
+
+  @Test
   void avroReasonsMapToLabelReasons() {
     for (AvroDecodeException.Reason reason : AvroDecodeException.Reason.values()) {
       assertThat(LabelDecoder.reasonOf(new AvroDecodeException(reason, 1, "x"))).isNotNull();

@@ -40,5 +40,13 @@ public enum LabelRejectReason {
   /** Majority voting: k votes and no class has more than k/2 (or voting had so closed). */
   NO_MAJORITY,
   /** Majority voting: too few votes arrived within the content TTL to decide. */
-  VOTES_EXPIRED
+  VOTES_EXPIRED,
+  /** A content id longer than ingest-job accepts (512 characters): no such content can exist. */
+  CONTENT_ID_TOO_LONG,
+  /** A classifier name longer than 128 characters. */
+  CLASSIFIER_TOO_LONG,
+  /** A label (class name) longer than 128 characters. */
+  LABEL_TOO_LONG,
+  /** A labeler name longer than 256 characters. */
+  LABELER_TOO_LONG
 }
