@@ -8,6 +8,7 @@ import dev.sieve.schemas.DeadLetter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -58,6 +59,40 @@ class KafkaPlumbingTest {
     assertThat(letter.getValue()).isEqualTo(ByteBuffer.wrap(VALUE));
     assertThat(letter.getRejectedAtMs()).isEqualTo(1_000L);
     assertThat(DeadLetters.keyOf(letter)).isEqualTo(KEY);
+  }
+
+  @Test
+  void deadLettersCarryKeysAndValuesUpToTheirCapsWhole() {
+    byte[] key = new byte[DeadLetters.MAX_KEY_BYTES];
+    byte[] value = new byte[DeadLetters.MAX_VALUE_BYTES];
+    value[value.length - 1] = 9;
+
+    DeadLetter letter =
+        DeadLetters.of(new KafkaRawRecord("raw", 0, 1L, 2L, key, value), "WHY", "m", "j", 5L);
+
+    assertThat(letter.getValue()).isEqualTo(ByteBuffer.wrap(value));
+    assertThat(DeadLetters.keyOf(letter)).isEqualTo(key);
+    assertThat(letter.getMessage()).isEqualTo("m");
+  }
+
+  @Test
+  void aDeadLetterCutsWhatWouldNotFitInOneKafkaRecordAndSaysSo() throws Exception {
+    byte[] key = new byte[DeadLetters.MAX_KEY_BYTES + 1];
+    byte[] value = new byte[1_048_000]; // about the most a broker with default limits accepts
+    Arrays.fill(value, (byte) 'v');
+    String message = "x".repeat(DeadLetters.MAX_MESSAGE_CHARS + 1);
+
+    DeadLetter letter =
+        DeadLetters.of(new KafkaRawRecord("raw", 0, 1L, 2L, key, value), "WHY", message, "j", 5L);
+
+    assertThat(letter.getValue())
+        .isEqualTo(ByteBuffer.wrap(Arrays.copyOf(value, DeadLetters.MAX_VALUE_BYTES)));
+    assertThat(DeadLetters.keyOf(letter)).hasSize(DeadLetters.MAX_KEY_BYTES);
+    assertThat(letter.getMessage())
+        .startsWith("x".repeat(DeadLetters.MAX_MESSAGE_CHARS) + "…")
+        .contains("the key of 16385 bytes is cut to its first 16384")
+        .contains("the value of 1048000 bytes is cut to its first 524288");
+    assertThat(letter.toByteBuffer().remaining()).isLessThan(600 * 1024);
   }
 
   @Test
