@@ -30,8 +30,11 @@ import org.apache.flink.util.OutputTag;
  * the inference operator when the model stream has caught up. A record that is not a {@link
  * ModelVersion} becomes a {@code MALFORMED_RECORD} {@link ModelAlert} on the {@link #ALERTS} side
  * output, because one bad record on a compacted topic would otherwise fail (and endlessly restart)
- * every fresh start of the job. Tombstones are skipped: deleting a classifier is not a model
- * update. A schema registry outage does fail the task, on purpose, so Flink retries.
+ * every fresh start of the job. The alert names the classifier by the record's key, cut to {@value
+ * #MAX_CLASSIFIER_CHARS} characters: the alert is keyed by it too, and a key of any size would
+ * otherwise make an alert too big for one Kafka record. Tombstones are skipped: deleting a
+ * classifier is not a model update. A schema registry outage does fail the task, on purpose, so
+ * Flink retries.
  *
  * <p><b>Catch-up marker.</b> On a start the content and model sources race, and content scored
  * before a classifier's current version has been read would get no prediction for it. So {@link
@@ -55,6 +58,9 @@ public class ModelRecordDecoder extends AbstractStreamOperator<ModelUpdate>
   /** Per partition, the offset after the last record read: where a restore resumes. */
   public static final ListStateDescriptor<Tuple2<Integer, Long>> POSITIONS =
       new ListStateDescriptor<>("model-topic-positions", Types.TUPLE(Types.INT, Types.LONG));
+
+  /** The longest classifier name an alert repeats from a malformed record's key. */
+  public static final int MAX_CLASSIFIER_CHARS = 256;
 
   private final ModelReaderFactory readers;
   private final LastModelOffsets lastOffsets;
@@ -139,9 +145,7 @@ public class ModelRecordDecoder extends AbstractStreamOperator<ModelUpdate>
           ALERTS,
           new StreamRecord<>(
               ModelAlerts.refused(
-                  raw.getKey() == null
-                      ? ModelAlerts.UNKNOWN_CLASSIFIER
-                      : new String(raw.getKey(), StandardCharsets.UTF_8),
+                  classifierOf(raw.getKey()),
                   ModelAlerts.UNKNOWN_VERSION,
                   ModelAlerts.MALFORMED_RECORD,
                   "not a ModelVersion at " + raw + ": " + e.getMessage(),
@@ -149,6 +153,22 @@ public class ModelRecordDecoder extends AbstractStreamOperator<ModelUpdate>
                   getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                   getProcessingTimeService().getCurrentProcessingTime())));
     }
+  }
+
+  /** The record key as a classifier name, cut past {@link #MAX_CLASSIFIER_CHARS}. */
+  static String classifierOf(byte[] key) {
+    if (key == null) {
+      return ModelAlerts.UNKNOWN_CLASSIFIER;
+    }
+    String name = new String(key, StandardCharsets.UTF_8);
+    if (name.length() <= MAX_CLASSIFIER_CHARS) {
+      return name;
+    }
+    int end = MAX_CLASSIFIER_CHARS;
+    if (Character.isHighSurrogate(name.charAt(end - 1))) {
+      end--;
+    }
+    return name.substring(0, end) + "…";
   }
 
   private void announceCaughtUp() {

@@ -68,6 +68,18 @@ class ModelRecordDecoderTest {
   }
 
   @Test
+  void anAlertNamesTheClassifierByAKeyCutToItsCap() {
+    String atCap = "k".repeat(ModelRecordDecoder.MAX_CLASSIFIER_CHARS);
+
+    assertThat(ModelRecordDecoder.classifierOf(atCap.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(atCap);
+    assertThat(ModelRecordDecoder.classifierOf(new byte[600_000])) // a key the broker accepts
+        .hasSize(ModelRecordDecoder.MAX_CLASSIFIER_CHARS + 1)
+        .endsWith("…");
+    assertThat(ModelRecordDecoder.classifierOf(null)).isEqualTo(ModelAlerts.UNKNOWN_CLASSIFIER);
+  }
+
+  @Test
   void announcesTheCatchUpRightAfterTheLastRecordOfEveryPartitionAtTheStart() throws Exception {
     try (var harness = harness(() -> Map.of(0, 4L, 1, 2L))) {
       harness.open();
