@@ -19,7 +19,8 @@ public final class InferenceSources {
 
   /**
    * {@code sieve.content}, decoded as Confluent Avro. Only ingest-job writes this topic, after
-   * validating every record, so an undecodable record here is a bug upstream and fails the task.
+   * validating every record, so an undecodable record here is a bug upstream: logged, counted and
+   * skipped (see {@link KafkaSources#avroBuilder}), so that it cannot crash-loop the job.
    */
   public static KafkaSource<ContentEvent> content(InferenceConfig config) {
     return KafkaSources.avroBuilder(config.common(), config.contentTopic(), ContentEvent.class)
