@@ -6,6 +6,7 @@ import dev.sieve.cli.client.TailCommand;
 import dev.sieve.cli.label.LabelCommand;
 import dev.sieve.cli.label.OracleCommand;
 import dev.sieve.cli.report.ReportCommand;
+import dev.sieve.cli.status.StatusCommand;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +28,7 @@ public final class SieveCli {
   public static final List<Class<?>> OPERATE =
       List.of(
           TopicsCommand.class,
+          StatusCommand.class,
           ClassifierCommand.class,
           ModelsCommand.class,
           RollbackCommand.class,

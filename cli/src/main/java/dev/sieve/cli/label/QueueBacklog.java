@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * start offset. A partition the group has not started yet counts from its earliest offset, since
  * Sieve's groups start at the earliest request.
  */
-final class QueueBacklog implements AutoCloseable {
+public final class QueueBacklog implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(QueueBacklog.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -36,7 +36,7 @@ final class QueueBacklog implements AutoCloseable {
   private final String topic;
   private List<TopicPartition> partitions;
 
-  QueueBacklog(Admin admin, String groupId, String topic) {
+  public QueueBacklog(Admin admin, String groupId, String topic) {
     this.admin = admin;
     this.groupId = groupId;
     this.topic = topic;
@@ -48,16 +48,16 @@ final class QueueBacklog implements AutoCloseable {
    * @param requests how many
    * @param exact false when at least one partition was estimated from offsets (an upper bound)
    */
-  record Backlog(long requests, boolean exact) {
+  public record Backlog(long requests, boolean exact) {
 
     /** {@code 12} or {@code ≤12}. */
-    String describe() {
+    public String describe() {
       return (exact ? "" : "≤") + requests;
     }
   }
 
   /** The backlog now, or empty when Kafka did not answer in time (the labeler goes on). */
-  Optional<Backlog> measure() {
+  public Optional<Backlog> measure() {
     try {
       List<TopicPartition> tps = partitions();
       Map<TopicPartition, SharePartitionOffsetInfo> group =

@@ -1,0 +1,105 @@
+package dev.sieve.cli.status;
+
+import dev.sieve.cli.SieveClients;
+import dev.sieve.cli.client.TopicScan;
+import dev.sieve.core.serde.AvroDecodeException;
+import dev.sieve.core.serde.ConfluentAvroCodec;
+import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.LiveAccuracy;
+import dev.sieve.schemas.ModelAlert;
+import dev.sieve.schemas.ModelVersion;
+import dev.sieve.schemas.Topic;
+import dev.sieve.schemas.Topics;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+
+/**
+ * Reads the four topics behind the classifier lines once each, from the beginning to the end
+ * offsets taken when the scan starts ({@link TopicScan}): {@code sieve.models}, {@code
+ * sieve.models.alerts}, {@code sieve.accuracy} and {@code sieve.drift}. A missing topic is a
+ * warning (an older deployment, or a wrong prefix), an undecodable record is counted and skipped
+ * with a warning, and a registry that does not answer fails the command, since skipping every
+ * record would show a wrong status.
+ */
+final class StatusTopics {
+
+  private StatusTopics() {}
+
+  static ClassifierStatus read(SieveClients clients, PrintWriter err) {
+    ClassifierStatus status = new ClassifierStatus();
+    try (KafkaConsumer<byte[], byte[]> consumer = clients.newConsumer()) {
+      scan(consumer, clients, Topics.MODELS, ModelVersion.class, status::add, err);
+      scan(consumer, clients, Topics.MODEL_ALERTS, ModelAlert.class, status::add, err);
+      scan(consumer, clients, Topics.ACCURACY, LiveAccuracy.class, status::add, err);
+      scan(consumer, clients, Topics.DRIFT, DriftAlert.class, status::add, err);
+    }
+    return status;
+  }
+
+  private static <T extends SpecificRecord> void scan(
+      KafkaConsumer<byte[], byte[]> consumer,
+      SieveClients clients,
+      Topic<String, ?> topic,
+      Class<T> type,
+      Consumer<T> sink,
+      PrintWriter err) {
+    String name = clients.topic(topic);
+    List<TopicPartition> partitions = partitions(consumer, name, clients);
+    if (partitions.isEmpty()) {
+      err.println("warning: " + name + " does not exist (create it with: sieve topics --create)");
+      return;
+    }
+    ConfluentAvroCodec<T> codec = clients.codec(type);
+    long[] skipped = {0};
+    String[] first = {null};
+    Consumer<ConsumerRecord<byte[], byte[]>> decode =
+        r -> {
+          if (r.value() == null) {
+            return; // a tombstone
+          }
+          try {
+            sink.accept(codec.decode(r.value()));
+          } catch (AvroDecodeException e) {
+            if (skipped[0]++ == 0) {
+              first[0] =
+                  "partition " + r.partition() + " offset " + r.offset() + ": " + e.getMessage();
+            }
+          }
+        };
+    try {
+      TopicScan.read(
+          consumer,
+          partitions,
+          consumer.beginningOffsets(partitions, clients.timeout()),
+          clients.timeout(),
+          decode);
+    } catch (TimeoutException e) {
+      throw clients.unreachable();
+    }
+    if (skipped[0] > 0) {
+      err.printf(
+          "warning: skipped %d record(s) on %s that could not be decoded (first: %s)%n",
+          skipped[0], name, first[0]);
+    }
+  }
+
+  private static List<TopicPartition> partitions(
+      KafkaConsumer<byte[], byte[]> consumer, String topic, SieveClients clients) {
+    List<PartitionInfo> infos;
+    try {
+      infos = consumer.partitionsFor(topic, clients.timeout());
+    } catch (TimeoutException e) {
+      throw clients.unreachable();
+    }
+    return infos == null
+        ? List.of()
+        : infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+  }
+}
