@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.cli.CliException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +69,9 @@ final class FlinkJobs {
           "cannot reach Flink's REST API at "
               + baseUrl
               + ": "
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + (e instanceof ConnectException
+                  ? "connection refused (nothing listening, or unreachable)"
+                  : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
               + " (is the JobManager running, and is this its REST address, e.g."
               + " http://host:8081?)");
     } catch (InterruptedException e) {

@@ -8,9 +8,16 @@ import dev.sieve.cli.label.QueueBacklog;
 import dev.sieve.cli.label.QueueSettings;
 import dev.sieve.schemas.Topics;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,26 +70,45 @@ public final class StatusCommand implements Callable<Integer> {
     Instant now = Instant.now();
     String url = flinkUrl != null ? flinkUrl : connection.properties().get(FLINK_URL);
     StatusScreen.FlinkPart flink = flink(url);
-    String prefix = connection.topicPrefix();
-    String queueTopic = Topics.LABELING_REQUESTS.name(prefix);
-    try (SieveClients clients = new SieveClients(connection);
-        Admin admin = Admin.create(clients.kafkaProperties())) {
-      var lag = ConsumerLag.measure(admin, clients, prefix);
-      var backlog = new QueueBacklog(admin, QueueSettings.DEFAULT_GROUP, queueTopic).measure();
-      var classifiers = StatusTopics.read(clients, err).lines();
-      out.print(
-          StatusScreen.render(
-              new StatusScreen.Snapshot(
-                  now,
-                  prefix,
-                  flink,
-                  lag,
-                  classifiers,
-                  backlog,
-                  QueueSettings.DEFAULT_GROUP,
-                  queueTopic)));
+    try (SieveClients clients = new SieveClients(connection)) {
+      Admin admin = Admin.create(adminProperties(clients));
+      try {
+        out.print(StatusScreen.render(read(clients, admin, err, now, flink)));
+      } finally {
+        admin.close(Duration.ofSeconds(1)); // calls still waiting on a silent broker are dropped
+      }
     }
     return flink.problem() == null ? 0 : 1;
+  }
+
+  /** Kafka's part, read after Flink's: lag, the labeling backlog, then the four topics. */
+  private StatusScreen.Snapshot read(
+      SieveClients clients,
+      Admin admin,
+      PrintWriter err,
+      Instant now,
+      StatusScreen.FlinkPart flink) {
+    String prefix = connection.topicPrefix();
+    String queueTopic = Topics.LABELING_REQUESTS.name(prefix);
+    List<ConsumerLag.Row> lag = ConsumerLag.measure(admin, clients, prefix);
+    Optional<QueueBacklog.Backlog> backlog =
+        new QueueBacklog(admin, QueueSettings.DEFAULT_GROUP, queueTopic).measure();
+    List<ClassifierStatus.Line> classifiers = StatusTopics.read(clients, err).lines();
+    return new StatusScreen.Snapshot(
+        now, prefix, flink, lag, classifiers, backlog, QueueSettings.DEFAULT_GROUP, queueTopic);
+  }
+
+  /**
+   * The Admin client's properties: the user's, with each request bounded by {@code --timeout}. The
+   * consumers' {@code default.api.timeout.ms} is left out, since the Admin client refuses one below
+   * its request timeout; every call here waits at most {@code --timeout} on its own.
+   */
+  private static Map<String, Object> adminProperties(SieveClients clients) {
+    Map<String, Object> props = new HashMap<>(clients.kafkaProperties());
+    props.remove(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+    props.putIfAbsent(
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) clients.timeout().toMillis());
+    return props;
   }
 
   private StatusScreen.FlinkPart flink(String url) {
@@ -92,7 +118,7 @@ public final class StatusCommand implements Callable<Integer> {
     try {
       return new StatusScreen.FlinkPart(url, FlinkJobs.fetch(url, connection.timeout()), null);
     } catch (CliException e) {
-      return new StatusScreen.FlinkPart(url, java.util.List.of(), e.getMessage());
+      return new StatusScreen.FlinkPart(url, List.of(), e.getMessage());
     }
   }
 }

@@ -145,7 +145,7 @@ final class StatusScreen {
             List.of(
                 "CLASSIFIER", "SERVING", "REASON", "CREATED (UTC)", "LIVE ACCURACY", "UNBIASED"),
             false,
-            true,
+            false,
             false,
             false,
             true,

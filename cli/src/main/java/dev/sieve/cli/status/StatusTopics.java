@@ -57,36 +57,46 @@ final class StatusTopics {
       return;
     }
     ConfluentAvroCodec<T> codec = clients.codec(type);
-    long[] skipped = {0};
-    String[] first = {null};
-    Consumer<ConsumerRecord<byte[], byte[]>> decode =
-        r -> {
-          if (r.value() == null) {
-            return; // a tombstone
-          }
-          try {
-            sink.accept(codec.decode(r.value()));
-          } catch (AvroDecodeException e) {
-            if (skipped[0]++ == 0) {
-              first[0] =
-                  "partition " + r.partition() + " offset " + r.offset() + ": " + e.getMessage();
-            }
-          }
-        };
+    Skipped skipped = new Skipped();
     try {
       TopicScan.read(
           consumer,
           partitions,
           consumer.beginningOffsets(partitions, clients.timeout()),
           clients.timeout(),
-          decode);
+          r -> {
+            if (r.value() == null) {
+              return; // a tombstone
+            }
+            try {
+              sink.accept(codec.decode(r.value()));
+            } catch (AvroDecodeException e) {
+              skipped.add(r, e);
+            }
+          });
     } catch (TimeoutException e) {
       throw clients.unreachable();
     }
-    if (skipped[0] > 0) {
-      err.printf(
-          "warning: skipped %d record(s) on %s that could not be decoded (first: %s)%n",
-          skipped[0], name, first[0]);
+    skipped.warn(name, err);
+  }
+
+  /** Records that could not be decoded: counted, and the first one described. */
+  private static final class Skipped {
+    private long count;
+    private String first;
+
+    void add(ConsumerRecord<byte[], byte[]> r, AvroDecodeException e) {
+      if (count++ == 0) {
+        first = "partition " + r.partition() + " offset " + r.offset() + ": " + e.getMessage();
+      }
+    }
+
+    void warn(String topic, PrintWriter err) {
+      if (count > 0) {
+        err.printf(
+            "warning: skipped %d record(s) on %s that could not be decoded (first: %s)%n",
+            count, topic, first);
+      }
     }
   }
 

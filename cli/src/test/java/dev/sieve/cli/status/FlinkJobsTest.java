@@ -105,7 +105,10 @@ class FlinkJobsTest {
 
     assertThatThrownBy(() -> FlinkJobs.fetch(url, Duration.ofSeconds(10)))
         .isInstanceOf(CliException.class)
-        .hasMessageStartingWith("cannot reach Flink's REST API at " + url + ": ")
+        .hasMessageStartingWith(
+            "cannot reach Flink's REST API at "
+                + url
+                + ": connection refused (nothing listening, or unreachable) ")
         .hasMessageEndingWith(
             "(is the JobManager running, and is this its REST address, e.g. http://host:8081?)")
         .hasMessageNotContaining("\n");
