@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -91,11 +94,37 @@ public final class StatusCommand implements Callable<Integer> {
     String prefix = connection.topicPrefix();
     String queueTopic = Topics.LABELING_REQUESTS.name(prefix);
     List<ConsumerLag.Row> lag = ConsumerLag.measure(admin, clients, prefix);
+    boolean queueExists = exists(admin, clients, queueTopic);
     Optional<QueueBacklog.Backlog> backlog =
-        new QueueBacklog(admin, QueueSettings.DEFAULT_GROUP, queueTopic).measure();
+        queueExists
+            ? new QueueBacklog(admin, QueueSettings.DEFAULT_GROUP, queueTopic).measure()
+            : Optional.empty();
     List<ClassifierStatus.Line> classifiers = StatusTopics.read(clients, err).lines();
     return new StatusScreen.Snapshot(
-        now, prefix, flink, lag, classifiers, backlog, QueueSettings.DEFAULT_GROUP, queueTopic);
+        now,
+        prefix,
+        flink,
+        lag,
+        classifiers,
+        new StatusScreen.Queue(QueueSettings.DEFAULT_GROUP, queueTopic, queueExists, backlog));
+  }
+
+  /** Whether the topic exists, so that a missing one is told apart from a silent broker. */
+  private static boolean exists(Admin admin, SieveClients clients, String topic) {
+    try {
+      return admin
+          .listTopics()
+          .names()
+          .get(clients.timeout().toMillis(), TimeUnit.MILLISECONDS)
+          .contains(topic);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw clients.unreachable();
+    } catch (TimeoutException e) {
+      throw clients.unreachable();
+    } catch (ExecutionException e) {
+      throw new CliException("cannot list the topics: " + ClientCommand.describe(e));
+    }
   }
 
   /**

@@ -41,19 +41,21 @@ final class StatusScreen {
   }
 
   /**
-   * Everything the screen shows.
+   * The labeling queue.
    *
-   * @param backlog the labeling queue's backlog, empty when Kafka did not answer in time
+   * @param backlog the requests left, empty when the topic is missing or Kafka did not report it
    */
+  record Queue(
+      String group, String topic, boolean exists, Optional<QueueBacklog.Backlog> backlog) {}
+
+  /** Everything the screen shows. */
   record Snapshot(
       Instant now,
       String prefix,
       FlinkPart flink,
       List<ConsumerLag.Row> lag,
       List<ClassifierStatus.Line> classifiers,
-      Optional<QueueBacklog.Backlog> backlog,
-      String queueGroup,
-      String queueTopic) {}
+      Queue queue) {}
 
   static String render(Snapshot s) {
     StringBuilder out = new StringBuilder();
@@ -169,13 +171,18 @@ final class StatusScreen {
   }
 
   private static void queue(Snapshot s, StringBuilder out) {
+    Queue q = s.queue();
     out.append("labeling queue (share group ")
-        .append(s.queueGroup())
+        .append(q.group())
         .append(" on ")
-        .append(s.queueTopic())
+        .append(q.topic())
         .append("): ");
+    if (!q.exists()) {
+      out.append("the topic does not exist\n");
+      return;
+    }
     out.append(
-        s.backlog()
+        q.backlog()
             .map(
                 b ->
                     b.describe()

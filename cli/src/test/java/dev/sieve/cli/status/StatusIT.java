@@ -158,6 +158,43 @@ class StatusIT {
   }
 
   @Test
+  void aWrongPrefixSaysWhatIsMissingAndShowsNothingMadeUp() {
+    String nowhere = PREFIX + "nowhere.";
+    Run run =
+        sieve(
+            "status",
+            "--bootstrap-servers",
+            IT.bootstrapServers(),
+            "--registry-url",
+            IT.registryUrl(),
+            "--topic-prefix",
+            nowhere);
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out().lines().filter(l -> l.contains(nowhere + "ingest")))
+        .singleElement()
+        .asString()
+        .endsWith(" -  topic does not exist");
+    assertThat(run.out())
+        .contains("\nclassifiers: none on " + nowhere + "models\n")
+        .contains(
+            "\nlabeling queue (share group sieve-labelers on "
+                + nowhere
+                + "labeling.requests): the topic does not exist\n")
+        .contains("\ndrift: no alert on " + nowhere + "drift\n");
+    assertThat(run.err().lines().toList())
+        .containsExactly(
+            "warning: " + nowhere + "models does not exist (create it with: sieve topics --create)",
+            "warning: "
+                + nowhere
+                + "models.alerts does not exist (create it with: sieve topics --create)",
+            "warning: "
+                + nowhere
+                + "accuracy does not exist (create it with: sieve topics --create)",
+            "warning: " + nowhere + "drift does not exist (create it with: sieve topics --create)");
+  }
+
+  @Test
   void kafkaThatDoesNotAnswerIsOneLine() {
     Run run =
         sieve(

@@ -62,6 +62,11 @@ class StatusScreenTest {
 
   private static StatusScreen.Snapshot snapshot(StatusScreen.FlinkPart flink) {
     return new StatusScreen.Snapshot(
-        NOW, "sieve.", flink, List.of(), List.of(), Optional.empty(), "sieve-labelers", "q");
+        NOW,
+        "sieve.",
+        flink,
+        List.of(),
+        List.of(),
+        new StatusScreen.Queue("sieve-labelers", "q", true, Optional.empty()));
   }
 }
