@@ -35,6 +35,8 @@ public final class SieveCli {
           RetrainCommand.class,
           LabelCommand.class,
           OracleCommand.class,
+          ImportCommand.class,
+          ExportCommand.class,
           ProduceCommand.class,
           TailCommand.class,
           StatsCommand.class,

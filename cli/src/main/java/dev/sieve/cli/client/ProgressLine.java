@@ -2,13 +2,15 @@ package dev.sieve.cli.client;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.DoubleFunction;
 
 /**
  * A one-line progress display on stderr, redrawn in place at most five times a second: records
  * sent, lines skipped, records per second and, when the input's size is known, a bar and a
- * percentage. Disabled, it prints nothing, so output to a file or a pipe stays clean.
+ * percentage ({@code produce}), or any text a command renders ({@link #show}: {@code import},
+ * {@code export}). Disabled, it prints nothing, so output to a file or a pipe stays clean.
  */
-final class ProgressLine {
+public final class ProgressLine {
 
   private static final long REDRAW_NANOS = 200_000_000L;
   private static final int BAR_WIDTH = 24;
@@ -34,20 +36,33 @@ final class ProgressLine {
     this.lastDrawNanos = startNanos;
   }
 
+  /** A line whose text the command renders, given the seconds since the start. */
+  public ProgressLine(PrintWriter err, boolean enabled) {
+    this(err, enabled, -1);
+  }
+
   /** Redraws the line if the last redraw is old enough. */
   void update(long sent, long skipped, long bytesRead) {
+    show(seconds -> render(sent, skipped, bytesRead, totalBytes, seconds));
+  }
+
+  /**
+   * Redraws the line with {@code text} (given the seconds since the start) if the last redraw is
+   * old enough; the text is not rendered otherwise.
+   */
+  public void show(DoubleFunction<String> text) {
     long now = System.nanoTime();
     if (!enabled || now - lastDrawNanos < REDRAW_NANOS) {
       return;
     }
     lastDrawNanos = now;
-    err.print(ERASE_LINE + render(sent, skipped, bytesRead, totalBytes, (now - startNanos) / 1e9));
+    err.print(ERASE_LINE + text.apply((now - startNanos) / 1e9));
     err.flush();
     drawn = true;
   }
 
   /** Erases the line, so that a message can be printed in its place; the next update redraws. */
-  void clear() {
+  public void clear() {
     if (drawn) {
       err.print(ERASE_LINE);
       err.flush();

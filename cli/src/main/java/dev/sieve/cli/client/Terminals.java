@@ -13,11 +13,11 @@ import java.nio.file.Path;
  * Linux, {@code /proc/self/fd/2} links to the device; elsewhere the answer is "no", which only
  * costs the progress line.
  */
-final class Terminals {
+public final class Terminals {
 
   private Terminals() {}
 
-  static boolean stderrIsTerminal() {
+  public static boolean stderrIsTerminal() {
     if ("dumb".equals(System.getenv("TERM"))) {
       return false;
     }
