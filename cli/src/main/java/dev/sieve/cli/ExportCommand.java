@@ -74,6 +74,7 @@ final class ExportCommand extends ClientCommand {
   @Override
   int run(PrintWriter out, PrintWriter err) throws Exception {
     long startNanos = System.nanoTime();
+    Path partial = outFile == null ? null : partialFile(outFile);
     boolean showProgress = progress != null ? progress : Terminals.stderrIsTerminal();
     try (SieveClients clients = new SieveClients(connection);
         KafkaConsumer<byte[], byte[]> consumer = clients.newConsumer()) {
@@ -86,7 +87,6 @@ final class ExportCommand extends ClientCommand {
         scan.read(consumer, partitions, start, clients, out);
         out.flush();
       } else {
-        Path partial = partialFile(outFile);
         try (Writer writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
           scan.read(consumer, partitions, start, clients, writer);
         } catch (RuntimeException | IOException e) {
@@ -113,8 +113,12 @@ final class ExportCommand extends ClientCommand {
   /** The file written until the export is complete, beside the target (so the move is a rename). */
   private static Path partialFile(Path target) {
     Path name = target.getFileName();
-    if (name == null) {
+    if (name == null || Files.isDirectory(target)) {
       throw new CliException("--out " + target + ": not a file name");
+    }
+    Path parent = target.toAbsolutePath().getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new CliException("--out " + target + ": no such directory " + parent);
     }
     return target.resolveSibling(name + ".part");
   }

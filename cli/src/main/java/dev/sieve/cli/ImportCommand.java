@@ -10,7 +10,6 @@ import dev.sieve.model.SharedEmbedders;
 import dev.sieve.schemas.LabelledExample;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Topics;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -127,7 +126,7 @@ final class ImportCommand extends ClientCommand {
               err);
       try (EmbedderHandle embedder = SharedEmbedders.acquire(model, EmbedderOptions.defaults());
           KafkaProducer<byte[], byte[]> producer = clients.newProducer();
-          BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+          ByteLines in = new ByteLines(file)) {
         run.lines(in, embedder, producer);
       }
       run.progress.clear();
@@ -178,10 +177,18 @@ final class ImportCommand extends ClientCommand {
     return model;
   }
 
+  /** The lines that are not blank (a line that is not UTF-8 counts: it will be reported). */
   private static long countLines(Path file) throws IOException {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return in.lines().filter(l -> !l.isBlank()).count();
+    long count = 0;
+    try (ByteLines in = new ByteLines(file)) {
+      for (byte[] line = in.next(); line != null; line = in.next()) {
+        String text = ByteLines.utf8(line);
+        if (text == null || !text.isBlank()) {
+          count++;
+        }
+      }
     }
+    return count;
   }
 
   /** One import: counts, and the first failure the producer reported. */
@@ -219,10 +226,15 @@ final class ImportCommand extends ClientCommand {
       this.err = err;
     }
 
-    void lines(BufferedReader in, EmbedderHandle embedder, KafkaProducer<byte[], byte[]> producer)
+    void lines(ByteLines in, EmbedderHandle embedder, KafkaProducer<byte[], byte[]> producer)
         throws IOException {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
+      for (byte[] bytes = in.next(); bytes != null; bytes = in.next()) {
         lineNumber++;
+        String line = ByteLines.utf8(bytes);
+        if (line == null) {
+          skip("not valid UTF-8");
+          continue;
+        }
         if (line.isBlank()) {
           continue;
         }
@@ -272,7 +284,7 @@ final class ImportCommand extends ClientCommand {
           seconds ->
               String.format(
                   Locale.ROOT,
-                  "read %,d/%,d lines  imported %,d  skipped %,d  %,.0f lines/s",
+                  "read %,d/%,d lines  sent %,d  skipped %,d  %,.0f lines/s",
                   done + skipped,
                   total,
                   done,

@@ -15,6 +15,7 @@ import dev.sieve.testkit.ItStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +66,7 @@ class ImportExportIT {
     create("spam", "spam,ham");
     create("lang", "en,fr");
 
-    // 200 good lines, six bad ones and a blank line (ignored), mixed in
+    // 200 good lines, six bad ones and a blank line (ignored) mixed in, one not UTF-8 at the end
     Map<String, String[]> good = new LinkedHashMap<>(); // id -> text, label
     List<String> lines = new ArrayList<>();
     Map<Integer, String> bad = new TreeMap<>(); // line number -> what the report must say
@@ -108,12 +109,13 @@ class ImportExportIT {
     }
     Path file = dir.resolve("labelled.jsonl");
     Files.write(file, lines, StandardCharsets.UTF_8);
+    Files.write(file, new byte[] {'{', (byte) 0xff, '}', '\n'}, StandardOpenOption.APPEND);
     List<Integer> badLines = List.copyOf(bad.keySet());
 
     CommandValidationTest.Run imported =
         sieve("import", "--classifier", "spam", "--file", file.toString());
     assertThat(imported.exit()).as(imported.err()).isZero();
-    assertThat(imported.out()).startsWith("imported=200 skipped=6 ");
+    assertThat(imported.out()).startsWith("imported=200 skipped=7 ");
     assertThat(imported.err())
         .contains("line " + badLines.get(0) + ": skipped: invalid JSON")
         .contains("line " + badLines.get(1) + ": skipped: no \"label\" string")
@@ -127,8 +129,9 @@ class ImportExportIT {
             "line "
                 + badLines.get(4)
                 + ": skipped: the text has 20001 characters, more than the hard cap of 20000")
-        .contains("line " + badLines.get(5) + ": skipped: the text is empty");
-    assertThat(imported.err().lines().filter(l -> l.contains(": skipped: "))).hasSize(6);
+        .contains("line " + badLines.get(5) + ": skipped: the text is empty")
+        .contains("line " + (lines.size() + 1) + ": skipped: not valid UTF-8");
+    assertThat(imported.err().lines().filter(l -> l.contains(": skipped: "))).hasSize(7);
 
     // exactly 200 examples, keyed by content id, each with its label and a real embedding
     List<ConsumerRecord<byte[], byte[]>> records = IT.readCommittedToEnd(LABELLED);
