@@ -5,18 +5,24 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sieve.learning.training.LabelledSet;
+import dev.sieve.learning.training.Retrainer;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.SharedEmbedders;
 import dev.sieve.schemas.LabelledExample;
+import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Topics;
 import dev.sieve.testkit.ItStack;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,6 +173,7 @@ class ImportExportIT {
       }
     }
     assertThat(byId.get("msg-1").getEmbedding()).isNotEqualTo(byId.get("msg-4").getEmbedding());
+    trainsAsRetrainTriggerWould(byId.values());
 
     // another classifier's labels stay out of this one's export
     Path lang = dir.resolve("lang.jsonl");
@@ -237,6 +244,35 @@ class ImportExportIT {
             "sieve import: classifier 'nobody' has no version on "
                 + PREFIX
                 + "models (declare it first: sieve classifier create nobody --labels a,b)");
+  }
+
+  /**
+   * The training set retrain-trigger builds (LabelledExamples.trainingSet: the champion's label
+   * order, only the examples embedded by its network) holds every imported example, and its own
+   * training code learns the two classes from them.
+   */
+  private static void trainsAsRetrainTriggerWould(Collection<LabelledExample> examples) {
+    ModelVersion champion;
+    try (SieveClients clients = new SieveClients(IT.clientProperties(), PREFIX)) {
+      champion = clients.readModels(new PrintWriter(new StringWriter())).latest("spam").get();
+    }
+    LabelledSet.Builder builder = LabelledSet.builder().labelOrder(champion.getLabels());
+    for (LabelledExample e : examples) {
+      if (e.getEmbeddingModel().equals(champion.getEmbeddingModelId())) {
+        builder.add(e);
+      }
+    }
+    LabelledSet set = builder.build();
+    assertThat(set.size()).isEqualTo(200);
+    assertThat(set.labelOrder()).containsExactly("spam", "ham");
+    Retrainer.Outcome trained = Retrainer.defaults().retrain(set, null);
+    System.out.printf(
+        "trained on the imported examples: %d-fold CV accuracy %.3f, macro-F1 %.3f%n",
+        trained.folds(),
+        trained.challenger().pooled().accuracy(),
+        trained.challenger().pooled().macroF1());
+    assertThat(trained.challenger().pooled().accuracy()).isGreaterThanOrEqualTo(0.95);
+    assertThat(trained.head()).isNotNull();
   }
 
   private static String id(String jsonLine) {
