@@ -1,11 +1,17 @@
 package dev.sieve.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sieve.model.EmbeddingModel;
+import dev.sieve.schemas.ModelVersion;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What {@code sieve import} accepts from a line, and why it skips the others. */
+/**
+ * What {@code sieve import} accepts from a line, and why it skips the others; and the classifiers
+ * whose embeddings it cannot reproduce.
+ */
 class LabelledLineTest {
 
   private static final List<String> LABELS = List.of("spam", "ham");
@@ -67,5 +73,25 @@ class LabelledLineTest {
                         + "\",\"label\":\"spam\"}")
                 .problem())
         .isEqualTo("the text has 20001 characters, more than the hard cap of 20000");
+  }
+
+  @Test
+  void importRefusesAClassifierBuiltOnAnotherNetworkOrAnotherBuildOfIt() {
+    ModelVersion version =
+        ModelVersion.newBuilder(ModelFixtures.version(0, null, "zero-shot", null))
+            .setEmbeddingModelDigest(EmbeddingModel.MINILM_L6_V2_Q.digest())
+            .build();
+    assertThat(ImportCommand.embeddingModelOf(version)).isEqualTo(EmbeddingModel.MINILM_L6_V2_Q);
+    assertThatThrownBy(
+            () ->
+                ImportCommand.embeddingModelOf(
+                    ModelVersion.newBuilder(version).setEmbeddingModelDigest("00ff").build()))
+        .hasMessageContaining("was built on all-minilm-l6-v2-q with sha256 00ff")
+        .hasMessageContaining("its embeddings would not match the classifier's");
+    assertThatThrownBy(
+            () ->
+                ImportCommand.embeddingModelOf(
+                    ModelVersion.newBuilder(version).setEmbeddingModelId("bert-huge").build()))
+        .hasMessageContaining("unknown embedding model id 'bert-huge'");
   }
 }
