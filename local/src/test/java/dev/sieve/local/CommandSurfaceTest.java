@@ -33,7 +33,9 @@ class CommandSurfaceTest {
     List<String> expected =
         expected().stream()
             .filter(
-                line -> !line.matches("sieve (demo|chaos|bench|eval|eval-al|calibrate-drift)( .*)? ::.*"))
+                line ->
+                    !line.matches(
+                        "sieve (demo|chaos|bench|eval|eval-al|calibrate-drift)( .*)? ::.*"))
             .toList();
     assertThat(surface(operator)).containsExactlyElementsOf(expected);
   }
