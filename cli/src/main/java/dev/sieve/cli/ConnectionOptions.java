@@ -25,13 +25,18 @@ import picocli.CommandLine.TypeConversionException;
  * <p>Precedence: the flags ({@code --bootstrap-servers}, {@code --registry-url}, {@code
  * --topic-prefix}) win over {@code -X}, which wins over {@code --config}. Keys may also carry the
  * jobs' pass-through prefix ({@code kafka.security.protocol}), so a file written for the jobs'
- * {@code --kafka.*} arguments reads the same here.
+ * {@code --kafka.*} arguments reads the same here. With neither {@code --config} nor {@code
+ * --bootstrap-servers}, the settings file {@code ./sieve up} writes ({@code
+ * .sieve/sieve.properties} in the working directory) is read when it exists.
  */
 public final class ConnectionOptions {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String REGISTRY_URL = RegistryConfig.URL;
   public static final String TOPIC_PREFIX = "sieve.topic.prefix";
+
+  /** The settings file of {@code ./sieve up} on its default data directory. */
+  public static final Path DEFAULT_SETTINGS = Path.of(".sieve", "sieve.properties");
 
   /** The jobs' pass-through prefix ({@code --kafka.security.protocol}), accepted and dropped. */
   static final String KAFKA_PREFIX = "kafka.";
@@ -68,7 +73,9 @@ public final class ConnectionOptions {
           "Properties file: bootstrap.servers, schema.registry.url, "
               + TOPIC_PREFIX
               + ", registry auth and TLS, and any Kafka client property (security.protocol,"
-              + " ssl.*, sasl.*).")
+              + " ssl.*, sasl.*). Default: "
+              + ".sieve/sieve.properties, written by ./sieve up, when it exists and no"
+              + " --bootstrap-servers is given.")
   Path configFile;
 
   @Option(
@@ -106,8 +113,11 @@ public final class ConnectionOptions {
       if (topicPrefix != null) {
         flags.put(TOPIC_PREFIX, topicPrefix);
       }
-      Map<String, String> props =
-          merge(configFile == null ? Map.of() : readFile(configFile), extra, flags);
+      Path file = configFile;
+      if (file == null && bootstrapServers == null && Files.isRegularFile(DEFAULT_SETTINGS)) {
+        file = DEFAULT_SETTINGS;
+      }
+      Map<String, String> props = merge(file == null ? Map.of() : readFile(file), extra, flags);
       require(props, BOOTSTRAP_SERVERS, "--bootstrap-servers");
       props.putIfAbsent(TOPIC_PREFIX, Topic.DEFAULT_PREFIX);
       topicPrefix = props.get(TOPIC_PREFIX);

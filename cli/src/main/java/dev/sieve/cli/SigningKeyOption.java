@@ -1,13 +1,16 @@
 package dev.sieve.cli;
 
 import dev.sieve.model.ModelSigning;
+import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
  * The deployment's model signing secret: {@code --model-signing-key}, else {@code
- * sieve.model.signing.key} in {@code --config} or {@code -X}, else the environment variable {@code
- * SIEVE_MODEL_SIGNING_KEY}. The secret is never printed.
+ * sieve.model.signing.key} in {@code --config} or {@code -X}, else the file named by {@code
+ * sieve.model.signing.key.file} there (what {@code ./sieve up} writes into its settings file, which
+ * the commands read by default), else the environment variable {@code SIEVE_MODEL_SIGNING_KEY}. The
+ * secret is never printed.
  */
 final class SigningKeyOption {
 
@@ -19,7 +22,9 @@ final class SigningKeyOption {
       description =
           "Secret that signs model versions (or "
               + PROPERTY
-              + " in --config, or the environment variable "
+              + " in --config, or a key file named by "
+              + SigningKeyFile.PROPERTY
+              + " there, or the environment variable "
               + ENV
               + "). Never printed.")
   String flag;
@@ -36,6 +41,8 @@ final class SigningKeyOption {
       throw new CliException(
           "no model signing key: give --model-signing-key, "
               + PROPERTY
+              + " or "
+              + SigningKeyFile.PROPERTY
               + " in --config, or set "
               + ENV);
     }
@@ -43,11 +50,16 @@ final class SigningKeyOption {
   }
 
   static byte[] resolve(String flag, Map<String, String> properties, Map<String, String> env) {
-    for (String candidate : new String[] {flag, properties.get(PROPERTY), env.get(ENV)}) {
+    for (String candidate : new String[] {flag, properties.get(PROPERTY)}) {
       if (candidate != null && !candidate.isEmpty()) {
         return ModelSigning.key(candidate);
       }
     }
-    return null;
+    String file = properties.get(SigningKeyFile.PROPERTY);
+    if (file != null && !file.isEmpty()) {
+      return ModelSigning.key(SigningKeyFile.read(Path.of(file)));
+    }
+    String fromEnv = env.get(ENV);
+    return fromEnv == null || fromEnv.isEmpty() ? null : ModelSigning.key(fromEnv);
   }
 }

@@ -108,9 +108,20 @@ public final class EmbeddedFlink {
    * #configuration(Path)}. The caller closes it ({@link MiniCluster#close()}).
    */
   public static MiniCluster startMiniCluster(Path workDir, int slots) {
+    return startMiniCluster(workDir, slots, 0);
+  }
+
+  /**
+   * As {@link #startMiniCluster(Path, int)}, with the REST endpoint (and the web UI, when {@code
+   * flink-runtime-web} is on the classpath) on loopback port {@code restPort}, 0 meaning a free
+   * one.
+   */
+  public static MiniCluster startMiniCluster(Path workDir, int slots, int restPort) {
+    Configuration conf = configuration(workDir);
+    conf.set(RestOptions.BIND_PORT, String.valueOf(restPort));
     MiniClusterConfiguration config =
         new MiniClusterConfiguration.Builder()
-            .setConfiguration(configuration(workDir))
+            .setConfiguration(conf)
             .setNumTaskManagers(1)
             .setNumSlotsPerTaskManager(slots)
             .build();

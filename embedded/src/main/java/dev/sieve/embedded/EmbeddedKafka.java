@@ -142,6 +142,14 @@ public final class EmbeddedKafka implements AutoCloseable {
    * recorded port is taken by another process, rather than move the broker.
    */
   public static EmbeddedKafka start(Path dataDir) {
+    return start(dataDir, 0, 0);
+  }
+
+  /**
+   * As {@link #start(Path)}, but a directory formatted here gets the given loopback ports (0 = a
+   * free one); a directory formatted before keeps the ports recorded in it.
+   */
+  public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort) {
     Path config = dataDir.resolve(CONFIG_FILE);
     Properties props;
     if (Files.isRegularFile(dataDir.resolve(LOG_DIR).resolve("meta.properties"))) {
@@ -152,14 +160,23 @@ public final class EmbeddedKafka implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot create " + dataDir, e);
       }
-      props = formatted(dataDir);
+      props = formatted(dataDir, brokerPort, controllerPort);
     }
     return new EmbeddedKafka(dataDir, true, props, launch(props), bootstrap(props));
   }
 
   /** Chooses free ports, writes {@code server.properties} into {@code dir} and formats the log. */
   private static Properties formatted(Path dir) {
-    Properties props = serverProperties(dir.resolve(LOG_DIR), FreePorts.next(), FreePorts.next());
+    return formatted(dir, 0, 0);
+  }
+
+  /** As {@link #formatted(Path)} on the given ports, 0 meaning a free one. */
+  private static Properties formatted(Path dir, int brokerPort, int controllerPort) {
+    Properties props =
+        serverProperties(
+            dir.resolve(LOG_DIR),
+            brokerPort == 0 ? FreePorts.next() : brokerPort,
+            controllerPort == 0 ? FreePorts.next() : controllerPort);
     format(dir, props);
     return props;
   }

@@ -55,6 +55,17 @@ public final class DemoJobs {
   private DemoJobs() {}
 
   /**
+   * The retrain-trigger settings of the demo: a retraining every 100 labels, at most one per 5 s.
+   */
+  static final List<String> RETRAIN_DEMO_SETTINGS =
+      List.of("--retrain-every", "100", "--min-retrain-interval", "5s");
+
+  /** Makes the environment a job is defined in, from its name and parallelism. */
+  interface Environments {
+    StreamExecutionEnvironment create(String job, int parallelism);
+  }
+
+  /**
    * Defines the four jobs, each in its own environment, by name in start order.
    *
    * @param flinkDir the MiniCluster's work directory for the jobs' configuration (checkpoints,
@@ -62,46 +73,60 @@ public final class DemoJobs {
    */
   public static Map<String, StreamExecutionEnvironment> define(
       Path flinkDir, String bootstrap, String registryUrl, String prefix, String signingKey) {
-    List<String> common =
-        List.of(
-            "--bootstrap-servers", bootstrap,
-            "--registry-url", registryUrl,
-            "--topic-prefix", prefix,
-            "--checkpoint-interval", "1s");
-    Map<String, StreamExecutionEnvironment> jobs = new LinkedHashMap<>();
-
-    StreamExecutionEnvironment ingest = environment(flinkDir, 1);
-    IngestJob.defineKafkaJob(ingest, IngestConfig.fromArgs(args(common)));
-    jobs.put("ingest-job", ingest);
-
-    StreamExecutionEnvironment inference = environment(flinkDir, 2);
-    InferenceJob.defineKafkaJob(
-        inference, InferenceConfig.fromArgs(args(common, "--model-signing-key", signingKey)));
-    jobs.put("inference-job", inference);
-
-    List<String> al = new ArrayList<>(common);
+    List<String> common = new ArrayList<>(connection(bootstrap, registryUrl, prefix));
+    common.addAll(List.of("--checkpoint-interval", "1s"));
+    List<String> al = new ArrayList<>();
     ACTIVE_LEARNING_DEMO_SETTINGS.forEach(
         (k, v) -> {
           al.add(k);
           al.add(v);
         });
-    StreamExecutionEnvironment activeLearning = environment(flinkDir, 1);
-    ActiveLearningJob.defineKafkaJob(activeLearning, ActiveLearningConfig.fromArgs(args(al)));
+    return define(
+        (job, parallelism) -> environment(flinkDir, parallelism),
+        common,
+        signingKey,
+        al,
+        RETRAIN_DEMO_SETTINGS);
+  }
+
+  /** The arguments that say where the broker, the registry and the topics are. */
+  static List<String> connection(String bootstrap, String registryUrl, String prefix) {
+    return List.of(
+        "--bootstrap-servers", bootstrap, "--registry-url", registryUrl, "--topic-prefix", prefix);
+  }
+
+  /**
+   * Defines the four jobs with {@code common} arguments each, the signing key for the two that need
+   * it, and the extra arguments of active-learning-job and retrain-trigger.
+   */
+  static Map<String, StreamExecutionEnvironment> define(
+      Environments environments,
+      List<String> common,
+      String signingKey,
+      List<String> activeLearningArgs,
+      List<String> retrainArgs) {
+    Map<String, StreamExecutionEnvironment> jobs = new LinkedHashMap<>();
+
+    StreamExecutionEnvironment ingest = environments.create("ingest-job", 1);
+    IngestJob.defineKafkaJob(ingest, IngestConfig.fromArgs(args(common)));
+    jobs.put("ingest-job", ingest);
+
+    StreamExecutionEnvironment inference = environments.create("inference-job", 2);
+    InferenceJob.defineKafkaJob(
+        inference,
+        InferenceConfig.fromArgs(args(common, List.of("--model-signing-key", signingKey))));
+    jobs.put("inference-job", inference);
+
+    StreamExecutionEnvironment activeLearning = environments.create("active-learning-job", 1);
+    ActiveLearningJob.defineKafkaJob(
+        activeLearning, ActiveLearningConfig.fromArgs(args(common, activeLearningArgs)));
     jobs.put("active-learning-job", activeLearning);
 
-    StreamExecutionEnvironment retrain = environment(flinkDir, 1);
-    RetrainJob.defineKafkaJob(
-        retrain,
-        RetrainConfig.fromArgs(
-            args(
-                common,
-                "--model-signing-key",
-                signingKey,
-                "--retrain-every",
-                "100",
-                "--min-retrain-interval",
-                "5s")));
-    jobs.put("retrain-trigger", retrain);
+    List<String> retrain = new ArrayList<>(List.of("--model-signing-key", signingKey));
+    retrain.addAll(retrainArgs);
+    StreamExecutionEnvironment retrainEnv = environments.create("retrain-trigger", 1);
+    RetrainJob.defineKafkaJob(retrainEnv, RetrainConfig.fromArgs(args(common, retrain)));
+    jobs.put("retrain-trigger", retrainEnv);
     return jobs;
   }
 
@@ -166,9 +191,13 @@ public final class DemoJobs {
     return env;
   }
 
-  private static String[] args(List<String> common, String... more) {
+  private static String[] args(List<String> common) {
+    return common.toArray(String[]::new);
+  }
+
+  private static String[] args(List<String> common, List<String> more) {
     List<String> all = new ArrayList<>(common);
-    all.addAll(List.of(more));
+    all.addAll(more);
     return all.toArray(String[]::new);
   }
 }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
 public final class Sieve {
 
   /** The commands that run Sieve on this machine. */
-  public static final List<Class<?>> RUN_LOCALLY = List.of(DemoCommand.class, ChaosCommand.class);
+  public static final List<Class<?>> RUN_LOCALLY =
+      List.of(UpCommand.class, DownCommand.class, DemoCommand.class, ChaosCommand.class);
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

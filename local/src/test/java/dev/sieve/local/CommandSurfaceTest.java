@@ -35,7 +35,7 @@ class CommandSurfaceTest {
             .filter(
                 line ->
                     !line.matches(
-                        "sieve (demo|chaos|bench|eval|eval-al|calibrate-drift)( .*)? ::.*"))
+                        "sieve (up|down|demo|chaos|bench|eval|eval-al|calibrate-drift)( .*)? ::.*"))
             .toList();
     assertThat(surface(operator)).containsExactlyElementsOf(expected);
   }
@@ -44,7 +44,8 @@ class CommandSurfaceTest {
   void helpListsTheCommandsUnderTheirHeadings() {
     String help = Sieve.commandLine().getUsageMessage();
     assertThat(help)
-        .containsSubsequence("Run locally:", "demo", "Operate:", "topics", "Measure:", "eval");
+        .containsSubsequence(
+            "Run locally:", "up", "down", "demo", "Operate:", "topics", "Measure:", "eval");
   }
 
   private static List<String> expected() throws IOException {

@@ -1,0 +1,191 @@
+package dev.sieve.local;
+
+import dev.sieve.cli.ConnectionOptions;
+import dev.sieve.cli.SigningKeyFile;
+import dev.sieve.schemas.Topic;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code ./sieve up}: Sieve on this machine as a durable deployment rather than a demo. Everything
+ * lives in a data directory, each job resumes from its newest savepoint or retained checkpoint, and
+ * Ctrl-C (or {@code ./sieve down}) stops every job with a savepoint before the servers go down.
+ */
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts Sieve on 127.0.0.1 with its data in a directory: a Kafka broker, a schema registry,"
+          + " a Flink cluster with its web UI, and the four jobs, each resumed from its newest"
+          + " savepoint or retained checkpoint. Runs until Ctrl-C or ./sieve down, which stop"
+          + " every job with a savepoint."
+    })
+public final class UpCommand implements Callable<Integer> {
+
+  /** The port base without {@code --port-base}: broker 19092, registry 19093, web UI 19094. */
+  static final int DEFAULT_PORT_BASE = 19092;
+
+  /** How long one job may take to write its final savepoint before it is cancelled instead. */
+  private static final Duration SAVEPOINT_TIMEOUT = Duration.ofMinutes(3);
+
+  static final String PREFIX = Topic.DEFAULT_PREFIX;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".sieve",
+      description = "Where the broker, registry and job state live (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--port-base",
+      defaultValue = "" + DEFAULT_PORT_BASE,
+      description =
+          "Broker on N, registry on N+1, Flink web UI on N+2, the broker's controller on N+3"
+              + " (default: ${DEFAULT-VALUE}). A data directory keeps the broker ports it was"
+              + " created with.")
+  int portBase;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    // A signal handler rather than a shutdown hook: hooks run concurrently with Flink's and the
+    // registry's own, which would tear the cluster down under the final savepoints.
+    for (String signal : List.of("INT", "TERM")) {
+      Signal.handle(new Signal(signal), s -> stop.countDown());
+    }
+    try (DataDir dir = DataDir.lock(dataDir)) {
+      String signingKey = SigningKeyFile.readOrCreate(dir.signingKey());
+      out.println("sieve up: starting on 127.0.0.1 with data in " + dir.root() + " ...");
+      try (LocalStack stack =
+          LocalStack.start(dir, LocalStack.Ports.from(portBase), DemoJobs.SLOTS, out::println)) {
+        stack.createMissingTopics(PREFIX);
+        stack.writeSettings(PREFIX);
+        Map<String, JobID> jobs = submit(dir, stack, signingKey);
+        DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(3));
+        printReady(dir, stack);
+        stop.await();
+        out.println("sieve up: stopping every job with a savepoint ...");
+        stopWithSavepoints(dir, stack, jobs);
+        out.println("sieve up: stopping Flink, the registry and the broker ...");
+      }
+    }
+    out.println("sieve up: stopped; ./sieve up resumes");
+    return 0;
+  }
+
+  /**
+   * Submits the four jobs with each job's defaults, except where the broker, the registry and the
+   * signing key are; each resumes from its newest state.
+   */
+  private Map<String, JobID> submit(DataDir dir, LocalStack stack, String signingKey)
+      throws Exception {
+    Map<String, StreamExecutionEnvironment> defined =
+        DemoJobs.define(
+            (job, parallelism) -> {
+              StreamExecutionEnvironment env =
+                  StreamExecutionEnvironment.getExecutionEnvironment(
+                      JobStates.configuration(dir, job));
+              env.setParallelism(parallelism);
+              return env;
+            },
+            DemoJobs.connection(stack.bootstrapServers(), stack.registryUrl(), PREFIX),
+            signingKey,
+            List.of(),
+            List.of());
+    Map<String, JobID> ids = new LinkedHashMap<>();
+    for (var job : defined.entrySet()) {
+      StreamGraph graph = job.getValue().getStreamGraph();
+      graph.setJobName("sieve " + job.getKey());
+      Optional<Path> state = JobStates.newest(dir, job.getKey());
+      state.ifPresent(
+          s -> graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(s.toString())));
+      JobID id = stack.flink().submitJob(graph).get().getJobID();
+      out.printf(
+          "  %-20s running (%s), %s%n",
+          job.getKey(), id, state.map(s -> "resumed from " + s).orElse("no earlier state"));
+      ids.put(job.getKey(), id);
+    }
+    return ids;
+  }
+
+  /**
+   * Stops all jobs at once, each with a savepoint into its own directory; a job whose savepoint
+   * fails is cancelled, and its retained checkpoint is what the next {@code up} resumes from.
+   */
+  private void stopWithSavepoints(DataDir dir, LocalStack stack, Map<String, JobID> jobs) {
+    Map<String, CompletableFuture<String>> savepoints = new LinkedHashMap<>();
+    jobs.forEach(
+        (name, id) ->
+            savepoints.put(
+                name,
+                stack
+                    .flink()
+                    .stopWithSavepoint(
+                        id,
+                        dir.savepoints(name).toUri().toString(),
+                        false,
+                        SavepointFormatType.CANONICAL)));
+    List<String> failed = new ArrayList<>();
+    savepoints.forEach(
+        (name, savepoint) -> {
+          try {
+            String path = savepoint.get(SAVEPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            out.printf("  %-20s savepoint %s%n", name, path);
+          } catch (Exception e) {
+            out.printf("  %-20s no savepoint (%s), cancelling it%n", name, e);
+            failed.add(name);
+          }
+        });
+    for (String name : failed) {
+      try {
+        stack.flink().cancelJob(jobs.get(name)).get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        out.printf("  %-20s could not be cancelled: %s%n", name, e);
+      }
+    }
+  }
+
+  private void printReady(DataDir dir, LocalStack stack) {
+    boolean defaultDir =
+        dir.settings().equals(ConnectionOptions.DEFAULT_SETTINGS.toAbsolutePath().normalize());
+    String config = defaultDir ? "" : " --config " + dir.settings();
+    out.println();
+    out.println(
+        "sieve up: ready (Ctrl-C or ./sieve down"
+            + (defaultDir ? "" : " --data-dir " + dir.root())
+            + " stops it)");
+    out.println("  Kafka             " + stack.bootstrapServers());
+    out.println("  schema registry   " + stack.registryUrl());
+    out.println("  Flink web UI      " + stack.flinkUrl());
+    out.println("  settings          " + dir.settings());
+    out.println("  signing key       " + dir.signingKey());
+    out.println();
+    out.println("Next, in another terminal:");
+    out.println("  ./sieve classifier create topic --labels billing,shipping,bug,praise" + config);
+    out.println(
+        "  echo '{\"id\":\"1\",\"text\":\"my parcel never arrived\"}' | ./sieve produce --stdin"
+            + config);
+    out.println("  ./sieve tail predictions" + config);
+    out.println("  ./sieve label" + config);
+  }
+}
