@@ -94,6 +94,9 @@ public final class ConnectionOptions {
               + " (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  /** Where the default settings file is looked for; a field so that tests can move it. */
+  Path defaultSettings = DEFAULT_SETTINGS;
+
   private Map<String, String> resolved;
 
   /**
@@ -114,8 +117,8 @@ public final class ConnectionOptions {
         flags.put(TOPIC_PREFIX, topicPrefix);
       }
       Path file = configFile;
-      if (file == null && bootstrapServers == null && Files.isRegularFile(DEFAULT_SETTINGS)) {
-        file = DEFAULT_SETTINGS;
+      if (file == null && bootstrapServers == null && Files.isRegularFile(defaultSettings)) {
+        file = defaultSettings;
       }
       Map<String, String> props = merge(file == null ? Map.of() : readFile(file), extra, flags);
       require(props, BOOTSTRAP_SERVERS, "--bootstrap-servers");
