@@ -16,7 +16,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 
@@ -99,7 +101,7 @@ final class LocalStack implements AutoCloseable {
     process.destroy();
     try {
       process.onExit().get(15, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       process.destroyForcibly();
       process.onExit().join();
     }
@@ -147,10 +149,6 @@ final class LocalStack implements AutoCloseable {
 
   MiniCluster flink() {
     return flink;
-  }
-
-  long registryPid() {
-    return registry.pid();
   }
 
   private <T extends AutoCloseable> T track(T resource) {
