@@ -34,6 +34,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the label join's state survived: a second answer for content labelled before the failures is
  * refused as {@code ALREADY_LABELLED}, not joined again.
  */
+@Tag("fault") // long: runs with -Pfaults (README, "Developing")
 class ActiveLearningRecoveryIT {
 
   private static final int BATCH = 1_000;

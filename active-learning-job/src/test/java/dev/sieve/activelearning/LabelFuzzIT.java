@@ -38,6 +38,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the real stack: no record fails the job, and every label sent is accounted for — published to
  * {@code sieve.labelled} or dead-lettered with a reason — with the heap bounded.
  */
+@Tag("fault") // long: runs with -Pfaults (README, "Developing")
 class LabelFuzzIT {
 
   private static final int DEFAULT_RECORDS = 100_000;

@@ -48,6 +48,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -60,6 +61,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the versions published before the start, which the restarted job serves from operator state: it
  * accepted nothing from the model stream after the last restore.
  */
+@Tag("fault") // long: runs with -Pfaults (README, "Developing")
 class InferenceRecoveryIT {
 
   private static final String KEY = "inference-recovery-it-signing-key";

@@ -43,6 +43,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * every record sent is accounted for — written to {@code sieve.content}, dropped as a counted
  * duplicate, or dead-lettered with a reason — with the heap bounded.
  */
+@Tag("fault") // long: runs with -Pfaults (README, "Developing")
 class IngestFuzzIT {
 
   private static final int DEFAULT_RECORDS = 100_000;

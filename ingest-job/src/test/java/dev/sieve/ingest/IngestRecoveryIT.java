@@ -34,6 +34,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * dropped. The faults are real exceptions thrown inside the running tasks ({@link Faults}); the
  * five restarts pay the production restart strategy's growing backoff (1+2+4+8+16 s).
  */
+@Tag("fault") // long: runs with -Pfaults (README, "Developing")
 class IngestRecoveryIT {
 
   private static final int BATCH = 1_000;

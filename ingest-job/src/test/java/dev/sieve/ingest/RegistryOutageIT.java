@@ -36,6 +36,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the JVM's shared one. It takes about three minutes: the outage, plus up to one minute for the
  * job's next restart attempt (exponential delay capped at 1 min) after the registry is back.
  */
+@Tag("fault") // long: runs with -Pfaults (README, "Developing")
 class RegistryOutageIT {
 
   private static final Duration OUTAGE = Duration.ofSeconds(90);

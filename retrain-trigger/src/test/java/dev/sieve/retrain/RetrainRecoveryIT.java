@@ -36,6 +36,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code sieve.models} holds versions 0 to 5, each exactly once, each the child of the one before,
  * and the last was trained on all 5,000 examples: the examples and the champion survived in state.
  */
+@Tag("fault") // long: runs with -Pfaults (README, "Developing")
 class RetrainRecoveryIT {
 
   private static final String KEY = "retrain-recovery-it-signing-key";

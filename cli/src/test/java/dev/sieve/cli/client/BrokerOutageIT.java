@@ -42,6 +42,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for and once that the broker is back, and afterwards it carries on: nothing is lost, nothing is
  * done twice. The registry is the shared one (it stays up).
  */
+@Tag("fault") // long: runs with -Pfaults (README, "Developing")
 class BrokerOutageIT {
 
   private static final Duration OUTAGE = Duration.ofSeconds(20);
