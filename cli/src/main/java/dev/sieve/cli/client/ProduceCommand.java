@@ -4,6 +4,7 @@ import dev.sieve.cli.BrokerWatch;
 import dev.sieve.cli.CliException;
 import dev.sieve.cli.ClientCommand;
 import dev.sieve.cli.ConnectionOptions;
+import dev.sieve.cli.RegistryWait;
 import dev.sieve.cli.SieveClients;
 import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.schemas.ContentEvent;
@@ -128,6 +129,15 @@ public final class ProduceCommand implements Callable<Integer> {
       try (KafkaProducer<byte[], byte[]> producer = newProducer(clients);
           InputStream in = input.file != null ? Files.newInputStream(input.file) : System.in) {
         Run run = new Run(topic, codec, producer, new ProgressLine(err, showProgress, size), err);
+        run.registry =
+            new RegistryWait(
+                clients.properties().get(ConnectionOptions.REGISTRY_URL),
+                line -> {
+                  synchronized (err) {
+                    err.println(line);
+                    err.flush();
+                  }
+                });
         BrokerWatch broker =
             new BrokerWatch(
                 clients.bootstrapServers(),
@@ -262,6 +272,7 @@ public final class ProduceCommand implements Callable<Integer> {
     final AtomicLong tooLarge = new AtomicLong();
     final AtomicReference<String> failure = new AtomicReference<>();
     final Queue<String> notes = new ConcurrentLinkedQueue<>();
+    RegistryWait registry;
     long lineNumber;
     long sent;
     long skipped;
@@ -295,7 +306,7 @@ public final class ProduceCommand implements Callable<Integer> {
       }
     }
 
-    private void send(String line) {
+    private void send(String line) throws InterruptedException {
       ContentLine.Parsed parsed = ContentLine.parse(line);
       if (!parsed.ok()) {
         skipped++;
@@ -305,7 +316,8 @@ public final class ProduceCommand implements Callable<Integer> {
       ContentEvent event = parsed.event();
       byte[] value =
           codec != null
-              ? codec.encode(topic, event)
+              // the schema id is asked for once; should the registry be away then, wait for it
+              ? registry.call(() -> codec.encode(topic, event))
               : line.strip().getBytes(StandardCharsets.UTF_8);
       long number = lineNumber;
       sending = true;
