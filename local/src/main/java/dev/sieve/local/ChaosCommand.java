@@ -131,7 +131,7 @@ public final class ChaosCommand implements Callable<Integer> {
         DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(2));
         Map<String, String> client =
             Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registryUrl);
-        OracleLabeler oracle = DemoCommand.startOracle(client, stream);
+        OracleLabeler oracle = DemoCommand.startOracle(client, stream, "sieve chaos");
 
         ConfluentAvroCodec<ContentEvent> contentCodec =
             new ConfluentAvroCodec<>(registry, ContentEvent.class);

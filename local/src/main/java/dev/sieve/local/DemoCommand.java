@@ -151,7 +151,8 @@ public final class DemoCommand implements Callable<Integer> {
         DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(2));
         Map<String, String> client =
             Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registryUrl);
-        OracleLabeler oracle = interactive ? null : startOracle(client, corpus.items());
+        OracleLabeler oracle =
+            interactive ? null : startOracle(client, corpus.items(), "sieve demo");
         if (interactive) {
           out.printf(
               "%nAnswer the label requests in a second terminal:%n  ./sieve label"
@@ -193,14 +194,18 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** An oracle labeler that answers the label requests of {@code items} from their labels. */
-  static OracleLabeler startOracle(Map<String, String> client, List<DemoCorpus.Item> items) {
+  /**
+   * An oracle labeler that answers the label requests of {@code items} from their labels; what it
+   * has to say goes to stderr after {@code command}.
+   */
+  static OracleLabeler startOracle(
+      Map<String, String> client, List<DemoCorpus.Item> items, String command) {
     List<OracleAnswers.Example> answers =
         items.stream().map(i -> new OracleAnswers.Example(i.id(), i.text(), i.label())).toList();
     return OracleLabeler.start(
         QueueSettings.of(client, PREFIX, OracleLabeler.DEFAULT_NAME),
         new Oracle(OracleAnswers.of(answers), 0, 42),
-        problem -> System.err.println("sieve demo: oracle: " + problem));
+        problem -> System.err.println(command + ": oracle: " + problem));
   }
 
   /**
