@@ -108,6 +108,7 @@ final class FaultInjector {
     kafka.restart();
     brokerRestarts++;
     say("broker restarted on its log directories");
+    awaitBack("the broker");
   }
 
   private void registryOutage(Duration outage) throws Exception {
@@ -119,6 +120,16 @@ final class FaultInjector {
     registry.restart();
     registryOutages++;
     say("registry restarted on its storage");
+    awaitBack("the registry");
+  }
+
+  /** Waits until every task of every job runs again, and says how long that took. */
+  private void awaitBack(String what) throws Exception {
+    long back = System.nanoTime();
+    DemoJobs.awaitTasksRunning(flink, jobs, RECOVERY);
+    say(
+        "every job running again %d s after %s came back",
+        Duration.ofNanos(System.nanoTime() - back).toSeconds(), what);
   }
 
   private void say(String format, Object... args) {
