@@ -24,16 +24,24 @@ public final class RegistryWait {
   }
 
   private final String registryUrl;
+  private final Duration giveUpAfter;
   private final Consumer<String> lines;
   private final Sleeper sleeper;
   private final LongSupplier nanoTime;
 
-  public RegistryWait(String registryUrl, Consumer<String> lines) {
-    this(registryUrl, lines, pause -> Thread.sleep(pause.toMillis()), System::nanoTime);
+  public RegistryWait(String registryUrl, Duration giveUpAfter, Consumer<String> lines) {
+    this(
+        registryUrl, giveUpAfter, lines, pause -> Thread.sleep(pause.toMillis()), System::nanoTime);
   }
 
-  RegistryWait(String registryUrl, Consumer<String> lines, Sleeper sleeper, LongSupplier nanoTime) {
+  RegistryWait(
+      String registryUrl,
+      Duration giveUpAfter,
+      Consumer<String> lines,
+      Sleeper sleeper,
+      LongSupplier nanoTime) {
     this.registryUrl = registryUrl;
+    this.giveUpAfter = giveUpAfter;
     this.lines = lines;
     this.sleeper = sleeper;
     this.nanoTime = nanoTime;
@@ -41,6 +49,7 @@ public final class RegistryWait {
 
   /** The call's result, once the registry answers. */
   public <T> T call(Supplier<T> call) throws InterruptedException {
+    long start = nanoTime.getAsLong();
     long awaySince = -1;
     Duration pause = FIRST_PAUSE;
     while (true) {
@@ -55,7 +64,8 @@ public final class RegistryWait {
         return result;
       } catch (RuntimeException e) {
         RegistryUnavailableException away = unavailable(e);
-        if (away == null) {
+        Duration left = giveUpAfter.minusNanos(nanoTime.getAsLong() - start);
+        if (away == null || left.isNegative() || left.isZero()) {
           throw e;
         }
         if (awaySince < 0) {
@@ -67,7 +77,7 @@ public final class RegistryWait {
                   + away.getMessage()
                   + ") ...");
         }
-        sleeper.sleep(pause);
+        sleeper.sleep(pause.compareTo(left) < 0 ? pause : left);
         pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
       }
     }

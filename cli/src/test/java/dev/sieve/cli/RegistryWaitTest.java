@@ -19,6 +19,7 @@ class RegistryWaitTest {
   private final RegistryWait wait =
       new RegistryWait(
           "http://127.0.0.1:8085",
+          Duration.ofMinutes(1),
           lines::add,
           pause -> {
             pauses.add(pause);
@@ -87,6 +88,24 @@ class RegistryWaitTest {
         .hasMessage("401 Unauthorized");
     assertThat(pauses).isEmpty();
     assertThat(lines).isEmpty();
+  }
+
+  @Test
+  void pastTheTimeoutTheOutagePassesThrough() {
+    assertThatThrownBy(
+            () ->
+                wait.call(
+                    () -> {
+                      now += Duration.ofSeconds(3).toNanos(); // each attempt: the client's retries
+                      throw new RegistryUnavailableException("connection refused", 6, 0, 0, null);
+                    }))
+        .isInstanceOf(RegistryUnavailableException.class);
+    // attempts (3 s each) and pauses until the minute is over: the last attempt started within it
+    assertThat(Duration.ofNanos(now))
+        .isGreaterThanOrEqualTo(Duration.ofMinutes(1))
+        .isLessThanOrEqualTo(Duration.ofMinutes(1).plusSeconds(3));
+    assertThat(pauses).allSatisfy(p -> assertThat(p).isLessThanOrEqualTo(Duration.ofSeconds(5)));
+    assertThat(lines).hasSize(1);
   }
 
   @Test

@@ -132,6 +132,7 @@ public final class ProduceCommand implements Callable<Integer> {
         run.registry =
             new RegistryWait(
                 clients.properties().get(ConnectionOptions.REGISTRY_URL),
+                clients.timeout(),
                 line -> {
                   synchronized (err) {
                     err.println(line);
@@ -317,6 +318,7 @@ public final class ProduceCommand implements Callable<Integer> {
       byte[] value =
           codec != null
               // the schema id is asked for once; should the registry be away then, wait for it
+              // (up to --timeout)
               ? registry.call(() -> codec.encode(topic, event))
               : line.strip().getBytes(StandardCharsets.UTF_8);
       long number = lineNumber;

@@ -69,6 +69,8 @@ class RegistryOutageProduceIT {
                     registry.confluentApiUrl(),
                     "--topic-prefix",
                     it.prefix(),
+                    "--timeout",
+                    "2m", // how long it may wait for Kafka or the registry
                     "--progress=false");
               });
       Awaitility.await()
