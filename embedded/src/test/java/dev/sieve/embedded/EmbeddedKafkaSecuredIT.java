@@ -2,13 +2,17 @@ package dev.sieve.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import kafka.admin.ConfigCommand;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -27,9 +31,11 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Exit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The secured broker: SASL_SSL with SCRAM-SHA-512 on 127.0.0.1, TLS material made by keytool at
@@ -132,6 +138,56 @@ class EmbeddedKafkaSecuredIT {
       assertThatThrownBy(() -> admin.describeCluster().nodes().get(15, TimeUnit.SECONDS))
           .hasCauseInstanceOf(SslAuthenticationException.class);
     }
+  }
+
+  /**
+   * docker-compose's topic-init creates each user as this does: {@code kafka-configs
+   * --add-config-file} with a {@code SCRAM-SHA-512=iterations=8192,password=...} line (without the
+   * brackets that {@code --add-config} needs), so that the password is never a program argument.
+   * The user can then log in.
+   */
+  @Test
+  void aUserCreatedWithKafkaConfigsFromAFileLogsIn(@TempDir Path dir) throws Exception {
+    Path commandConfig = dir.resolve("admin.properties");
+    Properties admin = new Properties();
+    admin.putAll(kafka.adminClientProperties());
+    try (var out = Files.newOutputStream(commandConfig)) {
+      admin.store(out, null);
+    }
+    Path add =
+        Files.writeString(
+            dir.resolve("scram"), "SCRAM-SHA-512=iterations=8192,password=from-a-file\n");
+    Exit.setExitProcedure(
+        (code, message) -> {
+          throw new AssertionError("kafka-configs exited with " + code + ": " + message);
+        });
+    try {
+      ConfigCommand.main(
+          new String[] {
+            "--bootstrap-server",
+            kafka.bootstrapServers(),
+            "--command-config",
+            commandConfig.toString(),
+            "--alter",
+            "--entity-type",
+            "users",
+            "--entity-name",
+            "composed",
+            "--add-config-file",
+            add.toString()
+          });
+    } finally {
+      Exit.resetExitProcedure();
+    }
+    await("the user made by kafka-configs logs in")
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (Admin asUser = admin(kafka.clientProperties("composed", "from-a-file"))) {
+                return asUser.describeCluster().clusterId().get(5, TimeUnit.SECONDS) != null;
+              }
+            });
   }
 
   private static KafkaProducer<String, String> producer(Map<String, String> security) {
