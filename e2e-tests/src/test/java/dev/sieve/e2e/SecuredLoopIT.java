@@ -272,6 +272,9 @@ class SecuredLoopIT {
                       && serving.stream().allMatch(v -> v instanceof Integer n && n >= 1);
                 });
         assertThat(oracle.answered()).as("labels written by the labeler principal").isPositive();
+        System.out.printf(
+            "SecuredLoopIT: %d events, %d requests, %d labels by the labeler, versions %s%n",
+            streamed.size(), progress.requests(), oracle.answered(), progress.versions().keySet());
         assertThat(progress.labelled()).isPositive();
         assertThat(progress.versions()).containsKey(1);
         assertThat(oracleProblems).isEmpty();
@@ -326,6 +329,7 @@ class SecuredLoopIT {
             "--config",
             wrongFile.toString());
     assertThat(tail.exit()).isNotZero();
+    System.out.println("SecuredLoopIT: wrong password: " + tail.err().strip());
     assertThat(tail.err())
         .contains("SaslAuthenticationException")
         .contains("check the user and password")
@@ -372,6 +376,7 @@ class SecuredLoopIT {
             "--topic-prefix",
             PREFIX);
     assertThat(create.exit()).isNotZero();
+    System.out.println("SecuredLoopIT: labeler publishing: " + create.err().strip());
     assertThat(create.err())
         .contains("TopicAuthorizationException")
         .contains(models)
