@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.cli.SieveCli;
-import dev.sieve.cli.label.Oracle;
-import dev.sieve.cli.label.OracleAnswers;
-import dev.sieve.cli.label.OracleLabeler;
 import dev.sieve.cli.label.QueueSettings;
 import dev.sieve.embedded.EmbeddedKafka;
 import dev.sieve.learning.datasets.DemoCorpus;
@@ -30,9 +27,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -70,8 +69,9 @@ import picocli.CommandLine;
  *       --kafka-properties}), with ACLs on the deployment's topics, groups and transactional ids;
  *   <li>{@code operator}: the CLI ({@code topics --create}, {@code classifier create}, {@code
  *       produce}, {@code tail}) with {@code --config};
- *   <li>{@code labeler}: the labeling queue's share consumer and label producer, allowed to read
- *       label requests in its share group and write labels, and nothing else.
+ *   <li>{@code labeler}: {@code sieve oracle}, the labeling queue's share consumer and label
+ *       producer (as {@code sieve label} uses them), allowed to read label requests in its share
+ *       group and write labels, and nothing else.
  * </ul>
  *
  * <p>The schema registry (Apicurio) is not secured here: see the README's "Security" section.
@@ -217,7 +217,6 @@ class SecuredLoopIT {
     List<DemoCorpus.Item> streamed =
         corpus.phase(DemoCorpus.BEFORE_SHIFT).stream().limit(STREAMED).toList();
     List<JobClient> jobs = new ArrayList<>();
-    List<String> oracleProblems = new CopyOnWriteArrayList<>();
     try (DemoProgress progress =
         new DemoProgress(
             kafka.bootstrapServers(),
@@ -242,43 +241,56 @@ class SecuredLoopIT {
         jobs.add(job.getValue().executeAsync(job.getKey()));
       }
       JobClient inference = jobs.get(1);
-      try (OracleLabeler oracle =
-          OracleLabeler.start(
-              QueueSettings.of(read(labelerProperties), PREFIX, OracleLabeler.DEFAULT_NAME),
-              new Oracle(
-                  OracleAnswers.of(
-                      corpus.items().stream()
-                          .map(i -> new OracleAnswers.Example(i.id(), i.text(), i.label()))
-                          .toList()),
-                  0,
-                  42),
-              oracleProblems::add)) {
-        Run produced = sieve("produce", "--file", events(streamed).toString(), "--config", op());
-        assertThat(produced.exit()).as(produced.err()).isZero();
-        assertThat(produced.out()).startsWith("produced=" + streamed.size() + " skipped=0");
+      // The labeler principal answers through `sieve oracle` (the share consumer of the labeling
+      // queue, as `sieve label` uses it), until no request has come for 30 s.
+      Path answers = answers(corpus);
+      CompletableFuture<Run> oracle =
+          CompletableFuture.supplyAsync(
+              () ->
+                  sieve(
+                      "oracle",
+                      "--answers",
+                      answers.toString(),
+                      "--config",
+                      labelerProperties.toString(),
+                      "--topic-prefix",
+                      PREFIX,
+                      "--stop-when-idle",
+                      "30s"));
+      Run produced = sieve("produce", "--file", events(streamed).toString(), "--config", op());
+      assertThat(produced.exit()).as(produced.err()).isZero();
+      assertThat(produced.out()).startsWith("produced=" + streamed.size() + " skipped=0");
 
-        await("a retrained version serving on every inference subtask")
-            .atMost(DEADLINE)
-            .pollInterval(Duration.ofMillis(200))
-            .failFast("a job ended", () -> anyEnded(jobs))
-            .until(
-                () -> {
-                  progress.poll(Duration.ofMillis(200));
-                  List<Object> serving =
-                      IT.gauges(
-                          inference.getJobID(),
-                          ".sieve.classifier." + CLASSIFIER + ".modelVersion");
-                  return serving.size() == 2
-                      && serving.stream().allMatch(v -> v instanceof Integer n && n >= 1);
-                });
-        assertThat(oracle.answered()).as("labels written by the labeler principal").isPositive();
-        System.out.printf(
-            "SecuredLoopIT: %d events, %d requests, %d labels by the labeler, versions %s%n",
-            streamed.size(), progress.requests(), oracle.answered(), progress.versions().keySet());
-        assertThat(progress.labelled()).isPositive();
-        assertThat(progress.versions()).containsKey(1);
-        assertThat(oracleProblems).isEmpty();
-      }
+      await("a retrained version serving on every inference subtask")
+          .atMost(DEADLINE)
+          .pollInterval(Duration.ofMillis(200))
+          .failFast("a job ended", () -> anyEnded(jobs))
+          .failFast("the oracle stopped", oracle::isDone)
+          .until(
+              () -> {
+                progress.poll(Duration.ofMillis(200));
+                List<Object> serving =
+                    IT.gauges(
+                        inference.getJobID(), ".sieve.classifier." + CLASSIFIER + ".modelVersion");
+                return serving.size() == 2
+                    && serving.stream().allMatch(v -> v instanceof Integer n && n >= 1);
+              });
+      assertThat(progress.labelled()).isPositive();
+      assertThat(progress.versions()).containsKey(1);
+      Run answered = oracle.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+      assertThat(answered.exit()).as(answered.err()).isZero();
+      Matcher count = Pattern.compile("answered (\\d+) .*rejected 0,").matcher(answered.out());
+      assertThat(count.find()).as(answered.out()).isTrue();
+      assertThat(Integer.parseInt(count.group(1)))
+          .as("labels written by the labeler principal")
+          .isPositive();
+      System.out.printf(
+          "SecuredLoopIT: %d events, %d requests, versions %s; %s%n",
+          streamed.size(),
+          progress.requests(),
+          progress.versions().keySet(),
+          answered.out().lines().reduce((a, b) -> b).orElse(""));
+
       // No job was ever refused anything: not one restart.
       for (JobClient job : jobs) {
         assertThat(IT.gauges(job.getJobID(), ".numRestarts"))
@@ -439,6 +451,16 @@ class SecuredLoopIT {
           JSON.writeValueAsString(Map.of("id", item.id(), "text", item.text(), "source", "it")));
     }
     return Files.write(dir.resolve("events.jsonl"), lines);
+  }
+
+  private static Path answers(DemoCorpus corpus) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (DemoCorpus.Item item : corpus.items()) {
+      lines.add(
+          JSON.writeValueAsString(
+              Map.of("id", item.id(), "text", item.text(), "label", item.label())));
+    }
+    return Files.write(dir.resolve("answers.jsonl"), lines);
   }
 
   private static AclBinding allow(
