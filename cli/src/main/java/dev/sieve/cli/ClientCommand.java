@@ -75,6 +75,19 @@ public abstract class ClientCommand implements Callable<Integer> {
       return message.replace('\n', ' ');
     }
     String line = t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    if (t instanceof org.apache.kafka.common.errors.AuthorizationException) {
+      line +=
+          " (the principal this command logs in as, the username in sasl.jaas.config, has no ACL"
+              + " for this; ask the cluster's administrator, or use the right principal)";
+    } else if (t instanceof org.apache.kafka.common.errors.SaslAuthenticationException) {
+      line +=
+          " (check the user and password in sasl.jaas.config, and sasl.mechanism; a password"
+              + " read through a config provider comes from the file or variable it names)";
+    } else if (t instanceof org.apache.kafka.common.errors.SslAuthenticationException) {
+      line +=
+          " (the TLS handshake failed: does ssl.truststore.location hold the CA of the broker's"
+              + " certificate, and does the certificate name the host in bootstrap.servers?)";
+    }
     if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
       line +=
           bootstrapServers == null

@@ -77,6 +77,14 @@ public final class ComposeFile {
     return s;
   }
 
+  /** The top-level compose secrets: name → host file, relative to the compose file. */
+  public Map<String, String> secretFiles() {
+    Map<String, String> out = new LinkedHashMap<>();
+    map(root.get("secrets"))
+        .forEach((name, spec) -> out.put(name, String.valueOf(map(spec).get("file"))));
+    return out;
+  }
+
   /** The topics {@link #TOPIC_INIT} creates, in order. */
   public List<TopicSpec> topics() {
     String script = service(TOPIC_INIT).script();
@@ -202,6 +210,13 @@ public final class ComposeFile {
                         v instanceof Map<?, ?> c ? c.get("condition") : "service_started")));
       }
       return out;
+    }
+
+    /** The names of the compose secrets this service mounts (at /run/secrets/name). */
+    public List<String> secrets() {
+      return list(spec.get("secrets")).stream()
+          .map(v -> v instanceof Map<?, ?> m ? String.valueOf(m.get("source")) : String.valueOf(v))
+          .toList();
     }
 
     public List<Mount> mounts() {

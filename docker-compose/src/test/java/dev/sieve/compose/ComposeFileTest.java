@@ -96,7 +96,7 @@ class ComposeFileTest {
     Map<String, String> env = compose.service("kafka").environment();
     assertThat(env).containsEntry("KAFKA_PROCESS_ROLES", "broker,controller");
     assertThat(Uuid.fromString(env.get("CLUSTER_ID"))).isNotNull(); // 16 bytes, URL-safe base64
-    assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).contains("PLAINTEXT://kafka:9092");
+    assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).contains("SASL_SSL://kafka:9092");
     compose
         .flinkRuns()
         .forEach(r -> assertThat(r.jobArgument("bootstrap-servers")).contains("kafka:9092"));
@@ -345,7 +345,7 @@ class ComposeFileTest {
 
       // What `flink run` does before it submits: the job's own main parses the arguments and
       // builds the job graph (no cluster, no broker contacted).
-      StreamGraph graph = (StreamGraph) dryRun(jar, run);
+      StreamGraph graph = (StreamGraph) dryRun(jar, onThisMachine(run));
       // the submitter's "already running?" check looks for this name
       assertThat(run.guard()).as(run.mainClass()).isEqualTo(graph.getJobName());
     }
@@ -359,12 +359,158 @@ class ComposeFileTest {
             .findFirst()
             .orElseThrow();
     Path jar = compose.hostPath(ComposeFile.SUBMITTER, inference.jar());
-    assertThatThrownBy(() -> dryRun(jar, inference.plus("--batch-max-sise", "8")))
+    assertThatThrownBy(() -> dryRun(jar, onThisMachine(inference).plus("--batch-max-sise", "8")))
         .rootCause()
         .hasMessageContaining("--batch-max-sise");
   }
 
+  @Test
+  void kafkaAuthenticatesEveryClientOverTlsAndAuthorisesWithAcls() {
+    Map<String, String> env = compose.service("kafka").environment();
+    // every listener asks for SASL; the two that clients use are also TLS
+    assertThat(env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"))
+        .isEqualTo("SASL_SSL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT,HOST:SASL_SSL")
+        .doesNotContain("PLAINTEXT:PLAINTEXT");
+    assertThat(env)
+        .containsEntry(
+            "KAFKA_AUTHORIZER_CLASS_NAME",
+            "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+        .containsEntry("KAFKA_SUPER_USERS", "User:admin")
+        .containsEntry("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false")
+        .containsEntry("KAFKA_LISTENER_NAME_HOST_SASL_ENABLED_MECHANISMS", "SCRAM-SHA-512");
+    // the broker's passwords are config-provider references to its secret file
+    assertThat(env.get("KAFKA_SSL_KEYSTORE_PASSWORD"))
+        .isEqualTo("${file:/run/secrets/kafka-broker:keystore.password}");
+    assertThat(env.get("KAFKA_LISTENER_NAME_CONTROLLER_PLAIN_SASL_JAAS_CONFIG"))
+        .contains("password=\"${file:/run/secrets/kafka-broker:admin.password}\"");
+    // every job logs in with the jobs' properties file, and takes no Kafka setting as an argument
+    for (FlinkRun run : compose.flinkRuns()) {
+      assertThat(run.jobArgument("kafka-properties"))
+          .as(run.mainClass())
+          .contains("/etc/sieve/kafka/jobs.properties");
+      assertThat(run.jobArguments()).noneMatch(a -> a.startsWith("--kafka."));
+      assertThat(run.jobArguments()).noneMatch(a -> a.startsWith("--registry."));
+    }
+  }
+
+  @Test
+  void everySecretIsWrittenBySecretsShAndMountedWhereverItIsReferenced(@TempDir Path dir)
+      throws Exception {
+    Process script =
+        new ProcessBuilder(
+                "bash", ComposeFile.MODULE_DIR.resolve("secrets.sh").toString(), dir.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(script.waitFor()).as(out).isZero();
+
+    Map<String, String> secrets = compose.secretFiles();
+    assertThat(secrets).isNotEmpty();
+    secrets.forEach(
+        (name, file) -> {
+          assertThat(file).as(name).startsWith("./secrets/");
+          assertThat(dir.resolve(file.substring("./secrets/".length())))
+              .as(name + " written by secrets.sh")
+              .isRegularFile();
+        });
+    // the git-ignored directory holds them, never the repository
+    assertThat(Files.readString(ComposeFile.MODULE_DIR.resolve(".gitignore"))).contains("secrets/");
+
+    List<Service> services = new ArrayList<>(compose.services().values());
+    services.addAll(
+        ComposeFile.load(ComposeFile.MODULE_DIR.resolve("docker-compose.apicurio.yml"))
+            .services()
+            .values());
+    for (Service service : services) {
+      assertThat(secrets.keySet()).as(service.name()).containsAll(service.secrets());
+      // what the service reads: its environment, its script, and the client files it mounts
+      StringBuilder reads = new StringBuilder(service.environment().toString());
+      reads.append(service.spec().getOrDefault("command", ""));
+      for (Mount m : service.mounts()) {
+        if (m.bind() && m.host().startsWith("./kafka")) {
+          Path host = ComposeFile.MODULE_DIR.resolve(m.host());
+          for (Path f : Files.isDirectory(host) ? list(host) : List.of(host)) {
+            reads.append(Files.readString(f));
+          }
+        }
+      }
+      java.util.regex.Matcher ref =
+          java.util.regex.Pattern.compile("/run/secrets/([a-z-]++)(?!\\$)").matcher(reads);
+      while (ref.find()) {
+        assertThat(service.secrets())
+            .as(service.name() + " reads /run/secrets/" + ref.group(1))
+            .contains(ref.group(1));
+      }
+    }
+    // topic-init reads the password of each user it creates from that user's secret
+    for (String line : ComposeFile.logicalLines(compose.service(ComposeFile.TOPIC_INIT).script())) {
+      if (line.matches("user [a-z]+")) {
+        assertThat(compose.service(ComposeFile.TOPIC_INIT).secrets())
+            .as(line)
+            .contains("kafka-" + line.substring("user ".length()));
+      }
+    }
+    // the jobs' clients run in the JobManager (source enumerators) and the TaskManagers
+    for (String s : FLINK_SERVICES) {
+      assertThat(compose.service(s).secrets()).as(s).contains("kafka-jobs", "kafka-truststore");
+    }
+  }
+
+  @Test
+  void noPasswordIsWrittenInTheComposeFilesOrTheClientFiles() throws IOException {
+    List<Path> files = new ArrayList<>(list(ComposeFile.MODULE_DIR.resolve("kafka")));
+    files.add(ComposeFile.MODULE_DIR.resolve("docker-compose.yml"));
+    files.add(ComposeFile.MODULE_DIR.resolve("docker-compose.apicurio.yml"));
+    java.util.regex.Pattern literal =
+        java.util.regex.Pattern.compile("(?i)password[=:]\\s*\"?[A-Za-z0-9+/_-]{6,}");
+    for (Path f : files) {
+      for (String line : Files.readAllLines(f)) {
+        if (!line.strip().startsWith("#")) {
+          assertThat(literal.matcher(line).find()).as(f.getFileName() + ": " + line).isFalse();
+        }
+      }
+    }
+  }
+
+  @Test
+  void topicInitGivesTheLabelerNoRightOnTheModelsTopic() {
+    List<String> grants =
+        ComposeFile.logicalLines(compose.service(ComposeFile.TOPIC_INIT).script()).stream()
+            .filter(l -> l.startsWith("allow "))
+            .toList();
+    List<String> labeler = grants.stream().filter(l -> l.startsWith("allow labeler ")).toList();
+    assertThat(labeler)
+        .containsExactlyInAnyOrder(
+            "allow labeler --operation Read --topic sieve.labeling.requests",
+            "allow labeler --operation Write --topic sieve.labels",
+            "allow labeler --operation Read --operation Describe --operation DescribeConfigs"
+                + " --operation AlterConfigs --group sieve-labelers");
+    // users are made as EmbeddedKafkaSecuredIT shows working: the password from a file, never an
+    // argument, in the form kafka-configs --add-config-file reads (no brackets)
+    assertThat(compose.service(ComposeFile.TOPIC_INIT).script())
+        .contains("echo \"SCRAM-SHA-512=iterations=8192,password=$(sed")
+        .contains("--add-config-file \"$file\"");
+    // only the jobs and the operator hold rights on the prefix, so on sieve.models
+    assertThat(grants.stream().filter(l -> l.contains("--topic sieve. ")))
+        .allMatch(l -> l.contains("$principal"));
+  }
+
   // ------------------------------------------------------------------ helpers
+
+  /** {@code run} with the container paths of its client files replaced by this checkout's. */
+  private FlinkRun onThisMachine(FlinkRun run) {
+    String file = run.jobArgument("kafka-properties").orElseThrow();
+    return run.with(
+        run.optionValue("-m").orElse("jobmanager:8081"),
+        run.jar(),
+        Map.of("kafka-properties", compose.hostPath(ComposeFile.SUBMITTER, file).toString()));
+  }
+
+  private static List<Path> list(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.sorted().toList();
+    }
+  }
 
   /**
    * A complete checkpoint or savepoint directory under {@code data}, written at second {@code t}.

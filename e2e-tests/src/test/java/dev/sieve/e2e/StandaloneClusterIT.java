@@ -20,6 +20,7 @@ import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.Topics;
 import dev.sieve.testkit.ItStack;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -257,6 +258,17 @@ class StandaloneClusterIT {
     }
   }
 
+  /** An empty client properties file: the test stack's broker is PLAINTEXT. */
+  private static Path plaintextClientProperties() {
+    try {
+      Path file = Files.createTempFile("sieve-plaintext-", ".properties");
+      file.toFile().deleteOnExit();
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** One {@code flink run} line of the compose file, addresses swapped, through Flink's CLI. */
   private static void submit(FlinkRun composeRun) {
     FlinkRun run =
@@ -265,7 +277,10 @@ class StandaloneClusterIT {
             compose.hostPath(ComposeFile.SUBMITTER, composeRun.jar()).toString(),
             Map.of(
                 "bootstrap-servers", stack.bootstrapServers(),
-                "registry-url", stack.registryUrl()));
+                "registry-url", stack.registryUrl(),
+                // the compose file's SASL_SSL client settings do not apply to the test stack's
+                // PLAINTEXT broker (SecuredLoopIT runs the jobs against a secured one)
+                "kafka-properties", plaintextClientProperties().toString()));
     Configuration client = new Configuration();
     client.set(RestOptions.ADDRESS, StandaloneCluster.LOOPBACK);
     // Unlike the compose file's submitter, this JVM has the Kafka connector and clients on its

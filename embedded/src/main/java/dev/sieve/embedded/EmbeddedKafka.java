@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,11 +25,16 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -77,20 +83,270 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final String CONFIG_FILE = "server.properties";
   private static final String LOG_DIR = "data";
 
+  /** The secured broker's own principal, a super user (see {@link #startSecured()}). */
+  public static final String ADMIN_USER = "admin";
+
+  /** The SASL mechanism of the secured broker's client listener. */
+  public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
+  private static final String SCRAM_LOGIN =
+      "org.apache.kafka.common.security.scram.ScramLoginModule";
+  private static final String PLAIN_LOGIN =
+      "org.apache.kafka.common.security.plain.PlainLoginModule";
+
   private final Path dir;
   private final boolean keepDir;
   private final Properties props;
   private final String bootstrapServers;
+  private final KafkaTls tls; // null for the PLAINTEXT broker
+  private final Map<String, String> adminSecurity; // empty for the PLAINTEXT broker
   private KafkaRaftServer server; // null while stopped
   private boolean closed;
 
   private EmbeddedKafka(
       Path dir, boolean keepDir, Properties props, KafkaRaftServer server, String bootstrap) {
+    this(dir, keepDir, props, server, bootstrap, null, Map.of());
+  }
+
+  private EmbeddedKafka(
+      Path dir,
+      boolean keepDir,
+      Properties props,
+      KafkaRaftServer server,
+      String bootstrap,
+      KafkaTls tls,
+      Map<String, String> adminSecurity) {
     this.dir = dir;
     this.keepDir = keepDir;
     this.props = props;
     this.server = server;
     this.bootstrapServers = bootstrap;
+    this.tls = tls;
+    this.adminSecurity = Map.copyOf(adminSecurity);
+  }
+
+  /**
+   * Starts a broker that authenticates and authorises every client, as a production cluster would:
+   *
+   * <ul>
+   *   <li>its only client listener is {@code SASL_SSL} on 127.0.0.1 with SCRAM-SHA-512; the TLS
+   *       material is generated now with the JDK's keytool ({@link KafkaTls}), and clients trust
+   *       the broker through the PKCS12 truststore {@link #tls()}{@code .truststore()};
+   *   <li>the broker talks to itself (inter-broker) on that listener as {@link #ADMIN_USER}, whose
+   *       SCRAM credential is written when the storage is formatted; the KRaft controller listener
+   *       is {@code SASL_PLAINTEXT} with PLAIN on 127.0.0.1 and knows only that user;
+   *   <li>KRaft's {@code StandardAuthorizer} decides every request: {@link #ADMIN_USER} is the only
+   *       super user, and anyone else may do only what an ACL allows ({@code
+   *       allow.everyone.if.no.acl.found} keeps its default, false).
+   * </ul>
+   *
+   * <p>Users are added with {@link #createUser} (the Admin API's {@code alterUserScramCredentials})
+   * and permissions with {@link #createAcls}; {@link #clientProperties} gives what a client needs.
+   * Passwords are random per start and kept in the broker's temporary directory only.
+   */
+  public static EmbeddedKafka startSecured() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startSecuredOnce();
+      } catch (RuntimeException e) {
+        if (attempt >= START_ATTEMPTS || !causedByBindFailure(e)) {
+          throw e;
+        }
+        LOG.warn("Kafka could not bind its ports (attempt {}), retrying on others", attempt);
+      }
+    }
+  }
+
+  private static EmbeddedKafka startSecuredOnce() {
+    Path dir = TempDirs.create("sieve-kafka-secured-");
+    try {
+      KafkaTls tls = KafkaTls.generate(dir.resolve("tls"));
+      String adminPassword = KafkaTls.randomPassword();
+      Properties props = serverProperties(dir.resolve(LOG_DIR), FreePorts.next(), FreePorts.next());
+      secure(props, tls, adminPassword);
+      format(
+          dir,
+          props,
+          List.of(
+              "--add-scram",
+              SCRAM_MECHANISM + "=[name=" + ADMIN_USER + ",password=" + adminPassword + "]"));
+      Map<String, String> admin = scramClientProperties(tls, ADMIN_USER, adminPassword);
+      return new EmbeddedKafka(
+          dir, false, props, launch(props, admin), bootstrap(props), tls, admin);
+    } catch (RuntimeException e) {
+      TempDirs.deleteQuietly(dir);
+      throw e;
+    }
+  }
+
+  /** Turns PLAINTEXT server properties into the secured broker's (see {@link #startSecured}). */
+  private static void secure(Properties p, KafkaTls tls, String adminPassword) {
+    String listeners = p.getProperty("listeners").replace("PLAINTEXT://", "SASL_SSL://");
+    p.put("listeners", listeners);
+    p.put(
+        "advertised.listeners",
+        p.getProperty("advertised.listeners").replace("PLAINTEXT://", "SASL_SSL://"));
+    p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT");
+    p.put("inter.broker.listener.name", "SASL_SSL");
+
+    p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", SCRAM_MECHANISM);
+    p.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+    p.put(
+        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+        jaas(SCRAM_LOGIN, ADMIN_USER, adminPassword, ""));
+    p.put("listener.name.sasl_ssl.ssl.keystore.location", tls.keystore().toString());
+    p.put("listener.name.sasl_ssl.ssl.keystore.password", tls.keystorePassword());
+    p.put("listener.name.sasl_ssl.ssl.key.password", tls.keystorePassword());
+    p.put("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
+    p.put("listener.name.sasl_ssl.ssl.truststore.location", tls.truststore().toString());
+    p.put("listener.name.sasl_ssl.ssl.truststore.password", tls.truststorePassword());
+    p.put("listener.name.sasl_ssl.ssl.truststore.type", "PKCS12");
+
+    p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+    p.put("sasl.mechanism.controller.protocol", "PLAIN");
+    p.put(
+        "listener.name.controller.plain.sasl.jaas.config",
+        jaas(
+            PLAIN_LOGIN,
+            ADMIN_USER,
+            adminPassword,
+            " user_" + ADMIN_USER + "=\"" + adminPassword + "\""));
+
+    p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.put("super.users", "User:" + ADMIN_USER);
+  }
+
+  private static String jaas(String module, String user, String password, String more) {
+    return module
+        + " required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\""
+        + more
+        + ";";
+  }
+
+  /** What a client of the secured broker needs to connect as {@code user}. */
+  private static Map<String, String> scramClientProperties(
+      KafkaTls tls, String user, String password) {
+    Map<String, String> p = new LinkedHashMap<>(tlsClientProperties(tls));
+    p.put("security.protocol", "SASL_SSL");
+    p.put("sasl.mechanism", SCRAM_MECHANISM);
+    p.put("sasl.jaas.config", jaas(SCRAM_LOGIN, user, password, ""));
+    return p;
+  }
+
+  private static Map<String, String> tlsClientProperties(KafkaTls tls) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("ssl.truststore.location", tls.truststore().toString());
+    p.put("ssl.truststore.password", tls.truststorePassword());
+    p.put("ssl.truststore.type", "PKCS12");
+    return p;
+  }
+
+  /** Whether this broker was started with {@link #startSecured()}. */
+  public boolean isSecured() {
+    return tls != null;
+  }
+
+  /** The secured broker's TLS material; fails for the PLAINTEXT broker. */
+  public KafkaTls tls() {
+    requireSecured();
+    return tls;
+  }
+
+  /**
+   * The security properties a client of the secured broker needs to authenticate as {@code user}
+   * with {@code password}: {@code security.protocol=SASL_SSL}, {@code sasl.mechanism}, {@code
+   * sasl.jaas.config} and the truststore. Empty for the PLAINTEXT broker.
+   */
+  public Map<String, String> clientProperties(String user, String password) {
+    return isSecured() ? scramClientProperties(tls, user, password) : Map.of();
+  }
+
+  /** The super user's client security properties (empty for the PLAINTEXT broker). */
+  public Map<String, String> adminClientProperties() {
+    return adminSecurity;
+  }
+
+  /**
+   * Adds (or replaces) the SCRAM-SHA-512 credential of {@code user} through the Admin API's {@code
+   * alterUserScramCredentials}, and waits until the broker accepts a login with it.
+   */
+  public void createUser(String user, String password) {
+    requireSecured();
+    try (Admin admin = Admin.create(adminProperties())) {
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not create Kafka user " + user, e);
+    }
+    // The credential reaches the broker's metadata cache a little after the controller commits it.
+    Properties login = new Properties();
+    login.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    login.putAll(clientProperties(user, password));
+    login.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    login.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+    long deadline = System.nanoTime() + TOPIC_READY_TIMEOUT.toNanos();
+    try (Admin asUser = Admin.create(login)) {
+      while (true) {
+        try {
+          asUser.describeCluster().clusterId().get(5, TimeUnit.SECONDS);
+          return;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted while waiting for user " + user, e);
+        } catch (Exception e) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("User " + user + " cannot log in", e);
+          }
+        }
+        pause(Duration.ofMillis(100));
+      }
+    }
+  }
+
+  /** Creates ACLs as the super user and waits until the broker's authorizer has them. */
+  public void createAcls(Collection<AclBinding> acls) {
+    requireSecured();
+    try (Admin admin = Admin.create(adminProperties())) {
+      admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TOPIC_READY_TIMEOUT.toNanos();
+      while (!admin
+          .describeAcls(AclBindingFilter.ANY)
+          .values()
+          .get(10, TimeUnit.SECONDS)
+          .containsAll(acls)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("ACLs not applied after " + TOPIC_READY_TIMEOUT);
+        }
+        pause(Duration.ofMillis(50));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while creating ACLs", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("Could not create ACLs " + acls, e);
+    }
+  }
+
+  private void requireSecured() {
+    if (!isSecured()) {
+      throw new IllegalStateException("this broker was not started with startSecured()");
+    }
+  }
+
+  /** Admin client properties of this broker, as its super user when it is secured. */
+  public Properties adminProperties() {
+    Properties p = adminProperties(bootstrapServers);
+    p.putAll(adminSecurity);
+    return p;
   }
 
   /**
@@ -183,11 +439,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Starts a broker on formatted storage and waits until it answers. */
   private static KafkaRaftServer launch(Properties props) {
+    return launch(props, Map.of());
+  }
+
+  /** As {@link #launch(Properties)}, asking as a client with {@code security} settings. */
+  private static KafkaRaftServer launch(Properties props, Map<String, String> security) {
     long started = System.nanoTime();
     KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
     try {
       server.startup();
-      awaitReady(bootstrap(props));
+      awaitReady(bootstrap(props), security);
     } catch (RuntimeException e) {
       shutdown(server);
       throw e;
@@ -242,7 +503,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("Kafka broker at " + bootstrapServers + " is running");
     }
-    server = launch(props);
+    server = launch(props, adminSecurity);
   }
 
   /** True between a start or {@link #restart()} and {@link #stop()} or {@link #close()}. */
@@ -255,7 +516,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     return dir;
   }
 
-  /** {@code 127.0.0.1:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
+  /**
+   * {@code 127.0.0.1:port} of the client listener (PLAINTEXT, or SASL_SSL for {@link
+   * #startSecured()}), for {@code bootstrap.servers}.
+   */
   public String bootstrapServers() {
     return bootstrapServers;
   }
@@ -269,7 +533,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (topics.isEmpty()) {
       return;
     }
-    try (Admin admin = Admin.create(adminProperties(bootstrapServers))) {
+    try (Admin admin = Admin.create(adminProperties())) {
       Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
       List<String> failures = new ArrayList<>();
       for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
@@ -410,6 +674,11 @@ public final class EmbeddedKafka implements AutoCloseable {
    * main} does.
    */
   private static void format(Path dir, Properties props) {
+    format(dir, props, List.of());
+  }
+
+  /** As {@link #format(Path, Properties)}, with more arguments to {@code format}. */
+  private static void format(Path dir, Properties props, List<String> more) {
     Path configFile = dir.resolve(CONFIG_FILE);
     try (OutputStream out = Files.newOutputStream(configFile)) {
       props.store(out, "Sieve embedded Kafka");
@@ -419,16 +688,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     int exitCode;
     try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-      exitCode =
-          StorageTool.execute(
-              new String[] {
-                "format",
-                "--cluster-id",
-                Uuid.randomUuid().toString(),
-                "--config",
-                configFile.toString()
-              },
-              printStream);
+      exitCode = StorageTool.execute(formatArguments(configFile, more), printStream);
     } catch (Exception e) {
       throw new IllegalStateException(
           "Formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8), e);
@@ -442,10 +702,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static void awaitReady(String bootstrap) {
+  private static String[] formatArguments(Path configFile, List<String> more) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "format",
+            "--cluster-id",
+            Uuid.randomUuid().toString(),
+            "--config",
+            configFile.toString()));
+    args.addAll(more);
+    return args.toArray(new String[0]);
+  }
+
+  private static void awaitReady(String bootstrap, Map<String, String> security) {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     Exception last = null;
-    try (Admin admin = Admin.create(adminProperties(bootstrap))) {
+    Properties props = adminProperties(bootstrap);
+    props.putAll(security);
+    try (Admin admin = Admin.create(props)) {
       while (System.nanoTime() < deadline) {
         try {
           if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {

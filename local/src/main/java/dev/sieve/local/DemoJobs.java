@@ -74,7 +74,22 @@ public final class DemoJobs {
    */
   public static Map<String, StreamExecutionEnvironment> define(
       Path flinkDir, String bootstrap, String registryUrl, String prefix, String signingKey) {
+    return define(flinkDir, bootstrap, registryUrl, prefix, signingKey, List.of());
+  }
+
+  /**
+   * As {@link #define(Path, String, String, String, String)}, with {@code moreCommon} arguments
+   * given to every job, such as {@code --kafka-properties FILE} for a secured cluster.
+   */
+  public static Map<String, StreamExecutionEnvironment> define(
+      Path flinkDir,
+      String bootstrap,
+      String registryUrl,
+      String prefix,
+      String signingKey,
+      List<String> moreCommon) {
     List<String> common = new ArrayList<>(connection(bootstrap, registryUrl, prefix));
+    common.addAll(moreCommon);
     common.addAll(List.of("--checkpoint-interval", "1s"));
     List<String> al = new ArrayList<>();
     ACTIVE_LEARNING_DEMO_SETTINGS.forEach(

@@ -72,7 +72,18 @@ public final class DemoProgress implements AutoCloseable {
       SchemaRegistryClient registry,
       Map<String, String> truth,
       String prefix) {
+    this(bootstrapServers, Map.of(), registry, truth, prefix);
+  }
+
+  /** As the other constructor, reading with {@code security} client properties (TLS, SASL). */
+  public DemoProgress(
+      String bootstrapServers,
+      Map<String, String> security,
+      SchemaRegistryClient registry,
+      Map<String, String> truth,
+      String prefix) {
     Properties props = new Properties();
+    props.putAll(security);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -3,10 +3,10 @@ package dev.sieve.core.config;
 import dev.sieve.core.registry.RegistryConfig;
 import dev.sieve.schemas.Topic;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -57,6 +57,12 @@ public record CommonConfig(
   public static final String GROUP_ID = "group-id";
   public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
 
+  /**
+   * A properties file of Kafka client (and registry client) settings: see {@link
+   * ClientPropertiesFile}. {@code --kafka.*} and {@code --registry.*} arguments win over it.
+   */
+  public static final String KAFKA_PROPERTIES = "kafka-properties";
+
   /** Pass-through prefix: {@code --kafka.security.protocol=SSL} sets {@code security.protocol}. */
   public static final String KAFKA_PREFIX = "kafka.";
 
@@ -76,8 +82,6 @@ public record CommonConfig(
   public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
 
   private static final Pattern SERVER = Pattern.compile("[^\\s,:]+:\\d{1,5}");
-  private static final Pattern SECRET_KEY =
-      Pattern.compile(".*(password|secret|jaas|token|credential|user\\.info).*");
 
   public CommonConfig {
     requireText(jobName, "jobName");
@@ -120,12 +124,31 @@ public record CommonConfig(
   }
 
   /**
-   * Reads the common keys ({@code --bootstrap-servers} and {@code --registry-url} are required) and
-   * the {@code --kafka.*} and {@code --registry.*} pass-through groups.
+   * Reads the common keys ({@code --bootstrap-servers} and {@code --registry-url} are required),
+   * the {@code --kafka-properties} file and the {@code --kafka.*} and {@code --registry.*}
+   * pass-through groups.
    */
   public static CommonConfig from(JobArguments args, String jobName) {
     String bootstrapServers = args.required(BOOTSTRAP_SERVERS);
-    Map<String, String> registryProps = new LinkedHashMap<>(args.withPrefix(REGISTRY_PREFIX));
+    Map<String, String> kafkaProps = new LinkedHashMap<>();
+    Map<String, String> registryProps = new LinkedHashMap<>();
+    String file = args.optional(KAFKA_PROPERTIES);
+    if (file != null) {
+      ClientPropertiesFile.read(Path.of(file), "--" + KAFKA_PROPERTIES)
+          .forEach(
+              (k, v) -> {
+                if (ClientPropertiesFile.isRegistryKey(k)) {
+                  registryProps.put(k, v);
+                } else {
+                  kafkaProps.put(k, v);
+                  if (ClientPropertiesFile.isConfigProviderKey(k)) {
+                    registryProps.put(k, v);
+                  }
+                }
+              });
+    }
+    kafkaProps.putAll(args.withPrefix(KAFKA_PREFIX));
+    registryProps.putAll(args.withPrefix(REGISTRY_PREFIX));
     registryProps.put(RegistryConfig.URL, args.required(REGISTRY_URL));
     RegistryConfig registry;
     try {
@@ -146,7 +169,7 @@ public record CommonConfig(
         args.duration(CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL),
         args.string(GROUP_ID, prefix + jobName),
         args.string(TRANSACTIONAL_ID_PREFIX, prefix + jobName),
-        args.withPrefix(KAFKA_PREFIX));
+        kafkaProps);
   }
 
   /** The name of {@code topic} under this deployment's prefix. */
@@ -189,7 +212,7 @@ public record CommonConfig(
   }
 
   private static String mask(String key, String value) {
-    return SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT)).matches() ? "******" : value;
+    return Secrets.mask(key, value);
   }
 
   private static void requireText(String value, String key) {

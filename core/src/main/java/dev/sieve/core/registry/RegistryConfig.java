@@ -5,9 +5,13 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -23,7 +27,15 @@ import org.apache.kafka.common.config.types.Password;
  *
  * @param urls registry base URLs (for Apicurio, the {@code /apis/ccompat/v7} URL); retries rotate
  *     through them
+ *     <p>Secrets may stay out of the configuration: {@code basic.auth.user.info} and the store
+ *     passwords may be Kafka config-provider references ({@code
+ *     ${file:/run/secrets/registry.properties:user.info}}, {@code ${env:REGISTRY_USER_INFO}}), with
+ *     the providers declared as for a Kafka client ({@code config.providers=file,env}, {@code
+ *     config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider}).
+ *     They are resolved by {@link #resolved()} when a client is built (on the task manager, for a
+ *     job), so the secret itself never travels with the job or shows in its configuration.
  * @param basicAuthUserInfo {@code user:password} for HTTP basic auth, or null
+ * @param configProviders the {@code config.providers*} settings, or empty
  */
 public record RegistryConfig(
     List<String> urls,
@@ -39,7 +51,8 @@ public record RegistryConfig(
     long retryBackoffMs,
     long retryBackoffMaxMs,
     long requestTimeoutMs,
-    long maxRetryTimeMs)
+    long maxRetryTimeMs,
+    Map<String, String> configProviders)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -55,6 +68,7 @@ public record RegistryConfig(
   public static final String KEYSTORE_PASSWORD = "schema.registry.ssl.keystore.password";
   public static final String KEYSTORE_TYPE = "schema.registry.ssl.keystore.type";
   public static final String KEY_PASSWORD = "schema.registry.ssl.key.password";
+  public static final String CONFIG_PROVIDERS = "config.providers";
   public static final String MAX_RETRIES = "sieve.registry.max.retries";
   public static final String RETRY_BACKOFF_MS = "sieve.registry.retry.backoff.ms";
   public static final String RETRY_BACKOFF_MAX_MS = "sieve.registry.retry.backoff.max.ms";
@@ -77,10 +91,13 @@ public record RegistryConfig(
       clean.add(checkUrl(url));
     }
     urls = List.copyOf(clean);
-    if (basicAuthUserInfo != null && !basicAuthUserInfo.contains(":")) {
+    if (basicAuthUserInfo != null
+        && !basicAuthUserInfo.contains(":")
+        && !basicAuthUserInfo.contains("${")) {
       throw new IllegalArgumentException(BASIC_AUTH_USER_INFO + " must be user:password");
     }
     truststoreType = truststoreType == null ? DEFAULT_STORE_TYPE : truststoreType;
+    configProviders = configProviders == null ? Map.of() : Map.copyOf(configProviders);
     keystoreType = keystoreType == null ? DEFAULT_STORE_TYPE : keystoreType;
     if (maxRetries < 0
         || retryBackoffMs < 0
@@ -117,7 +134,8 @@ public record RegistryConfig(
         DEFAULT_RETRY_BACKOFF_MS,
         DEFAULT_RETRY_BACKOFF_MAX_MS,
         DEFAULT_REQUEST_TIMEOUT_MS,
-        DEFAULT_MAX_RETRY_TIME_MS);
+        DEFAULT_MAX_RETRY_TIME_MS,
+        Map.of());
   }
 
   /** This configuration with another retry policy. */
@@ -137,7 +155,8 @@ public record RegistryConfig(
         retryBackoffMs,
         Math.max(retryBackoffMs, retryBackoffMaxMs),
         requestTimeoutMs,
-        maxRetryTimeMs);
+        maxRetryTimeMs,
+        configProviders);
   }
 
   /** This configuration with HTTP basic auth ({@code user:password}). */
@@ -156,7 +175,8 @@ public record RegistryConfig(
         retryBackoffMs,
         retryBackoffMaxMs,
         requestTimeoutMs,
-        maxRetryTimeMs);
+        maxRetryTimeMs,
+        configProviders);
   }
 
   /** This configuration with a truststore (and optionally a keystore, for mutual TLS). */
@@ -181,7 +201,8 @@ public record RegistryConfig(
         retryBackoffMs,
         retryBackoffMaxMs,
         requestTimeoutMs,
-        maxRetryTimeMs);
+        maxRetryTimeMs,
+        configProviders);
   }
 
   /**
@@ -253,7 +274,93 @@ public record RegistryConfig(
         number(props, RETRY_BACKOFF_MS, DEFAULT_RETRY_BACKOFF_MS),
         number(props, RETRY_BACKOFF_MAX_MS, DEFAULT_RETRY_BACKOFF_MAX_MS),
         number(props, REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS),
-        number(props, MAX_RETRY_TIME_MS, DEFAULT_MAX_RETRY_TIME_MS));
+        number(props, MAX_RETRY_TIME_MS, DEFAULT_MAX_RETRY_TIME_MS),
+        configProviders(props));
+  }
+
+  /** The {@code config.providers*} entries of {@code props}. */
+  private static Map<String, String> configProviders(Map<String, ?> props) {
+    Map<String, String> out = new TreeMap<>();
+    props.forEach(
+        (k, v) -> {
+          if (k.startsWith(CONFIG_PROVIDERS) && v != null) {
+            out.put(k, v instanceof Password p ? p.value() : String.valueOf(v).trim());
+          }
+        });
+    return out;
+  }
+
+  /**
+   * This configuration with every config-provider reference in the credentials and store passwords
+   * replaced by what it points to, read now through Kafka's own config providers (Kafka's {@code
+   * org.apache.kafka.automatic.config.providers} system property applies, as for a Kafka client).
+   * Itself when there is nothing to resolve.
+   *
+   * @throws IllegalArgumentException if a reference cannot be resolved (a missing file, key or
+   *     variable), naming the setting but not its value
+   */
+  public RegistryConfig resolved() {
+    Map<String, String> secrets = new HashMap<>();
+    putIfReference(secrets, BASIC_AUTH_USER_INFO, basicAuthUserInfo);
+    putIfReference(secrets, TRUSTSTORE_PASSWORD, truststorePassword);
+    putIfReference(secrets, KEYSTORE_PASSWORD, keystorePassword);
+    putIfReference(secrets, KEY_PASSWORD, keyPassword);
+    if (secrets.isEmpty()) {
+      return this;
+    }
+    if (configProviders.isEmpty()) {
+      throw new IllegalArgumentException(
+          secrets.keySet()
+              + " hold a config-provider reference, but no "
+              + CONFIG_PROVIDERS
+              + " are declared");
+    }
+    Map<String, Object> props = new HashMap<>(configProviders);
+    props.putAll(secrets);
+    Map<String, Object> values;
+    try {
+      values = new AbstractConfig(new ConfigDef(), props, false).originals();
+    } catch (org.apache.kafka.common.config.ConfigException e) {
+      throw new IllegalArgumentException(
+          secrets.keySet()
+              + ": a config-provider reference could not be resolved: "
+              + e.getMessage(),
+          e);
+    }
+    for (String key : secrets.keySet()) {
+      Object value = values.get(key);
+      if (value == null || String.valueOf(value).contains("${")) {
+        throw new IllegalArgumentException(
+            key + ": its config-provider reference could not be resolved");
+      }
+    }
+    return new RegistryConfig(
+        urls,
+        resolvedOr(values, BASIC_AUTH_USER_INFO, basicAuthUserInfo),
+        truststoreLocation,
+        resolvedOr(values, TRUSTSTORE_PASSWORD, truststorePassword),
+        truststoreType,
+        keystoreLocation,
+        resolvedOr(values, KEYSTORE_PASSWORD, keystorePassword),
+        keystoreType,
+        resolvedOr(values, KEY_PASSWORD, keyPassword),
+        maxRetries,
+        retryBackoffMs,
+        retryBackoffMaxMs,
+        requestTimeoutMs,
+        maxRetryTimeMs,
+        Map.of());
+  }
+
+  private static void putIfReference(Map<String, String> out, String key, String value) {
+    if (value != null && value.contains("${")) {
+      out.put(key, value);
+    }
+  }
+
+  private static String resolvedOr(Map<String, Object> values, String key, String fallback) {
+    Object value = values.get(key);
+    return value == null ? fallback : String.valueOf(value);
   }
 
   /** Whether the client needs an {@code SSLContext} of its own (stores configured). */
@@ -267,7 +374,11 @@ public record RegistryConfig(
     return "RegistryConfig[urls="
         + urls
         + ", basicAuth="
-        + (basicAuthUserInfo == null ? "none" : basicAuthUserInfo.split(":", 2)[0] + ":******")
+        + (basicAuthUserInfo == null
+            ? "none"
+            : basicAuthUserInfo.strip().startsWith("${")
+                ? basicAuthUserInfo
+                : basicAuthUserInfo.split(":", 2)[0] + ":******")
         + ", truststore="
         + (truststoreLocation == null ? "none" : truststoreLocation + " (" + truststoreType + ")")
         + ", keystore="

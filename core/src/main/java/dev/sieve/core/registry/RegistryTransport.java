@@ -38,7 +38,9 @@ final class RegistryTransport {
   private final String authorization;
   private final AtomicLong requestsSent = new AtomicLong();
 
-  RegistryTransport(RegistryConfig config) {
+  RegistryTransport(RegistryConfig configured) {
+    // Config-provider references become the secrets here, in this process, and only here.
+    RegistryConfig config = configured.resolved();
     this.config = config;
     HttpClient.Builder builder =
         HttpClient.newBuilder()

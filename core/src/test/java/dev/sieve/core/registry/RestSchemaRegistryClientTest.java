@@ -13,12 +13,15 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RestSchemaRegistryClientTest {
 
@@ -302,6 +305,49 @@ class RestSchemaRegistryClientTest {
 
     assertThat(server.received().get(0).authorization())
         .isEqualTo("Basic " + Base64.getEncoder().encodeToString("sieve:s3cret".getBytes()));
+  }
+
+  @Test
+  void sendsBasicAuthReadThroughAConfigProviderFromAFile(@TempDir Path dir) throws IOException {
+    Path secrets = dir.resolve("registry.properties");
+    Files.writeString(secrets, "user.info=sieve:from-a-file\n");
+    server = ScriptedRegistryServer.start(json(200, schemaAnswer(SCHEMA)));
+    RegistryConfig config =
+        RegistryConfig.fromProperties(
+            Map.of(
+                RegistryConfig.URL,
+                server.url(),
+                "config.providers",
+                "file",
+                "config.providers.file.class",
+                "org.apache.kafka.common.config.provider.FileConfigProvider",
+                RegistryConfig.BASIC_AUTH_USER_INFO,
+                "${file:" + secrets + ":user.info}"));
+
+    // The configuration (what a job carries and shows) holds the reference, not the secret.
+    assertThat(config.toString()).doesNotContain("from-a-file").contains("${file:");
+    new RestSchemaRegistryClient(config).schemaById(1);
+
+    assertThat(server.received().get(0).authorization())
+        .isEqualTo("Basic " + Base64.getEncoder().encodeToString("sieve:from-a-file".getBytes()));
+  }
+
+  @Test
+  void anUnresolvableReferenceFailsNamingTheSettingButNotAValue(@TempDir Path dir) {
+    RegistryConfig config =
+        RegistryConfig.fromProperties(
+            Map.of(
+                RegistryConfig.URL,
+                "http://127.0.0.1:1",
+                "config.providers",
+                "file",
+                "config.providers.file.class",
+                "org.apache.kafka.common.config.provider.FileConfigProvider",
+                RegistryConfig.BASIC_AUTH_USER_INFO,
+                "${file:" + dir.resolve("missing.properties") + ":user.info}"));
+
+    assertThatThrownBy(() -> new RestSchemaRegistryClient(config))
+        .hasMessageContaining(RegistryConfig.BASIC_AUTH_USER_INFO);
   }
 
   @Test
