@@ -57,6 +57,23 @@ class ReportPageTest {
     assertThat(nonEmptyBins).isBetween(20L, 40L);
     assertThat(marks(figures.get("confidence"))).isEqualTo(nonEmptyBins);
     assertThat(figures.get("drift-0")).contains("threshold 0.15"); // centroid-cosine
+    // the windowed detectors: every window over time, per classifier (11 a classifier, plus the
+    // alerted ones), each a point and, after a classifier's first, a line segment to it; the
+    // error-rate test, without windows: its two alerts (one per classifier, so no segment)
+    long windows = ReportFixtures.windows().size();
+    assertThat(windows).isEqualTo(2 * 3 * 11 + 5);
+    int series = 2 * 3;
+    assertThat(
+            marks(figures.get("drift-0"))
+                + marks(figures.get("drift-1"))
+                + marks(figures.get("drift-2")))
+        .isEqualTo(2 * windows - series);
+    assertThat(marks(figures.get("drift-2"))).isEqualTo(2 * (2 * 11 + 2) - 2); // confidence-psi
+    assertThat(marks(figures.get("drift-3"))).isEqualTo(2); // error-page-hinkley
+    assertThat(html)
+        .contains("The confidence-psi statistic of each of 24 window(s) on sieve.drift.windows")
+        .contains("2 window(s) alerted (above it)")
+        .contains("The error-page-hinkley statistic at each of 2 alert(s) on sieve.drift");
     assertThat(html)
         .contains("<h3>Class frequencies over time: sentiment</h3>")
         .contains("5 min buckets")
@@ -86,7 +103,9 @@ class ReportPageTest {
                 .contains("class=\"no-data\">No data yet: "));
     assertThat(html)
         .contains("No data yet: sieve.predictions holds no predictions.")
-        .contains("No data yet: sieve.drift holds no drift alert")
+        .contains(
+            "No data yet: sieve.drift.windows holds no drift window and sieve.drift no drift"
+                + " alert")
         .contains("No data yet: the topic sieve.accuracy does not exist")
         .contains("<tr><td>sieve.accuracy</td><td class=\"num\">\u2013</td>")
         .contains("No model version on sieve.models");
