@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.DateAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -26,10 +27,11 @@ import org.jfree.data.xy.XYSeriesCollection;
 /**
  * The drift charts: one per detector, since their statistics live on different scales (PSI, a
  * cosine distance, a Page-Hinkley sum). A windowed detector (confidence PSI, class-mix PSI,
- * centroid) shows its statistic at every closed window from {@code sieve.drift.windows}, over time
- * and per classifier, against its threshold (dashed): the windows that alerted are the points above
- * it. A detector without windows — the cumulative error-rate test, or any detector of a deployment
- * whose job predates that topic — shows the statistic at each alert from {@code sieve.drift}.
+ * centroid) shows its statistic at every closed window from {@code sieve.drift.windows}, over time,
+ * a line per classifier and model version (a new version restarts the detectors on a new
+ * reference), against its threshold (dashed): the windows that alerted are the points above it. A
+ * detector without windows — the cumulative error-rate test, or any detector of a deployment whose
+ * job predates that topic — shows the statistic at each alert from {@code sieve.drift}.
  */
 final class DriftCharts {
 
@@ -97,6 +99,7 @@ final class DriftCharts {
     double bottom = 0;
     int notDrawn = 0;
     int alerted = 0;
+    Map<String, String> seriesClassifier = new LinkedHashMap<>();
     for (DriftWindow w : windows) {
       if (w.getAlerted()) {
         alerted++;
@@ -105,8 +108,11 @@ final class DriftCharts {
         notDrawn++;
         continue;
       }
+      // one line per classifier and model version: a new version takes a new reference
+      String key = w.getClassifier() + " v" + w.getModelVersion();
+      seriesClassifier.put(key, w.getClassifier());
       byClassifier
-          .computeIfAbsent(w.getClassifier(), c -> new XYSeries(c, true, true))
+          .computeIfAbsent(key, c -> new XYSeries(c, true, true))
           .add((double) w.getClosedAtMs(), w.getStatistic());
       if (Double.isFinite(w.getThreshold())) {
         thresholds.computeIfAbsent(w.getThreshold(), t -> new TreeSet<>()).add(w.getClassifier());
@@ -123,9 +129,10 @@ final class DriftCharts {
     String caption =
         String.format(
             Locale.ROOT,
-            "The %s statistic of each of %,d window(s) on %s, per classifier, over time; dashed:"
-                + " its threshold. %,d window(s) alerted (above it). Windows of %,d events against"
-                + " a reference of %,d.%s%s",
+            "The %s statistic of each of %,d window(s) on %s over time, a line per classifier and"
+                + " model version (a new version takes a new reference); dashed: its threshold."
+                + " %,d window(s) alerted (above it). Windows of %,d events against a reference of"
+                + " %,d.%s%s",
             detector,
             windows.size(),
             topic,
@@ -144,15 +151,19 @@ final class DriftCharts {
     if (byClassifier.isEmpty()) {
       return ChartFigure.empty(id, title, caption, "No finite statistic to draw.");
     }
+    // a short stream's windows are seconds apart: pad the time axis by a share of their span
+    long pad = last > first ? Math.max((last - first) / 20, 1_000) : 60_000;
     return draw(
         id,
         title,
         caption,
         dataset,
         byClassifier,
+        seriesClassifier::get,
         thresholds,
         first,
         last,
+        pad,
         top,
         bottom,
         classifiers,
@@ -211,9 +222,11 @@ final class DriftCharts {
         caption,
         dataset,
         byClassifier,
+        c -> c,
         thresholds,
         first,
         last,
+        Math.max((last - first) / 20, 60_000),
         top,
         bottom,
         classifiers,
@@ -221,9 +234,9 @@ final class DriftCharts {
   }
 
   /**
-   * The chart: a line and points per classifier over time, a dashed line per threshold. {@code
-   * aboveOnly}: every point is above its threshold (alerts), so the threshold's label goes below
-   * the line; otherwise (windows, mostly below) above it.
+   * The chart: a line and points per series (a classifier, or a classifier's version) over time, a
+   * dashed line per threshold. {@code aboveOnly}: every point is above its threshold (alerts), so
+   * the threshold's label goes below the line; otherwise (windows, mostly below) above it.
    */
   private static ChartFigure draw(
       String id,
@@ -231,9 +244,11 @@ final class DriftCharts {
       String caption,
       XYSeriesCollection dataset,
       Map<String, XYSeries> byClassifier,
+      Function<String, String> classifierOf,
       Map<Double, TreeSet<String>> thresholds,
       long first,
       long last,
+      long pad,
       double top,
       double bottom,
       List<String> classifiers,
@@ -241,7 +256,6 @@ final class DriftCharts {
     byClassifier.values().forEach(dataset::addSeries);
     MarkedRenderers.LinesAndShapes renderer = new MarkedRenderers.LinesAndShapes();
     DateAxis time = ReportCharts.timeAxis();
-    long pad = Math.max((last - first) / 20, 60_000);
     time.setRange(first - pad, last + pad);
     NumberAxis value = new NumberAxis("statistic");
     double span = top - bottom == 0 ? 1 : top - bottom;
@@ -273,8 +287,9 @@ final class DriftCharts {
     }
     JFreeChart chart = ReportCharts.chart(plot, true);
     int series = 0;
-    for (String classifier : byClassifier.keySet()) {
-      renderer.setSeriesPaint(series++, ChartStyle.color(classifiers.indexOf(classifier)));
+    for (String key : byClassifier.keySet()) {
+      renderer.setSeriesPaint(
+          series++, ChartStyle.color(classifiers.indexOf(classifierOf.apply(key))));
     }
     return ChartFigure.drawn(id, title, caption, ReportCharts.svg(chart, id));
   }

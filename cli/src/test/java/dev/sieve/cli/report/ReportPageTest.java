@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LiveAccuracy;
 import dev.sieve.schemas.Topics;
@@ -82,6 +83,33 @@ class ReportPageTest {
         .contains("empty text (record 0)")
         .contains("Predictions from 2026-03-02 09:00:00 to 2026-03-02 10:59:48 UTC.");
     assertSelfContained(html);
+  }
+
+  @Test
+  void driftWindowsOfANewVersionStartANewLine() {
+    ReportData data = new ReportData("sieve.");
+    for (int minute = 1; minute <= 3; minute++) {
+      data.add(window(1, minute, 0.02 * minute));
+    }
+    for (int minute = 4; minute <= 7; minute++) {
+      data.add(window(2, minute, 0.01 * minute));
+    }
+
+    String html = ReportPage.render(data, NOW, "Kafka at 127.0.0.1:9092");
+
+    String chart = figures(html).get("drift-0");
+    // 7 points; segments only within a version: 2 for v1, 3 for v2, none joining v1 to v2
+    assertThat(marks(chart)).isEqualTo(7 + 2 + 3);
+    assertThat(chart).contains("spam v1").contains("spam v2").contains("threshold 0.03");
+    assertThat(html).contains("7 window(s) on sieve.drift.windows over time");
+  }
+
+  private static DriftWindow window(int version, long minute, double statistic) {
+    return DriftWindow.newBuilder(
+            (DriftWindow)
+                ReportFixtures.window("spam", "centroid-cosine", statistic, 0.03, minute).value())
+        .setModelVersion(version)
+        .build();
   }
 
   @Test
