@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * predictions worth a label under a budget ({@code sieve.labeling.requests}), joins labels with the
  * content they are about ({@code sieve.labelled}, refusals to {@code sieve.labels.dlq}), tracks
  * each model version's live accuracy ({@code sieve.accuracy}) and watches for drift ({@code
- * sieve.drift} and {@code sieve.retrain.requests}). See the module README.
+ * sieve.drift}, every drift window's statistics on {@code sieve.drift.windows}, and {@code
+ * sieve.retrain.requests}). See the module README.
  */
 public final class ActiveLearningJob {
 
@@ -77,7 +78,7 @@ public final class ActiveLearningJob {
   /**
    * scored content + decoded labels → keyed by content id → label join (content kept in state);
    * scored content split per classifier + joined labels → keyed by classifier → curator (selection,
-   * labelled examples, live accuracy, drift) → six topics.
+   * labelled examples, live accuracy, drift alerts and windows) → seven topics.
    */
   public static void defineWorkflow(
       StreamExecutionEnvironment env,
@@ -148,6 +149,11 @@ public final class ActiveLearningJob {
         .sinkTo(sinks.drift())
         .uid("drift-sink")
         .name("Write drift alerts");
+    requests
+        .getSideOutput(Curator.DRIFT_WINDOWS)
+        .sinkTo(sinks.driftWindows())
+        .uid("drift-windows-sink")
+        .name("Write drift windows");
     requests
         .getSideOutput(Curator.RETRAIN)
         .sinkTo(sinks.retrain())

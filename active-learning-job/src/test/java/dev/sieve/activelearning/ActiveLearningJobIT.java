@@ -8,9 +8,12 @@ import dev.sieve.activelearning.testing.ActiveLearningJobs;
 import dev.sieve.activelearning.testing.ScoredStream;
 import dev.sieve.activelearning.testing.ScoredStream.Item;
 import dev.sieve.core.serde.ConfluentAvroCodec;
+import dev.sieve.learning.drift.DriftConfig;
+import dev.sieve.learning.drift.DriftMonitor;
 import dev.sieve.learning.labels.LabelRejectReason;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.Label;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LabelledExample;
@@ -269,6 +272,35 @@ class ActiveLearningJobIT {
       // reached at most confidence PSI 0.094, class-mix PSI 0.060 and centroid 0.019, against
       // thresholds of 0.15, 0.11 and 0.03; fewer than 30 labels cannot move the error detector.)
       assertThat(it.readAll(config.driftTopic(), DriftAlert.class, job)).isEmpty();
+      // ... yet every window is published with its statistics: one per windowed detector, closed
+      // at event 1,000 (reference 1-500, window 501-1,000; the remaining 280 fill no window)
+      List<DriftWindow> windows = it.readAll(config.driftWindowsTopic(), DriftWindow.class, job);
+      DriftConfig drift = config.drift();
+      Map<String, Double> thresholds =
+          Map.of(
+              DriftMonitor.CONFIDENCE_PSI, drift.confidencePsi(),
+              DriftMonitor.CLASS_MIX_PSI, drift.classMixPsiFor(ScoredStream.CLASSES.size()),
+              DriftMonitor.CENTROID_COSINE, drift.centroidDistance());
+      assertThat(windows)
+          .extracting(DriftWindow::getDetector)
+          .containsExactlyInAnyOrderElementsOf(thresholds.keySet());
+      assertThat(windows)
+          .allSatisfy(
+              w -> {
+                assertThat(w.getClassifier()).isEqualTo(ScoredStream.CLASSIFIER);
+                assertThat(w.getAtEvent()).isEqualTo(1_000);
+                assertThat(w.getReferenceSize()).isEqualTo(DriftConfig.DEFAULT_REFERENCE);
+                assertThat(w.getWindowSize()).isEqualTo(DriftConfig.DEFAULT_WINDOW);
+                assertThat(w.getThreshold()).isEqualTo(thresholds.get(w.getDetector()));
+                assertThat(w.getStatistic()).isBetween(0.0, w.getThreshold());
+                assertThat(w.getAlerted()).isFalse();
+                assertThat(w.getModelVersion()).isEqualTo(1);
+              });
+      windows.forEach(
+          w ->
+              System.out.printf(
+                  "IT drift window %s %.4f (threshold %.4f)%n",
+                  w.getDetector(), w.getStatistic(), w.getThreshold()));
     } finally {
       job.cancel().get();
     }

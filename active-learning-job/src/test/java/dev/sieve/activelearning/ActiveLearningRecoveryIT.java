@@ -105,7 +105,8 @@ class ActiveLearningRecoveryIT {
             kafka.accuracy(),
             kafka.drift(),
             kafka.retrain(),
-            kafka.deadLetters());
+            kafka.deadLetters(),
+            kafka.driftWindows());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     JobEnvironment.configure(env, config.common(), config.describe());

@@ -1,6 +1,8 @@
 package dev.sieve.activelearning;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.sieve.activelearning.config.ActiveLearningConfig;
 import dev.sieve.activelearning.testing.ActiveLearningJobs;
@@ -10,13 +12,18 @@ import dev.sieve.activelearning.testing.WindowStatistics;
 import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.learning.drift.DriftConfig;
+import dev.sieve.learning.drift.DriftMonitor;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.RetrainRequest;
 import dev.sieve.schemas.ScoredContent;
 import dev.sieve.testkit.FlinkTestCluster;
 import dev.sieve.testkit.ItStack;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
@@ -97,6 +104,8 @@ class DriftIT {
                 assertThat(a.getWindowSize()).isEqualTo(WINDOW);
                 assertThat(a.getModelVersion()).isEqualTo(1);
               });
+      assertWindowsMatch(it, config, job, stream, alerts);
+
       RetrainRequest first = retrain.get(0);
       assertThat(first.getReason()).isEqualTo("drift");
       Matcher m = AT_EVENT.matcher(first.getDetail());
@@ -144,12 +153,104 @@ class DriftIT {
 
       assertThat(it.readAll(config.driftTopic(), DriftAlert.class, job)).isEmpty();
       assertThat(it.readAll(config.retrainTopic(), RetrainRequest.class, job)).isEmpty();
+      List<DriftWindow> windows = assertWindowsMatch(it, config, job, stream, List.of());
+      assertThat(windows).hasSize(3 * 5).noneMatch(DriftWindow::getAlerted);
       System.out.printf(
           "DRIFT stationary events=%d windows=%d alerts=0%n",
           stream.size(), (stream.size() - WINDOW) / WINDOW);
     } finally {
       job.cancel().get();
     }
+  }
+
+  /**
+   * The job publishes every closed window of the three windowed detectors on {@code
+   * sieve.drift.windows}: for each detector, the windows the offline computation finds, in order,
+   * up to and including the one that alerted (then the detector is muted for its cooldown, longer
+   * than this stream), with the same statistic (float sums: a margin), its threshold and whether it
+   * alerted; the alerted ones are exactly the alerts on {@code sieve.drift}.
+   */
+  private static List<DriftWindow> assertWindowsMatch(
+      ItStack it,
+      ActiveLearningConfig config,
+      JobClient job,
+      List<Item> stream,
+      List<DriftAlert> alerts) {
+    DriftConfig drift = config.drift();
+    List<WindowStatistics.Window> offline =
+        WindowStatistics.of(stream, drift.referenceSize(), drift.windowSize());
+    Map<String, List<long[]>> expected = new LinkedHashMap<>();
+    Map<String, List<Double>> statistics = new LinkedHashMap<>();
+    Map<String, Double> thresholds =
+        Map.of(
+            DriftMonitor.CONFIDENCE_PSI, drift.confidencePsi(),
+            DriftMonitor.CLASS_MIX_PSI, drift.classMixPsiFor(ScoredStream.CLASSES.size()),
+            DriftMonitor.CENTROID_COSINE, drift.centroidDistance());
+    for (String detector : thresholds.keySet()) {
+      List<long[]> ends = new ArrayList<>();
+      List<Double> values = new ArrayList<>();
+      for (WindowStatistics.Window w : offline) {
+        double value =
+            switch (detector) {
+              case DriftMonitor.CONFIDENCE_PSI -> w.confidencePsi();
+              case DriftMonitor.CLASS_MIX_PSI -> w.classMixPsi();
+              default -> w.centroid();
+            };
+        ends.add(new long[] {w.end()});
+        values.add(value);
+        if (value > thresholds.get(detector)) {
+          break; // alerted: muted for the rest of this stream
+        }
+      }
+      expected.put(detector, ends);
+      statistics.put(detector, values);
+    }
+    int total = expected.values().stream().mapToInt(List::size).sum();
+    List<DriftWindow> windows =
+        it.readCommitted(
+            config.driftWindowsTopic(), DriftWindow.class, job, read -> read.size() >= total);
+    // nothing more arrives: every scored event has been processed and its output committed
+    windows = it.readAll(config.driftWindowsTopic(), DriftWindow.class, job);
+    for (DriftWindow w : windows) {
+      System.out.printf(
+          Locale.ROOT,
+          "DRIFT window %s at %d: %.4f (threshold %.4f)%s%n",
+          w.getDetector(),
+          w.getAtEvent(),
+          w.getStatistic(),
+          w.getThreshold(),
+          w.getAlerted() ? " ALERT" : "");
+    }
+    assertThat(windows).hasSize(total);
+    for (String detector : thresholds.keySet()) {
+      List<DriftWindow> mine =
+          windows.stream().filter(w -> w.getDetector().equals(detector)).toList();
+      assertThat(mine)
+          .as(detector)
+          .extracting(DriftWindow::getAtEvent)
+          .containsExactlyElementsOf(expected.get(detector).stream().map(e -> e[0]).toList());
+      for (int i = 0; i < mine.size(); i++) {
+        DriftWindow w = mine.get(i);
+        assertThat(w.getClassifier()).isEqualTo(ScoredStream.CLASSIFIER);
+        assertThat(w.getStatistic())
+            .as("%s window ending at %d", detector, w.getAtEvent())
+            .isCloseTo(statistics.get(detector).get(i), within(1e-6));
+        assertThat(w.getThreshold()).isCloseTo(thresholds.get(detector), within(1e-12));
+        assertThat(w.getAlerted()).isEqualTo(w.getStatistic() > w.getThreshold());
+        assertThat(w.getReferenceSize()).isEqualTo(WINDOW);
+        assertThat(w.getWindowSize()).isEqualTo(WINDOW);
+        assertThat(w.getModelVersion()).isEqualTo(1);
+        assertThat(w.getClosedAtMs()).isPositive();
+      }
+    }
+    assertThat(windows)
+        .filteredOn(DriftWindow::getAlerted)
+        .extracting(DriftWindow::getDetector, DriftWindow::getStatistic, DriftWindow::getThreshold)
+        .containsExactlyInAnyOrderElementsOf(
+            alerts.stream()
+                .map(a -> tuple(a.getDetector(), a.getStatistic(), a.getThreshold()))
+                .toList());
+    return windows;
   }
 
   /** The job with reference and windows of {@value #WINDOW} events, thresholds scaled to them. */

@@ -44,11 +44,13 @@ class OperatorUidTest {
             "drift-sink",
             "retrain-sink",
             "dead-letter-sink",
+            "drift-windows-sink",
             "Sink Committer: requests-sink",
             "Sink Committer: labelled-sink",
             "Sink Committer: accuracy-sink",
             "Sink Committer: drift-sink",
             "Sink Committer: retrain-sink",
-            "Sink Committer: dead-letter-sink");
+            "Sink Committer: dead-letter-sink",
+            "Sink Committer: drift-windows-sink");
   }
 }

@@ -2,6 +2,7 @@ package dev.sieve.cli;
 
 import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
+import dev.sieve.model.VersionReason;
 import dev.sieve.schemas.ClassMetrics;
 import dev.sieve.schemas.ModelMetrics;
 import dev.sieve.schemas.ModelVersion;
@@ -68,7 +69,7 @@ final class ModelTables {
           v.getVersion() == latest ? "*" : " ",
           Integer.toString(v.getVersion()),
           v.getParentVersion() == null ? NONE : v.getParentVersion().toString(),
-          v.getReason(),
+          VersionReason.parse(v.getReason()).summary(v.getParentVersion()),
           MINUTE.format(Instant.ofEpochMilli(v.getCreatedAtMs())),
           m == null ? NONE : Integer.toString(m.getTrainingSize()),
           m == null ? NONE : fixed(m.getAccuracy()),
@@ -77,7 +78,35 @@ final class ModelTables {
     }
     out.append(table.render("  "));
     out.append("  * latest version: the one the inference job serves\n");
+    out.append(REJECTED_NOTE);
     return out.toString();
+  }
+
+  /**
+   * Where a challenger that was not published can be seen: nowhere on Kafka. retrain-trigger logs
+   * each with its decision and counts it; only published versions reach {@code sieve.models}.
+   */
+  static final String REJECTED_NOTE =
+      "  REASON: trigger -> decision; models show <classifier> [<version>] prints it in full\n"
+          + "  rejected challengers are on no topic: retrain-trigger logs each and counts it"
+          + " (notPublished)\n";
+
+  /** The reason in short, then its parts in full: trigger, decision, training settings. */
+  static void reason(TextTable facts, ModelVersion v) {
+    VersionReason reason = VersionReason.parse(v.getReason());
+    facts.row("reason", reason.summary(v.getParentVersion(), Integer.MAX_VALUE));
+    if (!reason.detail().isEmpty()) {
+      facts.row("trigger", reason.trigger() + ": " + reason.detail());
+    }
+    if (!reason.decision().isEmpty()) {
+      facts.row("decision", reason.decision());
+    }
+    if (!reason.settings().isEmpty()) {
+      facts.row("settings", reason.settings());
+    }
+    if (!reason.summary(v.getParentVersion(), Integer.MAX_VALUE).equals(v.getReason())) {
+      facts.row("full text", v.getReason());
+    }
   }
 
   /** The change in macro-F1 from the parent, e.g. {@code +0.031}, or "-" when not comparable. */
@@ -105,7 +134,7 @@ final class ModelTables {
             v.getClassifier(), v.getVersion(), latest ? " (latest: served)" : ""));
     TextTable facts = new TextTable(List.of("", ""), false, false);
     facts.row("parent", v.getParentVersion() == null ? NONE : v.getParentVersion().toString());
-    facts.row("reason", v.getReason());
+    reason(facts, v);
     facts.row("created", SECOND.format(Instant.ofEpochMilli(v.getCreatedAtMs())));
     if (v.getTrainingMs() > 0) {
       facts.row("training", v.getTrainingMs() + " ms");

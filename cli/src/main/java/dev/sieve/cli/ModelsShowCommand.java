@@ -6,13 +6,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code sieve models show <classifier> <version>}: one version in full. */
+/**
+ * {@code sieve models show <classifier> [<version>]}: one version (the latest by default) in full.
+ */
 @Command(
     name = "show",
     mixinStandardHelpOptions = true,
     description = {
-      "Show one model version: labels, lineage, digest and signature, per-class metrics and the"
-          + " confusion matrix.",
+      "Show one model version (the latest unless <version> is given): why it was made (trigger,"
+          + " publish decision, training settings), labels, lineage, digest and signature,"
+          + " per-class metrics and the confusion matrix.",
       "With a signing key (--model-signing-key, --config or the environment) the signature is"
           + " checked."
     })
@@ -24,17 +27,33 @@ final class ModelsShowCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "<classifier>")
   String classifier;
 
-  @Parameters(index = "1", paramLabel = "<version>")
-  int version;
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "<version>",
+      description = "The version to show; the latest when left out.")
+  Integer version;
 
   @Override
   int run(PrintWriter out, PrintWriter err) {
     try (SieveClients clients = new SieveClients(connection)) {
       byte[] key = signing.keyOrNull(clients.properties());
       ModelCatalog catalog = clients.readModels(err);
-      ModelVersion v =
-          RollbackCommand.readable(catalog, classifier, version, clients.modelsTopic());
-      boolean latest = catalog.latest(classifier).map(l -> l.getVersion() == version).orElse(false);
+      int wanted =
+          version != null
+              ? version
+              : catalog
+                  .latest(classifier)
+                  .map(ModelVersion::getVersion)
+                  .orElseThrow(
+                      () ->
+                          new CliException(
+                              "no versions of classifier '"
+                                  + classifier
+                                  + "' on "
+                                  + clients.modelsTopic()));
+      ModelVersion v = RollbackCommand.readable(catalog, classifier, wanted, clients.modelsTopic());
+      boolean latest = catalog.latest(classifier).map(l -> l.getVersion() == wanted).orElse(false);
       out.print(ModelTables.show(v, latest, key));
       return 0;
     }

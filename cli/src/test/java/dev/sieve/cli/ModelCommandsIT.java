@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
+import dev.sieve.model.VersionReason;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.RetrainRequest;
 import dev.sieve.schemas.Topics;
@@ -24,6 +25,10 @@ class ModelCommandsIT {
   private static final String KEY = "it-signing-key";
   private static final ItStack IT = new ItStack("it-models", null);
   private static final String prefix = IT.prefix();
+
+  /** A drift retrain request's detail, as the active-learning job writes it. */
+  private static final String DRIFT_DETAIL =
+      "confidence-psi 0.9100 > 0.1500 after 1000 events of version 0 (reference 500, window 500)";
 
   @BeforeAll
   static void topics() {
@@ -93,7 +98,12 @@ class ModelCommandsIT {
             ModelVersion.newBuilder(v0)
                 .setVersion(2)
                 .setParentVersion(0)
-                .setReason("new-labels")
+                .setReason(
+                    VersionReason.trained(
+                        VersionReason.trigger("drift", DRIFT_DETAIL),
+                        "better: challenger macro-F1 0.8125 vs champion 0.7800 on the same folds"
+                            + " (+0.0325, margin 0.0100)",
+                        "epochs=10 lr=0.1 weighted=true seed=42"))
                 .setMetrics(ModelFixtures.metrics(0.9, 0.8125, 200)),
             ModelSigning.key(KEY));
     try (SieveClients clients = new SieveClients(IT.clientProperties(), prefix)) {
@@ -110,6 +120,14 @@ class ModelCommandsIT {
     assertThat(shown.exit()).as(shown.err()).isZero();
     assertThat(shown.out())
         .contains("classifier 'spam' version 2\n")
+        .containsPattern(row("reason", "drift: conf psi 0.91 > 0.15 -> published (+0.03 F1)"))
+        .containsPattern(row("trigger", "drift: " + DRIFT_DETAIL))
+        .containsPattern(
+            row(
+                "decision",
+                "better: challenger macro-F1 0.8125 vs champion 0.7800 on the same folds"
+                    + " (+0.0325, margin 0.0100)"))
+        .containsPattern(row("settings", "epochs=10 lr=0.1 weighted=true seed=42"))
         .contains("present, valid with the given key")
         .contains("true \\ predicted  spam  ham");
 
@@ -133,7 +151,24 @@ class ModelCommandsIT {
     assertThat(table.out()).contains("4 versions");
     assertThat(table.out().lines())
         .anyMatch(
-            l -> l.matches("  \\*  +4  +2  rollback .* 200  +0\\.900  +0\\.813  +\\+0\\.000"));
+            l ->
+                l.matches("  \\*  +4  +2  rollback to v2  .* 200  +0\\.900  +0\\.813  +\\+0\\.000"))
+        .anyMatch(
+            l ->
+                l.matches(
+                    " {3} +2  +0  drift: conf psi 0\\.91 > 0\\.15 -> published \\(\\+0\\.03 F1\\)"
+                        + "  .* 200  +0\\.900  +0\\.813  +-"))
+        .anyMatch(l -> l.matches(" {3} +3  +2  zero-shot  .*"))
+        .contains(
+            "  rejected challengers are on no topic: retrain-trigger logs each and counts it (notPublished)");
+
+    // without a version: the latest, the rollback, which names its target
+    CommandValidationTest.Run latest = sieve("models", "show", "spam");
+    assertThat(latest.exit()).as(latest.err()).isZero();
+    assertThat(latest.out())
+        .startsWith("classifier 'spam' version 4 (latest: served)\n")
+        .containsPattern(row("reason", "rollback to v2"))
+        .containsPattern(row("full text", "rollback"));
 
     CommandValidationTest.Run gone = sieve(signed("rollback", "spam", "9"));
     assertThat(gone.exit()).isEqualTo(1);
@@ -155,6 +190,16 @@ class ModelCommandsIT {
     assertThat(requests.get(0).getReason()).isEqualTo("manual");
     assertThat(requests.get(0).getDetail()).isEqualTo("from the IT");
     assertThat(requests.get(0).getRequestedAtMs()).isPositive();
+  }
+
+  /** A line of {@code models show}'s fact table: the label, padding, the value. */
+  private static java.util.regex.Pattern row(String label, String value) {
+    return java.util.regex.Pattern.compile(
+        "(?m)^  "
+            + java.util.regex.Pattern.quote(label)
+            + " +"
+            + java.util.regex.Pattern.quote(value)
+            + "$");
   }
 
   private static List<RetrainRequest> retrainRequests() {

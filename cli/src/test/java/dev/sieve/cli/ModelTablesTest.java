@@ -11,11 +11,28 @@ import org.junit.jupiter.api.Test;
 
 class ModelTablesTest {
 
+  /** Reasons as retrain-trigger writes them (learning's TrainedVersions). */
+  static final String FIRST_TRAINED =
+      "new-labels: no champion yet; challenger macro-F1 0.8125 [epochs=10 lr=0.1 weighted=true"
+          + " seed=42]";
+
+  static final String DRIFT_DETAIL =
+      "confidence-psi 0.9100 > 0.1500 after 1000 events of version 2 (reference 500, window 500)";
+  static final String DRIFT_DECISION =
+      "better: challenger macro-F1 0.9031 vs champion 0.8125 on the same folds (+0.0906, margin"
+          + " 0.0100)";
+  static final String DRIFT =
+      "drift ("
+          + DRIFT_DETAIL
+          + "): "
+          + DRIFT_DECISION
+          + " [epochs=10 lr=0.1 weighted=true seed=42]";
+
   private final List<ModelVersion> versions =
       List.of(
           version(1, null, "zero-shot", null),
-          version(2, 1, "new-labels", metrics(0.9, 0.8125, 200)),
-          version(3, 2, "drift", metrics(0.94, 0.9031, 1200)),
+          version(2, 1, FIRST_TRAINED, metrics(0.9, 0.8125, 200)),
+          version(3, 2, DRIFT, metrics(0.94, 0.9031, 1200)),
           version(4, 2, "rollback", metrics(0.9, 0.8125, 200)));
 
   @Test
@@ -25,12 +42,14 @@ class ModelTablesTest {
         .isEqualTo(
             """
             classifier 'spam': 4 versions on sieve.models
-                 VERSION  PARENT  REASON      CREATED (UTC)     TRAIN N  ACCURACY  MACRO-F1  dF1 VS PARENT
-                       1       -  zero-shot   2023-11-14 22:14        -         -         -              -
-                       2       1  new-labels  2023-11-14 22:15      200     0.900     0.813              -
-                       3       2  drift       2023-11-14 22:16     1200     0.940     0.903         +0.091
-              *        4       2  rollback    2023-11-14 22:17      200     0.900     0.813         +0.000
+                 VERSION  PARENT  REASON                                               CREATED (UTC)     TRAIN N  ACCURACY  MACRO-F1  dF1 VS PARENT
+                       1       -  zero-shot                                            2023-11-14 22:14        -         -         -              -
+                       2       1  new-labels -> published (first trained)              2023-11-14 22:15      200     0.900     0.813              -
+                       3       2  drift: conf psi 0.91 > 0.15 -> published (+0.09 F1)  2023-11-14 22:16     1200     0.940     0.903         +0.091
+              *        4       2  rollback to v2                                       2023-11-14 22:17      200     0.900     0.813         +0.000
               * latest version: the one the inference job serves
+              REASON: trigger -> decision; models show <classifier> [<version>] prints it in full
+              rejected challengers are on no topic: retrain-trigger logs each and counts it (notPublished)
             """);
   }
 
@@ -47,7 +66,11 @@ class ModelTablesTest {
     assertThat(shown)
         .startsWith("classifier 'spam' version 3\n")
         .contains("  parent     2\n")
-        .contains("  reason     drift\n")
+        .contains("  reason     drift: conf psi 0.91 > 0.15 -> published (+0.09 F1)\n")
+        .contains("  trigger    drift: " + DRIFT_DETAIL + "\n")
+        .contains("  decision   " + DRIFT_DECISION + "\n")
+        .contains("  settings   epochs=10 lr=0.1 weighted=true seed=42\n")
+        .contains("  full text  " + DRIFT + "\n")
         .contains("  labels     spam, ham\n")
         .contains("  embedding  all-minilm-l6-v2-q (sha256 0123456789ab...)\n")
         .contains("(matches the head)")

@@ -61,6 +61,14 @@ public final class Topics {
   public static final Topic<String, DriftAlert> DRIFT =
       new Topic<>("drift", String.class, DriftAlert.class, Retention.BROKER_DEFAULT);
 
+  /**
+   * Every closed window of every windowed drift detector (statistic, threshold, alerted or not),
+   * keyed by classifier name: what the alerts on {@link #DRIFT} were decided on, for plots over
+   * time. A few records per window of 500 events; the broker's default retention.
+   */
+  public static final Topic<String, DriftWindow> DRIFT_WINDOWS =
+      new Topic<>("drift.windows", String.class, DriftWindow.class, Retention.BROKER_DEFAULT);
+
   /** Retrain requests keyed by classifier name. */
   public static final Topic<String, RetrainRequest> RETRAIN_REQUESTS =
       new Topic<>("retrain.requests", String.class, RetrainRequest.class, Retention.BROKER_DEFAULT);
@@ -81,6 +89,7 @@ public final class Topics {
           MODEL_ALERTS,
           ACCURACY,
           DRIFT,
+          DRIFT_WINDOWS,
           RETRAIN_REQUESTS);
 
   private Topics() {}

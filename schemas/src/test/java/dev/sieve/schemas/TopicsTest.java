@@ -36,6 +36,6 @@ class TopicsTest {
                   : Retention.BROKER_DEFAULT;
       assertThat(topic.retention()).as(topic.name()).isEqualTo(expected);
     }
-    assertThat(names).hasSize(Topics.ALL.size()).hasSize(14);
+    assertThat(names).hasSize(Topics.ALL.size()).hasSize(15);
   }
 }

@@ -224,6 +224,10 @@ public record ActiveLearningConfig(
     return common.topic(Topics.DRIFT);
   }
 
+  public String driftWindowsTopic() {
+    return common.topic(Topics.DRIFT_WINDOWS);
+  }
+
   public String retrainTopic() {
     return common.topic(Topics.RETRAIN_REQUESTS);
   }

@@ -9,6 +9,7 @@ import dev.sieve.learning.selection.LabelSelector;
 import dev.sieve.learning.selection.SelectionConfig;
 import dev.sieve.learning.selection.SelectorState;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LabelledExample;
 import dev.sieve.schemas.LiveAccuracy;
@@ -33,11 +34,12 @@ import org.apache.flink.util.OutputTag;
  * the {@link LabelSelector} whether a human should label it (→ {@code LabelRequest}) and lets the
  * {@link DriftMonitor} observe it; for each joined label (input 2) it counts the label for the
  * selector, publishes the {@code LabelledExample}, updates the live accuracy of the model version
- * that served the content (→ {@link #ACCURACY}) and feeds the error-rate detector. A drift finding
- * becomes a {@code DriftAlert} and a {@code RetrainRequest} and raises the labeling budget for a
- * while. All state is keyed (RocksDB in production): {@link SelectorState} and {@link DriftState}
- * as POJOs (a few KB per classifier), the near-duplicate ring, the asked ids (with the content TTL)
- * and the accuracy counts per model version.
+ * that served the content (→ {@link #ACCURACY}) and feeds the error-rate detector. Every closed
+ * drift window goes out with its statistic and threshold (→ {@link #DRIFT_WINDOWS}); a drift
+ * finding becomes a {@code DriftAlert} and a {@code RetrainRequest} and raises the labeling budget
+ * for a while. All state is keyed (RocksDB in production): {@link SelectorState} and {@link
+ * DriftState} as POJOs (a few KB per classifier), the near-duplicate ring, the asked ids (with the
+ * content TTL) and the accuracy counts per model version.
  */
 public class Curator extends KeyedCoProcessFunction<String, ScoredItem, JoinedLabel, LabelRequest> {
 
@@ -49,6 +51,11 @@ public class Curator extends KeyedCoProcessFunction<String, ScoredItem, JoinedLa
       new OutputTag<>("accuracy", new AvroTypeInfo<>(LiveAccuracy.class));
   public static final OutputTag<DriftAlert> DRIFT =
       new OutputTag<>("drift", new AvroTypeInfo<>(DriftAlert.class));
+
+  /** Every closed window of every windowed drift detector, alerted or not. */
+  public static final OutputTag<DriftWindow> DRIFT_WINDOWS =
+      new OutputTag<>("drift-windows", new AvroTypeInfo<>(DriftWindow.class));
+
   public static final OutputTag<RetrainRequest> RETRAIN =
       new OutputTag<>("retrain", new AvroTypeInfo<>(RetrainRequest.class));
 
@@ -137,7 +144,14 @@ public class Curator extends KeyedCoProcessFunction<String, ScoredItem, JoinedLa
       driftNow = new DriftState();
     }
     List<DriftFinding> findings =
-        monitor.observe(driftNow, item.modelVersion, item.classes, item.scores, item.embedding);
+        monitor.observe(
+            driftNow,
+            item.modelVersion,
+            item.classes,
+            item.scores,
+            item.embedding,
+            window ->
+                ctx.output(DRIFT_WINDOWS, CuratorRecords.window(item.classifier, window, now)));
     if (!findings.isEmpty()) {
       alert(item.classifier, findings, state, ctx, now);
     }

@@ -3,6 +3,7 @@ package dev.sieve.activelearning.functions;
 import dev.sieve.learning.drift.DriftFinding;
 import dev.sieve.learning.selection.Decision;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LabelledExample;
 import dev.sieve.schemas.LiveAccuracy;
@@ -85,6 +86,22 @@ final class CuratorRecords {
         .setWindowSize(finding.windowSize())
         .setModelVersion(finding.modelVersion())
         .setDetectedAtMs(nowMs)
+        .build();
+  }
+
+  static DriftWindow window(
+      String classifier, dev.sieve.learning.drift.DriftWindow window, long nowMs) {
+    return DriftWindow.newBuilder()
+        .setClassifier(classifier)
+        .setDetector(window.detector())
+        .setStatistic(window.statistic())
+        .setThreshold(window.threshold())
+        .setAlerted(window.alerted())
+        .setReferenceSize(window.referenceSize())
+        .setWindowSize(window.windowSize())
+        .setModelVersion(window.modelVersion())
+        .setAtEvent(window.atEvent())
+        .setClosedAtMs(nowMs)
         .build();
   }
 

@@ -6,6 +6,7 @@ import dev.sieve.core.kafka.KafkaSinks;
 import dev.sieve.core.kafka.RecordKey;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LabelledExample;
 import dev.sieve.schemas.LiveAccuracy;
@@ -13,7 +14,7 @@ import dev.sieve.schemas.RetrainRequest;
 import org.apache.flink.api.connector.sink2.Sink;
 
 /**
- * The six sinks of active-learning-job, as one value so that {@code defineWorkflow} takes them
+ * The seven sinks of active-learning-job, as one value so that {@code defineWorkflow} takes them
  * together (tests pass their own).
  *
  * @param requests {@code sieve.labeling.requests}, keyed by content id
@@ -21,6 +22,7 @@ import org.apache.flink.api.connector.sink2.Sink;
  * @param accuracy {@code sieve.accuracy}, keyed by classifier
  * @param drift {@code sieve.drift}, keyed by classifier
  * @param retrain {@code sieve.retrain.requests}, keyed by classifier
+ * @param driftWindows {@code sieve.drift.windows}, keyed by classifier
  * @param deadLetters {@code sieve.labels.dlq}, keyed by the refused record's own key
  */
 public record ActiveLearningSinks(
@@ -29,7 +31,8 @@ public record ActiveLearningSinks(
     Sink<LiveAccuracy> accuracy,
     Sink<DriftAlert> drift,
     Sink<RetrainRequest> retrain,
-    Sink<DeadLetter> deadLetters) {
+    Sink<DeadLetter> deadLetters,
+    Sink<DriftWindow> driftWindows) {
 
   /** Confluent-framed Avro through the registry, with the job's delivery guarantee. */
   public static ActiveLearningSinks kafka(ActiveLearningConfig config) {
@@ -66,6 +69,12 @@ public record ActiveLearningSinks(
             RetrainRequest.class,
             RecordKey.utf8(RetrainRequest::getClassifier)),
         KafkaSinks.avro(
-            common, "dlq", config.labelsDlqTopic(), DeadLetter.class, DeadLetters::keyOf));
+            common, "dlq", config.labelsDlqTopic(), DeadLetter.class, DeadLetters::keyOf),
+        KafkaSinks.avro(
+            common,
+            "drift-windows",
+            config.driftWindowsTopic(),
+            DriftWindow.class,
+            RecordKey.utf8(DriftWindow::getClassifier)));
   }
 }

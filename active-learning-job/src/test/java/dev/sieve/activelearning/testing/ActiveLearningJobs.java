@@ -33,6 +33,7 @@ public final class ActiveLearningJobs {
             config.labelledTopic(),
             config.accuracyTopic(),
             config.driftTopic(),
+            config.driftWindowsTopic(),
             config.retrainTopic())) {
       topics.add(new NewTopic(topic, 1, (short) 1));
     }

@@ -1,8 +1,10 @@
 package dev.sieve.cli.client;
 
+import dev.sieve.model.VersionReason;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.Label;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LabelledExample;
@@ -97,6 +99,26 @@ final class RecordLines {
   }
 
   /**
+   * {@code spam confidence-psi 0.062 <= 0.375 v1 at event 400 (window 200, reference 200)}, or
+   * {@code ... 0.095 > 0.075 ALERT ...} for a window that alerted.
+   */
+  static String driftWindow(DriftWindow w) {
+    return String.format(
+        Locale.ROOT,
+        "%s  %s  %.3f %s %.3f%s  v%d  at event %d (window %d, reference %d)",
+        w.getClassifier(),
+        w.getDetector(),
+        w.getStatistic(),
+        w.getAlerted() ? ">" : "<=",
+        w.getThreshold(),
+        w.getAlerted() ? " ALERT" : "",
+        w.getModelVersion(),
+        w.getAtEvent(),
+        w.getWindowSize(),
+        w.getReferenceSize());
+  }
+
+  /**
    * {@code spam v4 (parent 2) new-labels labels spam,ham accuracy 0.900 macro-F1 0.813 n 200
    * signed}
    */
@@ -108,7 +130,7 @@ final class RecordLines {
         m.getClassifier(),
         m.getVersion(),
         m.getParentVersion() == null ? "-" : m.getParentVersion(),
-        m.getReason(),
+        VersionReason.parse(m.getReason()).summary(m.getParentVersion()),
         String.join(",", m.getLabels()),
         metrics == null
             ? "no metrics"

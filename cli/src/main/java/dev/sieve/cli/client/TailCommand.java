@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Follow a Sieve topic, one line per record (Avro decoded through the registry).",
-      "Topics: predictions, requests, labels, labelled, drift, models, accuracy, dlq, content,"
+      "Topics: predictions, requests, labels, labelled, drift, drift-windows, models, accuracy,"
+          + " dlq, content,"
           + " raw, labels-dlq, alerts, retrain.",
       "Starts at the end (new records only) unless --from-beginning; Ctrl-C stops."
     })

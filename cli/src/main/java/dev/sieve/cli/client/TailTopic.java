@@ -1,6 +1,7 @@
 package dev.sieve.cli.client;
 
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.Label;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LabelledExample;
@@ -52,6 +53,11 @@ record TailTopic<T extends SpecificRecord>(
                   LabelledExample::getClassifier,
                   RecordLines::labelled),
               avro("drift", Topics.DRIFT, DriftAlert::getClassifier, RecordLines::drift),
+              avro(
+                  "drift-windows",
+                  Topics.DRIFT_WINDOWS,
+                  DriftWindow::getClassifier,
+                  RecordLines::driftWindow),
               avro("models", Topics.MODELS, ModelVersion::getClassifier, RecordLines::model),
               avro("accuracy", Topics.ACCURACY, LiveAccuracy::getClassifier, RecordLines::accuracy),
               avro("dlq", Topics.CONTENT_DLQ, null, RecordLines::deadLetter),

@@ -1,6 +1,7 @@
 package dev.sieve.cli.report;
 
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.Topics;
 import java.awt.Color;
 import java.awt.Font;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.DateAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -24,39 +26,148 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The drift charts: one per detector, since their statistics live on different scales (PSI, a
- * cosine distance, a Page-Hinkley sum). Each shows the statistic at every alert, per classifier,
- * against the threshold it crossed. Only alerts are on {@code sieve.drift}, so every point is above
- * its threshold.
+ * cosine distance, a Page-Hinkley sum). A windowed detector (confidence PSI, class-mix PSI,
+ * centroid) shows its statistic at every closed window from {@code sieve.drift.windows}, over time,
+ * a line per classifier and model version (a new version restarts the detectors on a new
+ * reference), against its threshold (dashed): the windows that alerted are the points above it. A
+ * detector without windows — the cumulative error-rate test, or any detector of a deployment whose
+ * job predates that topic — shows the statistic at each alert from {@code sieve.drift}.
  */
 final class DriftCharts {
 
   private DriftCharts() {}
 
-  /** One chart per drift detector: the statistic at each alert, per classifier, vs thresholds. */
+  /** One chart per drift detector: its windows over time (or its alerts) vs thresholds. */
   static List<ChartFigure> drift(ReportData data) {
     String topic = Topics.DRIFT.name(data.topicPrefix());
+    String windowsTopic = Topics.DRIFT_WINDOWS.name(data.topicPrefix());
     Map<String, List<DriftAlert>> byDetector = new TreeMap<>();
     for (DriftAlert a : data.driftAlerts()) {
       byDetector.computeIfAbsent(a.getDetector(), d -> new ArrayList<>()).add(a);
     }
-    if (byDetector.isEmpty()) {
+    Map<String, List<DriftWindow>> windowsByDetector = new TreeMap<>();
+    for (DriftWindow w : data.driftWindows()) {
+      windowsByDetector.computeIfAbsent(w.getDetector(), d -> new ArrayList<>()).add(w);
+    }
+    TreeSet<String> detectors = new TreeSet<>(byDetector.keySet());
+    detectors.addAll(windowsByDetector.keySet());
+    if (detectors.isEmpty()) {
       return List.of(
           ChartFigure.empty(
               "drift",
               "Drift statistics",
-              "The statistic of each drift detector at each alert, against its threshold, from "
+              "The statistic of each drift detector at each window, against its threshold, from "
+                  + windowsTopic
+                  + " (and the alerts on "
                   + topic
-                  + ".",
-              ReportCharts.noData(data, Topics.DRIFT, "holds no drift alert (none has fired).")));
+                  + ").",
+              ReportCharts.noData(
+                  data,
+                  Topics.DRIFT_WINDOWS,
+                  "holds no drift window and "
+                      + topic
+                      + " no drift alert (a detector's first window closes after its reference"
+                      + " and one window of events).")));
     }
     List<ChartFigure> figures = new ArrayList<>();
     int index = 0;
-    for (Map.Entry<String, List<DriftAlert>> e : byDetector.entrySet()) {
+    List<String> classifiers = ReportCharts.classifiers(data);
+    for (String detector : detectors) {
+      String id = "drift-" + index++;
+      List<DriftWindow> windows = windowsByDetector.get(detector);
       figures.add(
-          chart(
-              e.getKey(), e.getValue(), topic, "drift-" + index++, ReportCharts.classifiers(data)));
+          windows != null
+              ? windowChart(detector, windows, windowsTopic, id, classifiers, data)
+              : chart(detector, byDetector.get(detector), topic, id, classifiers));
     }
     return figures;
+  }
+
+  private static ChartFigure windowChart(
+      String detector,
+      List<DriftWindow> windows,
+      String topic,
+      String id,
+      List<String> classifiers,
+      ReportData data) {
+    XYSeriesCollection dataset = new XYSeriesCollection();
+    Map<String, XYSeries> byClassifier = new LinkedHashMap<>();
+    Map<Double, TreeSet<String>> thresholds = new TreeMap<>();
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    double top = 0;
+    double bottom = 0;
+    int notDrawn = 0;
+    int alerted = 0;
+    Map<String, String> seriesClassifier = new LinkedHashMap<>();
+    for (DriftWindow w : windows) {
+      if (w.getAlerted()) {
+        alerted++;
+      }
+      if (!Double.isFinite(w.getStatistic())) {
+        notDrawn++;
+        continue;
+      }
+      // one line per classifier and model version: a new version takes a new reference
+      String key = w.getClassifier() + " v" + w.getModelVersion();
+      seriesClassifier.put(key, w.getClassifier());
+      byClassifier
+          .computeIfAbsent(key, c -> new XYSeries(c, true, true))
+          .add((double) w.getClosedAtMs(), w.getStatistic());
+      if (Double.isFinite(w.getThreshold())) {
+        thresholds.computeIfAbsent(w.getThreshold(), t -> new TreeSet<>()).add(w.getClassifier());
+        top = Math.max(top, w.getThreshold());
+        bottom = Math.min(bottom, w.getThreshold());
+      }
+      top = Math.max(top, w.getStatistic());
+      bottom = Math.min(bottom, w.getStatistic());
+      first = Math.min(first, w.getClosedAtMs());
+      last = Math.max(last, w.getClosedAtMs());
+    }
+    DriftWindow latest = windows.get(windows.size() - 1);
+    String title = "Drift: " + detector;
+    String caption =
+        String.format(
+            Locale.ROOT,
+            "The %s statistic of each of %,d window(s) on %s over time, a line per classifier and"
+                + " model version (a new version takes a new reference); dashed: its threshold."
+                + " %,d window(s) alerted (above it). Windows of %,d events against a reference of"
+                + " %,d.%s%s",
+            detector,
+            windows.size(),
+            topic,
+            alerted,
+            latest.getWindowSize(),
+            latest.getReferenceSize(),
+            notDrawn > 0
+                ? " " + notDrawn + " window(s) with a non-finite statistic are not drawn."
+                : "",
+            data.driftWindowsDropped() > 0
+                ? String.format(
+                    Locale.ROOT,
+                    " Only the newest %,d windows per classifier and detector are drawn.",
+                    ReportData.MAX_WINDOWS)
+                : "");
+    if (byClassifier.isEmpty()) {
+      return ChartFigure.empty(id, title, caption, "No finite statistic to draw.");
+    }
+    // a short stream's windows are seconds apart: pad the time axis by a share of their span
+    long pad = last > first ? Math.max((last - first) / 20, 1_000) : 60_000;
+    return draw(
+        id,
+        title,
+        caption,
+        dataset,
+        byClassifier,
+        seriesClassifier::get,
+        thresholds,
+        first,
+        last,
+        pad,
+        top,
+        bottom,
+        classifiers,
+        false);
   }
 
   private static ChartFigure chart(
@@ -105,10 +216,46 @@ final class DriftCharts {
     if (byClassifier.isEmpty()) {
       return ChartFigure.empty(id, title, caption, "No finite statistic to draw.");
     }
+    return draw(
+        id,
+        title,
+        caption,
+        dataset,
+        byClassifier,
+        c -> c,
+        thresholds,
+        first,
+        last,
+        Math.max((last - first) / 20, 60_000),
+        top,
+        bottom,
+        classifiers,
+        true);
+  }
+
+  /**
+   * The chart: a line and points per series (a classifier, or a classifier's version) over time, a
+   * dashed line per threshold. {@code aboveOnly}: every point is above its threshold (alerts), so
+   * the threshold's label goes below the line; otherwise (windows, mostly below) above it.
+   */
+  private static ChartFigure draw(
+      String id,
+      String title,
+      String caption,
+      XYSeriesCollection dataset,
+      Map<String, XYSeries> byClassifier,
+      Function<String, String> classifierOf,
+      Map<Double, TreeSet<String>> thresholds,
+      long first,
+      long last,
+      long pad,
+      double top,
+      double bottom,
+      List<String> classifiers,
+      boolean aboveOnly) {
     byClassifier.values().forEach(dataset::addSeries);
     MarkedRenderers.LinesAndShapes renderer = new MarkedRenderers.LinesAndShapes();
     DateAxis time = ReportCharts.timeAxis();
-    long pad = Math.max((last - first) / 20, 60_000);
     time.setRange(first - pad, last + pad);
     NumberAxis value = new NumberAxis("statistic");
     double span = top - bottom == 0 ? 1 : top - bottom;
@@ -126,16 +273,23 @@ final class DriftCharts {
       marker.setLabelPaint(ChartStyle.THRESHOLD);
       marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       marker.setLabelBackgroundColor(new Color(255, 255, 255, 0));
-      // below the line: an alert's statistic is above its threshold, so the label never hides one
-      marker.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
-      marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+      if (aboveOnly) {
+        // below the line: an alert's statistic is above its threshold, so the label never hides one
+        marker.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
+        marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+      } else {
+        // above the line: most windows are below their threshold
+        marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        marker.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+      }
       marker.setLabelOffset(new RectangleInsets(2, 2, 2, 4));
       plot.addRangeMarker(marker);
     }
     JFreeChart chart = ReportCharts.chart(plot, true);
     int series = 0;
-    for (String classifier : byClassifier.keySet()) {
-      renderer.setSeriesPaint(series++, ChartStyle.color(classifiers.indexOf(classifier)));
+    for (String key : byClassifier.keySet()) {
+      renderer.setSeriesPaint(
+          series++, ChartStyle.color(classifiers.indexOf(classifierOf.apply(key))));
     }
     return ChartFigure.drawn(id, title, caption, ReportCharts.svg(chart, id));
   }

@@ -291,6 +291,7 @@ final class ReportCharts {
     TreeSet<String> all = new TreeSet<>(data.predictions().keySet());
     all.addAll(data.requestsByStrategy().keySet());
     data.driftAlerts().forEach(a -> all.add(a.getClassifier()));
+    data.driftWindows().forEach(w -> all.add(w.getClassifier()));
     data.versions().keySet().forEach(k -> all.add(k.classifier()));
     data.accuracy().keySet().forEach(k -> all.add(k.classifier()));
     return List.copyOf(all);

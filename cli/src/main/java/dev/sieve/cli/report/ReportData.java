@@ -2,6 +2,7 @@ package dev.sieve.cli.report;
 
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.Label;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LabelledExample;
@@ -9,6 +10,7 @@ import dev.sieve.schemas.LiveAccuracy;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.Topic;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -22,9 +24,16 @@ import java.util.TreeMap;
  * from the beginning. It is plain Java with no Kafka in it: {@link ReportReader} feeds it decoded
  * records, tests feed it built ones, and {@link ReportPage} reads the aggregates. Memory grows with
  * classifiers, versions, strategies, reasons and time buckets, not with the number of records
- * (drift alerts are kept one by one, as they are rare by design).
+ * (drift alerts are kept one by one, as they are rare by design; drift windows too, the newest
+ * {@value #MAX_WINDOWS} per classifier and detector).
  */
 public final class ReportData {
+
+  /**
+   * Drift windows kept per classifier and detector, the newest: a chart's worth (at the default
+   * window of 500 events, a million events of one classifier).
+   */
+  static final int MAX_WINDOWS = 2_000;
 
   private final String topicPrefix;
   private final Map<String, SourceStats> sources = new LinkedHashMap<>();
@@ -36,6 +45,8 @@ public final class ReportData {
   private final Map<VersionKey, LiveAccuracy> accuracy = new TreeMap<>();
   private final Map<VersionKey, VersionSummary> versions = new TreeMap<>();
   private final List<DriftAlert> driftAlerts = new ArrayList<>();
+  private final Map<List<String>, ArrayDeque<DriftWindow>> driftWindows = new LinkedHashMap<>();
+  private long driftWindowsDropped;
   private final Map<String, Long> labels = new TreeMap<>();
   private final Map<String, Long> labelled = new TreeMap<>();
   private final Map<List<String>, DeadLetterCount> deadLetters = new LinkedHashMap<>();
@@ -85,6 +96,17 @@ public final class ReportData {
 
   public void add(DriftAlert d) {
     driftAlerts.add(d);
+  }
+
+  public void add(DriftWindow w) {
+    ArrayDeque<DriftWindow> kept =
+        driftWindows.computeIfAbsent(
+            List.of(w.getClassifier(), w.getDetector()), k -> new ArrayDeque<>());
+    kept.addLast(w);
+    if (kept.size() > MAX_WINDOWS) {
+      kept.removeFirst();
+      driftWindowsDropped++;
+    }
   }
 
   public void add(ModelVersion v) {
@@ -167,6 +189,23 @@ public final class ReportData {
             .thenComparing(DriftAlert::getClassifier)
             .thenComparingLong(DriftAlert::getDetectedAtMs));
     return sorted;
+  }
+
+  /** Drift windows (the newest {@value #MAX_WINDOWS} of each), by detector, classifier, time. */
+  List<DriftWindow> driftWindows() {
+    List<DriftWindow> sorted = new ArrayList<>();
+    driftWindows.values().forEach(sorted::addAll);
+    sorted.sort(
+        Comparator.comparing(DriftWindow::getDetector)
+            .thenComparing(DriftWindow::getClassifier)
+            .thenComparingLong(DriftWindow::getClosedAtMs)
+            .thenComparingLong(DriftWindow::getAtEvent));
+    return sorted;
+  }
+
+  /** Older drift windows left out of {@link #driftWindows()}. */
+  long driftWindowsDropped() {
+    return driftWindowsDropped;
   }
 
   Map<String, Long> labels() {

@@ -119,6 +119,7 @@ public final class ReportReader {
     decoded(handlers, data, Topics.ACCURACY, data::add);
     decoded(handlers, data, Topics.MODELS, data::add);
     decoded(handlers, data, Topics.DRIFT, data::add);
+    decoded(handlers, data, Topics.DRIFT_WINDOWS, data::add);
     decoded(handlers, data, Topics.CONTENT_DLQ, d -> data.addDeadLetter(Topics.CONTENT_DLQ, d));
     decoded(handlers, data, Topics.LABELS_DLQ, d -> data.addDeadLetter(Topics.LABELS_DLQ, d));
     return handlers;

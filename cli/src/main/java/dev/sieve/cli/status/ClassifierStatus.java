@@ -1,6 +1,7 @@
 package dev.sieve.cli.status;
 
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.LiveAccuracy;
 import dev.sieve.schemas.ModelAlert;
 import dev.sieve.schemas.ModelVersion;
@@ -14,8 +15,8 @@ import java.util.TreeMap;
 /**
  * What the topics say about each classifier: the versions on {@code sieve.models}, the versions the
  * inference job refused ({@code sieve.models.alerts}), the latest live accuracy of each version
- * ({@code sieve.accuracy}) and the latest drift alert ({@code sieve.drift}). Records are added in
- * the order they are read.
+ * ({@code sieve.accuracy}), the latest drift alert ({@code sieve.drift}) and the latest window of
+ * each drift detector ({@code sieve.drift.windows}). Records are added in the order they are read.
  */
 final class ClassifierStatus {
 
@@ -23,6 +24,7 @@ final class ClassifierStatus {
   private final Map<String, Map<Integer, ModelAlert>> refused = new HashMap<>();
   private final Map<String, Map<Integer, LiveAccuracy>> accuracy = new HashMap<>();
   private final Map<String, DriftAlert> drift = new HashMap<>();
+  private final Map<String, SortedMap<String, DriftWindow>> windows = new HashMap<>();
 
   /**
    * What the screen shows for one classifier.
@@ -31,13 +33,15 @@ final class ClassifierStatus {
    *     it (it only swaps to a higher version, and only when it validates)
    * @param refusedAbove the refusal of a version above the serving one, if any (the newest)
    * @param accuracy the latest live accuracy of the serving version
+   * @param windows the latest closed window of each drift detector, by detector name
    */
   record Line(
       String classifier,
       Optional<ModelVersion> serving,
       Optional<ModelAlert> refusedAbove,
       Optional<LiveAccuracy> accuracy,
-      Optional<DriftAlert> drift) {}
+      Optional<DriftAlert> drift,
+      List<DriftWindow> windows) {}
 
   void add(ModelVersion v) {
     versions.computeIfAbsent(v.getClassifier(), c -> new TreeMap<>()).put(v.getVersion(), v);
@@ -64,6 +68,21 @@ final class ClassifierStatus {
         (old, now) -> now.getDetectedAtMs() >= old.getDetectedAtMs() ? now : old);
   }
 
+  /** Keeps the latest window of each detector: the one closed last (then the later event). */
+  void add(DriftWindow w) {
+    windows
+        .computeIfAbsent(w.getClassifier(), c -> new TreeMap<>())
+        .merge(
+            w.getDetector(),
+            w,
+            (old, now) ->
+                now.getClosedAtMs() > old.getClosedAtMs()
+                        || (now.getClosedAtMs() == old.getClosedAtMs()
+                            && now.getAtEvent() >= old.getAtEvent())
+                    ? now
+                    : old);
+  }
+
   /**
    * One line per classifier that has a version, a live accuracy or a drift alert, sorted by name.
    */
@@ -72,6 +91,7 @@ final class ClassifierStatus {
     versions.keySet().forEach(n -> names.put(n, true));
     accuracy.keySet().forEach(n -> names.put(n, true));
     drift.keySet().forEach(n -> names.put(n, true));
+    windows.keySet().forEach(n -> names.put(n, true));
     return names.keySet().stream().map(this::line).toList();
   }
 
@@ -98,6 +118,7 @@ final class ClassifierStatus {
         Optional.ofNullable(serving),
         Optional.ofNullable(refusedAbove),
         Optional.ofNullable(live),
-        Optional.ofNullable(drift.get(classifier)));
+        Optional.ofNullable(drift.get(classifier)),
+        List.copyOf(windows.getOrDefault(classifier, new TreeMap<>()).values()));
   }
 }

@@ -2,7 +2,9 @@ package dev.sieve.cli.status;
 
 import dev.sieve.cli.TextTable;
 import dev.sieve.cli.label.QueueBacklog;
+import dev.sieve.model.VersionReason;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.LiveAccuracy;
 import dev.sieve.schemas.ModelAlert;
 import dev.sieve.schemas.ModelVersion;
@@ -73,6 +75,7 @@ final class StatusScreen {
     queue(s, out);
     out.append('\n');
     drift(s, out);
+    driftWindows(s, out);
     return out.toString();
   }
 
@@ -159,7 +162,7 @@ final class StatusScreen {
       table.row(
           line.classifier(),
           v.map(m -> "v" + m.getVersion()).orElse("none"),
-          v.map(ModelVersion::getReason).orElse("-"),
+          v.map(m -> VersionReason.parse(m.getReason()).summary(m.getParentVersion())).orElse("-"),
           v.map(m -> UTC.format(Instant.ofEpochMilli(m.getCreatedAtMs()))).orElse("-"),
           a.map(x -> ratio(x.getAccuracy(), x.getCorrect(), x.getLabels())).orElse("no labels yet"),
           a.map(x -> ratio(x.getUnbiasedAccuracy(), x.getRandomCorrect(), x.getRandomLabels()))
@@ -218,6 +221,48 @@ final class StatusScreen {
           String.format(Locale.ROOT, "%.3f", a.getThreshold()),
           "v" + a.getModelVersion(),
           UTC.format(Instant.ofEpochMilli(a.getDetectedAtMs())));
+    }
+    out.append(table.render("  "));
+  }
+
+  /** The latest window of each drift detector: where each statistic stands now. */
+  private static void driftWindows(Snapshot s, StringBuilder out) {
+    List<DriftWindow> windows =
+        s.classifiers().stream().flatMap(l -> l.windows().stream()).toList();
+    if (windows.isEmpty()) {
+      out.append("drift windows: none on ").append(s.prefix()).append("drift.windows\n");
+      return;
+    }
+    out.append("last drift window per classifier and detector\n");
+    TextTable table =
+        new TextTable(
+            List.of(
+                "CLASSIFIER",
+                "DETECTOR",
+                "STATISTIC",
+                "THRESHOLD",
+                "ALERTED",
+                "VERSION",
+                "AT EVENT",
+                "CLOSED (UTC)"),
+            false,
+            false,
+            true,
+            true,
+            false,
+            true,
+            true,
+            false);
+    for (DriftWindow w : windows) {
+      table.row(
+          w.getClassifier(),
+          w.getDetector(),
+          String.format(Locale.ROOT, "%.3f", w.getStatistic()),
+          String.format(Locale.ROOT, "%.3f", w.getThreshold()),
+          w.getAlerted() ? "yes" : "no",
+          "v" + w.getModelVersion(),
+          Long.toString(w.getAtEvent()),
+          UTC.format(Instant.ofEpochMilli(w.getClosedAtMs())));
     }
     out.append(table.render("  "));
   }

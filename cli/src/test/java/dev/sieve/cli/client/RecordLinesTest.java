@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.Label;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LiveAccuracy;
@@ -69,6 +70,27 @@ class RecordLinesTest {
         .isEqualTo(
             "spam  confidence-psi  statistic 0.312 (threshold 0.200)  v3  window 500, reference"
                 + " 1000");
+    DriftWindow.Builder window =
+        DriftWindow.newBuilder()
+            .setClassifier("topic")
+            .setDetector("centroid-cosine")
+            .setStatistic(0.0307)
+            .setThreshold(0.075)
+            .setAlerted(false)
+            .setReferenceSize(200)
+            .setWindowSize(200)
+            .setModelVersion(1)
+            .setAtEvent(400)
+            .setClosedAtMs(1);
+    assertThat(RecordLines.driftWindow(window.build()))
+        .isEqualTo(
+            "topic  centroid-cosine  0.031 <= 0.075  v1  at event 400 (window 200, reference 200)");
+    assertThat(
+            RecordLines.driftWindow(
+                window.setStatistic(0.0952).setAlerted(true).setAtEvent(800).build()))
+        .isEqualTo(
+            "topic  centroid-cosine  0.095 > 0.075 ALERT  v1  at event 800 (window 200, reference"
+                + " 200)");
     assertThat(RecordLines.accuracy(Records.accuracy("spam", 3, 13, 16, 0, 0, 1)))
         .isEqualTo("spam  v3  accuracy 0.813 (13/16)  unbiased - (0/0)");
     assertThat(

@@ -3,9 +3,12 @@ package dev.sieve.cli.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.LiveAccuracy;
 import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.Topics;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import org.junit.jupiter.api.Test;
@@ -114,6 +117,33 @@ class ReportDataTest {
         .isEqualTo(
             "1,200 predictions (2 classifiers), 180 label requests, 6 model versions, 7 drift"
                 + " alerts, 15 dead letters, 0 undecodable records skipped");
+  }
+
+  @Test
+  void driftWindowsKeepTheNewestPerClassifierAndDetector() {
+    ReportData data = new ReportData("sieve.");
+    int extra = 25;
+    // one classifier's windows are in one partition, in the order they closed
+    for (int i = 0; i < ReportData.MAX_WINDOWS + extra; i++) {
+      data.add(window(ReportFixtures.window("spam", "centroid-cosine", 0.01, 0.03, i)));
+    }
+    data.add(window(ReportFixtures.window("spam", "class-mix-psi", 0.5, 0.11, 3)));
+
+    assertThat(data.driftWindowsDropped()).isEqualTo(extra);
+    List<DriftWindow> windows = data.driftWindows();
+    assertThat(windows).hasSize(ReportData.MAX_WINDOWS + 1);
+    // sorted by detector, then time; the oldest centroid windows are the ones dropped
+    assertThat(windows.get(0).getDetector()).isEqualTo("centroid-cosine");
+    assertThat(windows.get(0).getClosedAtMs())
+        .isEqualTo(ReportFixtures.T0 + extra * ReportFixtures.MINUTE);
+    assertThat(windows.subList(0, ReportData.MAX_WINDOWS))
+        .isSortedAccordingTo(Comparator.comparingLong(DriftWindow::getClosedAtMs));
+    assertThat(windows.get(ReportData.MAX_WINDOWS).getDetector()).isEqualTo("class-mix-psi");
+    assertThat(windows.get(ReportData.MAX_WINDOWS).getAlerted()).isTrue();
+  }
+
+  private static DriftWindow window(ReportFixtures.Rec rec) {
+    return (DriftWindow) rec.value();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.sieve.cli.report;
 import dev.sieve.schemas.ClassMetrics;
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.Label;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LabelledExample;
@@ -163,6 +164,7 @@ final class ReportFixtures {
     out.add(drift("sentiment", "centroid-cosine", 0.19, 0.15, 1, 68));
     out.add(drift("sentiment", "error-page-hinkley", 23.5, 20, 1, 78));
     out.add(drift("spam", "error-page-hinkley", 21.2, 20, 2, 101));
+    out.addAll(windows());
     for (int i = 0; i < RAW_EVENTS - ACCEPTED_EVENTS; i++) {
       String reason = i < 6 ? "EMPTY_TEXT" : i < 10 ? "NOT_AVRO_OR_JSON" : "TEXT_TOO_LONG";
       out.add(
@@ -212,6 +214,8 @@ final class ReportFixtures {
         data.add(m);
       } else if (v instanceof DriftAlert d) {
         data.add(d);
+      } else if (v instanceof DriftWindow w) {
+        data.add(w);
       } else if (v instanceof DeadLetter d) {
         @SuppressWarnings("unchecked")
         Topic<String, DeadLetter> topic = (Topic<String, DeadLetter>) r.topic();
@@ -290,6 +294,63 @@ final class ReportFixtures {
             .setWindowSize(200)
             .setModelVersion(version)
             .setDetectedAtMs(T0 + minute * MINUTE)
+            .build());
+  }
+
+  /**
+   * The windows behind the alerts above: every 10 minutes (none at an alert's minute), for each
+   * classifier, the three windowed detectors at a fraction of their threshold (at most a half), and
+   * at each alert's minute the alerted window with the alert's statistic. The error-rate test has
+   * no windows (it is drawn from its alerts).
+   */
+  static List<Rec> windows() {
+    List<Rec> out = new ArrayList<>();
+    Map<String, Double> thresholds =
+        Map.of("confidence-psi", 0.25, "class-mix-psi", 0.2, "centroid-cosine", 0.15);
+    List<Rec> alerts = new ArrayList<>();
+    alerts.add(drift("spam", "confidence-psi", 0.31, 0.25, 1, 62));
+    alerts.add(drift("spam", "confidence-psi", 0.44, 0.25, 1, 75));
+    alerts.add(drift("spam", "class-mix-psi", 0.38, 0.2, 1, 66));
+    alerts.add(drift("sentiment", "class-mix-psi", 0.27, 0.2, 1, 70));
+    alerts.add(drift("sentiment", "centroid-cosine", 0.19, 0.15, 1, 68));
+    for (String classifier : List.of("sentiment", "spam")) {
+      for (Map.Entry<String, Double> d : new java.util.TreeMap<>(thresholds).entrySet()) {
+        for (int minute = 4; minute <= 104; minute += 10) {
+          double base = classifier.equals("spam") ? 0.3 : 0.15;
+          double statistic = d.getValue() * (base + 0.05 * ((minute / 10) % 5));
+          out.add(window(classifier, d.getKey(), statistic, d.getValue(), minute));
+        }
+      }
+    }
+    for (Rec r : alerts) {
+      DriftAlert a = (DriftAlert) r.value();
+      out.add(
+          window(
+              a.getClassifier(),
+              a.getDetector(),
+              a.getStatistic(),
+              a.getThreshold(),
+              (a.getDetectedAtMs() - T0) / MINUTE));
+    }
+    return out;
+  }
+
+  static Rec window(
+      String classifier, String detector, double statistic, double threshold, long minute) {
+    return new Rec(
+        Topics.DRIFT_WINDOWS,
+        classifier,
+        DriftWindow.newBuilder()
+            .setClassifier(classifier)
+            .setDetector(detector)
+            .setStatistic(statistic)
+            .setThreshold(threshold)
+            .setAlerted(statistic > threshold)
+            .setReferenceSize(500)
+            .setWindowSize(200)
+            .setModelVersion(1)
+            .setAtEvent(500 + 20L * minute)
+            .setClosedAtMs(T0 + minute * MINUTE)
             .build());
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.schemas.DeadLetter;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LiveAccuracy;
 import dev.sieve.schemas.Topics;
@@ -57,6 +58,23 @@ class ReportPageTest {
     assertThat(nonEmptyBins).isBetween(20L, 40L);
     assertThat(marks(figures.get("confidence"))).isEqualTo(nonEmptyBins);
     assertThat(figures.get("drift-0")).contains("threshold 0.15"); // centroid-cosine
+    // the windowed detectors: every window over time, per classifier (11 a classifier, plus the
+    // alerted ones), each a point and, after a classifier's first, a line segment to it; the
+    // error-rate test, without windows: its two alerts (one per classifier, so no segment)
+    long windows = ReportFixtures.windows().size();
+    assertThat(windows).isEqualTo(2 * 3 * 11 + 5);
+    int series = 2 * 3;
+    assertThat(
+            marks(figures.get("drift-0"))
+                + marks(figures.get("drift-1"))
+                + marks(figures.get("drift-2")))
+        .isEqualTo(2 * windows - series);
+    assertThat(marks(figures.get("drift-2"))).isEqualTo(2 * (2 * 11 + 2) - 2); // confidence-psi
+    assertThat(marks(figures.get("drift-3"))).isEqualTo(2); // error-page-hinkley
+    assertThat(html)
+        .contains("The confidence-psi statistic of each of 24 window(s) on sieve.drift.windows")
+        .contains("2 window(s) alerted (above it)")
+        .contains("The error-page-hinkley statistic at each of 2 alert(s) on sieve.drift");
     assertThat(html)
         .contains("<h3>Class frequencies over time: sentiment</h3>")
         .contains("5 min buckets")
@@ -65,6 +83,33 @@ class ReportPageTest {
         .contains("empty text (record 0)")
         .contains("Predictions from 2026-03-02 09:00:00 to 2026-03-02 10:59:48 UTC.");
     assertSelfContained(html);
+  }
+
+  @Test
+  void driftWindowsOfANewVersionStartANewLine() {
+    ReportData data = new ReportData("sieve.");
+    for (int minute = 1; minute <= 3; minute++) {
+      data.add(window(1, minute, 0.02 * minute));
+    }
+    for (int minute = 4; minute <= 7; minute++) {
+      data.add(window(2, minute, 0.01 * minute));
+    }
+
+    String html = ReportPage.render(data, NOW, "Kafka at 127.0.0.1:9092");
+
+    String chart = figures(html).get("drift-0");
+    // 7 points; segments only within a version: 2 for v1, 3 for v2, none joining v1 to v2
+    assertThat(marks(chart)).isEqualTo(7 + 2 + 3);
+    assertThat(chart).contains("spam v1").contains("spam v2").contains("threshold 0.03");
+    assertThat(html).contains("7 window(s) on sieve.drift.windows over time");
+  }
+
+  private static DriftWindow window(int version, long minute, double statistic) {
+    return DriftWindow.newBuilder(
+            (DriftWindow)
+                ReportFixtures.window("spam", "centroid-cosine", statistic, 0.03, minute).value())
+        .setModelVersion(version)
+        .build();
   }
 
   @Test
@@ -86,7 +131,9 @@ class ReportPageTest {
                 .contains("class=\"no-data\">No data yet: "));
     assertThat(html)
         .contains("No data yet: sieve.predictions holds no predictions.")
-        .contains("No data yet: sieve.drift holds no drift alert")
+        .contains(
+            "No data yet: sieve.drift.windows holds no drift window and sieve.drift no drift"
+                + " alert")
         .contains("No data yet: the topic sieve.accuracy does not exist")
         .contains("<tr><td>sieve.accuracy</td><td class=\"num\">\u2013</td>")
         .contains("No model version on sieve.models");

@@ -6,6 +6,7 @@ import dev.sieve.cli.SieveCli;
 import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.schemas.DriftAlert;
+import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.LabelRequest;
 import dev.sieve.schemas.LiveAccuracy;
 import dev.sieve.schemas.ModelAlert;
@@ -69,6 +70,9 @@ class StatusIT {
 
     send(Topics.DRIFT, drift("spam", "confidence-psi", 0.312, 0.2, T0 + 60_000));
     send(Topics.DRIFT, drift("spam", "class-mix-psi", 0.412, 0.25, T0 + 120_000));
+    send(Topics.DRIFT_WINDOWS, window("spam", "class-mix-psi", 0.104, 0.25, 1_500, T0 + 60_000));
+    send(Topics.DRIFT_WINDOWS, window("spam", "centroid-cosine", 0.021, 0.03, 2_000, T0 + 120_000));
+    send(Topics.DRIFT_WINDOWS, window("spam", "class-mix-psi", 0.412, 0.25, 2_000, T0 + 120_000));
 
     for (int i = 0; i < 3; i++) {
       send(Topics.LABELING_REQUESTS, request("req-" + i));
@@ -130,7 +134,19 @@ class StatusIT {
                             + " \\(1/2\\)"),
             drift ->
                 assertThat(drift)
-                    .matches("  spam +class-mix-psi +0\\.412 +0\\.250 +v1 +2026-01-01 00:02"));
+                    .matches("  spam +class-mix-psi +0\\.412 +0\\.250 +v1 +2026-01-01 00:02"),
+            // the latest window of each detector, alerted or not
+            centroid ->
+                assertThat(centroid)
+                    .matches(
+                        "  spam +centroid-cosine +0\\.021 +0\\.030 +no +v1 +2000 +2026-01-01"
+                            + " 00:02"),
+            mix ->
+                assertThat(mix)
+                    .matches(
+                        "  spam +class-mix-psi +0\\.412 +0\\.250 +yes +v1 +2000 +2026-01-01"
+                            + " 00:02"));
+    assertThat(out).contains("\nlast drift window per classifier and detector\n");
     assertThat(out)
         .contains("  ! spam: v2 refused by the inference job: BAD_SIGNATURE (v1 keeps serving)\n")
         .contains(
@@ -181,7 +197,8 @@ class StatusIT {
             "\nlabeling queue (share group sieve-labelers on "
                 + nowhere
                 + "labeling.requests): the topic does not exist\n")
-        .contains("\ndrift: no alert on " + nowhere + "drift\n");
+        .contains("\ndrift: no alert on " + nowhere + "drift\n")
+        .contains("drift windows: none on " + nowhere + "drift.windows\n");
     assertThat(run.err().lines().toList())
         .containsExactly(
             "warning: " + nowhere + "models does not exist (create it with: sieve topics --create)",
@@ -191,7 +208,10 @@ class StatusIT {
             "warning: "
                 + nowhere
                 + "accuracy does not exist (create it with: sieve topics --create)",
-            "warning: " + nowhere + "drift does not exist (create it with: sieve topics --create)");
+            "warning: " + nowhere + "drift does not exist (create it with: sieve topics --create)",
+            "warning: "
+                + nowhere
+                + "drift.windows does not exist (create it with: sieve topics --create)");
   }
 
   @Test
@@ -350,6 +370,27 @@ class StatusIT {
         .setWindowSize(500)
         .setModelVersion(1)
         .setDetectedAtMs(at)
+        .build();
+  }
+
+  private static DriftWindow window(
+      String classifier,
+      String detector,
+      double statistic,
+      double threshold,
+      long atEvent,
+      long at) {
+    return DriftWindow.newBuilder()
+        .setClassifier(classifier)
+        .setDetector(detector)
+        .setStatistic(statistic)
+        .setThreshold(threshold)
+        .setAlerted(statistic > threshold)
+        .setReferenceSize(500)
+        .setWindowSize(500)
+        .setModelVersion(1)
+        .setAtEvent(atEvent)
+        .setClosedAtMs(at)
         .build();
   }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Watches one classifier's stream for drift with four detectors, all state in a {@link DriftState}
@@ -25,7 +26,8 @@ import java.util.Optional;
  * restarts every detector: its scores have a distribution of their own. After a finding a detector
  * is muted for {@link DriftConfig#cooldownEvents()} events, then takes a fresh reference, so one
  * shift gives one alert per detector instead of one per window; a retrained version usually arrives
- * first and restarts it anyway.
+ * first and restarts it anyway. Every closed window, alerted or not, can be observed as a {@link
+ * DriftWindow}; the error detector is cumulative and has none.
  */
 public final class DriftMonitor {
 
@@ -54,6 +56,20 @@ public final class DriftMonitor {
    */
   public List<DriftFinding> observe(
       DriftState state, int modelVersion, String[] classes, double[] scores, float[] embedding) {
+    return observe(state, modelVersion, classes, scores, embedding, window -> {});
+  }
+
+  /**
+   * {@link #observe(DriftState, int, String[], double[], float[])}, also handing every window that
+   * closed with this event to {@code windows}, alerted or not (at most one per windowed detector).
+   */
+  public List<DriftFinding> observe(
+      DriftState state,
+      int modelVersion,
+      String[] classes,
+      double[] scores,
+      float[] embedding,
+      Consumer<DriftWindow> windows) {
     if (classes.length != scores.length || classes.length == 0) {
       throw new IllegalArgumentException(
           classes.length + " classes but " + scores.length + " scores");
@@ -75,7 +91,8 @@ public final class DriftMonitor {
             CONFIDENCE_PSI,
             config.confidencePsi(),
             Psi.bin(scores[predicted], bins),
-            bins)
+            bins,
+            windows)
         .ifPresent(findings::add);
     histogram(
             state,
@@ -83,9 +100,10 @@ public final class DriftMonitor {
             CLASS_MIX_PSI,
             config.classMixPsiFor(classes.length),
             predicted,
-            classes.length)
+            classes.length,
+            windows)
         .ifPresent(findings::add);
-    centroid(state, embedding).ifPresent(findings::add);
+    centroid(state, embedding, windows).ifPresent(findings::add);
     return findings;
   }
 
@@ -125,7 +143,13 @@ public final class DriftMonitor {
   }
 
   private Optional<DriftFinding> histogram(
-      DriftState state, DetectorState d, String name, double threshold, int bin, int bins) {
+      DriftState state,
+      DetectorState d,
+      String name,
+      double threshold,
+      int bin,
+      int bins,
+      Consumer<DriftWindow> windows) {
     if (!readyFor(state, d)) {
       return Optional.empty();
     }
@@ -148,10 +172,11 @@ public final class DriftMonitor {
       return Optional.empty();
     }
     double psi = Psi.between(d.referenceCounts, d.windowCounts, Psi.DEFAULT_EPSILON);
-    return closeWindow(state, d, name, psi, threshold);
+    return closeWindow(state, d, name, psi, threshold, windows);
   }
 
-  private Optional<DriftFinding> centroid(DriftState state, float[] embedding) {
+  private Optional<DriftFinding> centroid(
+      DriftState state, float[] embedding, Consumer<DriftWindow> windows) {
     DetectorState d = state.centroid;
     if (!readyFor(state, d)) {
       return Optional.empty();
@@ -180,7 +205,7 @@ public final class DriftMonitor {
     } catch (IllegalStateException zeroMean) {
       distance = 0; // embeddings cancelling out exactly: no direction to compare
     }
-    return closeWindow(state, d, CENTROID_COSINE, distance, config.centroidDistance());
+    return closeWindow(state, d, CENTROID_COSINE, distance, config.centroidDistance(), windows);
   }
 
   /** Ends a muted detector's cooldown when it is over; false while it is still muted. */
@@ -196,12 +221,28 @@ public final class DriftMonitor {
   }
 
   private Optional<DriftFinding> closeWindow(
-      DriftState state, DetectorState d, String name, double statistic, double threshold) {
+      DriftState state,
+      DetectorState d,
+      String name,
+      double statistic,
+      double threshold,
+      Consumer<DriftWindow> windows) {
     int window = d.windowCount;
     d.windowCount = 0;
     Arrays.fill(d.windowCounts, 0);
     Arrays.fill(d.windowSum, 0);
-    if (!(statistic > threshold)) {
+    boolean alerted = statistic > threshold;
+    windows.accept(
+        new DriftWindow(
+            name,
+            statistic,
+            threshold,
+            alerted,
+            d.referenceCount,
+            window,
+            state.modelVersion,
+            state.events));
+    if (!alerted) {
       return Optional.empty();
     }
     DriftFinding finding =

@@ -1,6 +1,7 @@
 package dev.sieve.learning.training;
 
 import dev.sieve.model.ModelVersions;
+import dev.sieve.model.VersionReason;
 import dev.sieve.schemas.ModelVersion;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -8,9 +9,9 @@ import java.util.List;
 /**
  * Turns a published retraining into the signed {@link ModelVersion} record for the compacted {@code
  * sieve.models} topic: the head in the set's label order, the embedding network it was trained on,
- * the challenger's cross-validated metrics, the decision's reason and the training time. The digest
- * and HMAC signature come from {@link ModelVersions#signed}, the same code the inference side
- * verifies against.
+ * the challenger's cross-validated metrics, the reason ({@link VersionReason}: trigger, decision,
+ * settings) and the training time. The digest and HMAC signature come from {@link
+ * ModelVersions#signed}, the same code the inference side verifies against.
  */
 public final class TrainedVersions {
 
@@ -56,12 +57,10 @@ public final class TrainedVersions {
                     .pooled()
                     .toModelMetrics(outcome.trainingSize(), outcome.folds()))
             .setReason(
-                meta.trigger()
-                    + ": "
-                    + outcome.decision().reason()
-                    + " ["
-                    + outcome.settings()
-                    + "]")
+                VersionReason.trained(
+                    meta.trigger(),
+                    outcome.decision().reason(),
+                    String.valueOf(outcome.settings())))
             .setTrainingMs(outcome.trainingMs())
             .setCreatedAtMs(meta.createdAtMs())
             .setDigest("")

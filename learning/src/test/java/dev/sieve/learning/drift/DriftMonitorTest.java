@@ -158,6 +158,56 @@ class DriftMonitorTest {
   }
 
   @Test
+  void everyClosedWindowIsReportedAndTheAlertedOnesAreTheFindings() {
+    Random random = new Random(23);
+    DriftState state = new DriftState();
+    List<DriftWindow> windows = new ArrayList<>();
+    List<DriftFinding> findings = new ArrayList<>();
+    Regime shifted = BASE.withMix(0.3, 0.3, 0.4);
+    for (int i = 0; i < 3_000; i++) {
+      Regime regime = i < 2_000 ? BASE : shifted;
+      int predicted = sample(random, regime.mix());
+      double[] scores = new double[CLASSES.length];
+      for (int c = 0; c < scores.length; c++) {
+        scores[c] = c == predicted ? 0.85 : 0.075;
+      }
+      findings.addAll(
+          monitor.observe(state, 1, CLASSES, scores, noisy(random, regime), windows::add));
+    }
+
+    // reference: events 1-500; windows close at 1,000, 1,500, ... for each of three detectors,
+    // except the class mix's, muted after its alert at 2,500
+    assertThat(windows)
+        .filteredOn(w -> w.detector().equals(DriftMonitor.CENTROID_COSINE))
+        .extracting(DriftWindow::atEvent)
+        .containsExactly(1_000L, 1_500L, 2_000L, 2_500L, 3_000L);
+    assertThat(windows)
+        .filteredOn(w -> w.detector().equals(DriftMonitor.CLASS_MIX_PSI))
+        .extracting(DriftWindow::atEvent)
+        .containsExactly(1_000L, 1_500L, 2_000L, 2_500L);
+    assertThat(windows)
+        .allSatisfy(
+            w -> {
+              assertThat(w.alerted()).isEqualTo(w.statistic() > w.threshold());
+              assertThat(w.referenceSize()).isEqualTo(500);
+              assertThat(w.windowSize()).isEqualTo(500);
+              assertThat(w.modelVersion()).isEqualTo(1);
+              assertThat(w.statistic()).isFinite().isGreaterThanOrEqualTo(0);
+            });
+    assertThat(windows)
+        .filteredOn(DriftWindow::alerted)
+        .extracting(DriftWindow::detector, DriftWindow::statistic, DriftWindow::atEvent)
+        .containsExactlyElementsOf(
+            findings.stream()
+                .map(
+                    f ->
+                        org.assertj.core.groups.Tuple.tuple(
+                            f.detector(), f.statistic(), f.atEvent()))
+                .toList());
+    assertThat(findings).extracting(DriftFinding::detector).contains(DriftMonitor.CLASS_MIX_PSI);
+  }
+
+  @Test
   void aNewModelVersionRestartsTheReference() {
     Random random = new Random(17);
     DriftState state = new DriftState();

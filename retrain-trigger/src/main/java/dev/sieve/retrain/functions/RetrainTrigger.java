@@ -3,6 +3,7 @@ package dev.sieve.retrain.functions;
 import dev.sieve.learning.training.ChallengerTraining;
 import dev.sieve.learning.training.CrossValidation;
 import dev.sieve.learning.training.LabelledSet;
+import dev.sieve.model.VersionReason;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.RetrainRequest;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -209,12 +210,12 @@ public class RetrainTrigger extends KeyedProcessFunction<String, RetrainInput, M
     out.collect(result.published());
   }
 
-  /** {@code drift}, {@code manual}…, with the request's detail when it has one. */
+  /**
+   * {@code drift}, {@code manual}…, with the request's detail when it has one ({@link
+   * VersionReason}).
+   */
   private static String describe(RetrainRequest request) {
-    String detail = request.getDetail();
-    return detail == null || detail.isBlank()
-        ? request.getReason()
-        : request.getReason() + " (" + detail + ")";
+    return VersionReason.trigger(request.getReason(), request.getDetail());
   }
 
   private static int count(ValueState<Integer> state) throws Exception {
