@@ -20,6 +20,7 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -36,7 +37,9 @@ import sun.misc.Signal;
       "Starts Sieve on 127.0.0.1 with its data in a directory: a Kafka broker, a schema registry,"
           + " a Flink cluster with its web UI, and the four jobs, each resumed from its newest"
           + " savepoint or retained checkpoint. Runs until Ctrl-C or ./sieve down, which stop"
-          + " every job with a savepoint."
+          + " every job with a savepoint.",
+      "With --bootstrap-servers and --registry-url, starts only the Flink cluster and the jobs,"
+          + " against your Kafka and schema registry (missing topics are created there)."
     })
 public final class UpCommand implements Callable<Integer> {
 
@@ -59,14 +62,53 @@ public final class UpCommand implements Callable<Integer> {
       defaultValue = "" + DEFAULT_PORT_BASE,
       description =
           "Broker on N, registry on N+1, Flink web UI on N+2, the broker's controller on N+3"
-              + " (default: ${DEFAULT-VALUE}). A data directory keeps the broker ports it was"
-              + " created with.")
+              + " (default: ${DEFAULT-VALUE}); with --bootstrap-servers only the web UI, on N+2."
+              + " A data directory keeps the broker ports it was created with.")
   int portBase;
+
+  /** Both or neither: the user's Kafka and registry, instead of starting our own. */
+  static final class External {
+    @Option(
+        names = "--bootstrap-servers",
+        required = true,
+        paramLabel = "<host:port,...>",
+        description =
+            "Your Kafka: start no broker, run the jobs against this one (needs --registry-url).")
+    String bootstrapServers;
+
+    @Option(
+        names = "--registry-url",
+        required = true,
+        paramLabel = "<url>",
+        description =
+            "Your schema registry's Confluent-compatible API, e.g."
+                + " http://host:8080/apis/ccompat/v7 (needs --bootstrap-servers).")
+    String registryUrl;
+  }
+
+  @ArgGroup(exclusive = false, multiplicity = "0..1")
+  External external;
+
+  /** How long {@code up} waits for the user's Kafka and registry to answer before giving up. */
+  private static final Duration EXTERNAL_TIMEOUT = Duration.ofSeconds(30);
 
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
+    DataDir.Deployment deployment =
+        external == null
+            ? DataDir.Deployment.OWN
+            : new DataDir.Deployment(external.bootstrapServers, external.registryUrl);
+    try {
+      return run(deployment);
+    } catch (IllegalStateException refused) {
+      System.err.println("sieve up: " + refused.getMessage());
+      return 1;
+    }
+  }
+
+  private int run(DataDir.Deployment deployment) throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
     // A signal handler rather than a shutdown hook: hooks run concurrently with Flink's and the
     // registry's own, which would tear the cluster down under the final savepoints.
@@ -74,11 +116,28 @@ public final class UpCommand implements Callable<Integer> {
       Signal.handle(new Signal(signal), s -> stop.countDown());
     }
     try (DataDir dir = DataDir.lock(dataDir)) {
+      dir.checkDeployment(deployment);
       String signingKey = SigningKeyFile.readOrCreate(dir.signingKey());
-      out.println("sieve up: starting on 127.0.0.1 with data in " + dir.root() + " ...");
+      LocalStack.Ports ports = LocalStack.Ports.from(portBase);
+      out.println(
+          deployment.external()
+              ? "sieve up: starting Flink on 127.0.0.1 for Kafka at "
+                  + deployment.bootstrapServers()
+                  + ", with data in "
+                  + dir.root()
+                  + " ..."
+              : "sieve up: starting on 127.0.0.1 with data in " + dir.root() + " ...");
       try (LocalStack stack =
-          LocalStack.start(dir, LocalStack.Ports.from(portBase), DemoJobs.SLOTS, out::println)) {
-        stack.createMissingTopics(PREFIX);
+          deployment.external()
+              ? LocalStack.external(
+                  dir,
+                  deployment.bootstrapServers(),
+                  deployment.registryUrl(),
+                  ports.flinkUi(),
+                  DemoJobs.SLOTS,
+                  EXTERNAL_TIMEOUT)
+              : LocalStack.start(dir, ports, DemoJobs.SLOTS, out::println)) {
+        stack.createMissingTopics(PREFIX, out::println);
         stack.writeSettings(PREFIX);
         Map<String, JobID> jobs = submit(dir, stack, signingKey);
         DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(3));
@@ -174,8 +233,9 @@ public final class UpCommand implements Callable<Integer> {
         "sieve up: ready (Ctrl-C or ./sieve down"
             + (defaultDir ? "" : " --data-dir " + dir.root())
             + " stops it)");
-    out.println("  Kafka             " + stack.bootstrapServers());
-    out.println("  schema registry   " + stack.registryUrl());
+    String whose = stack.ownServers() ? "" : " (yours)";
+    out.println("  Kafka             " + stack.bootstrapServers() + whose);
+    out.println("  schema registry   " + stack.registryUrl() + whose);
     out.println("  Flink web UI      " + stack.flinkUrl());
     out.println("  settings          " + dir.settings());
     out.println("  signing key       " + dir.signingKey());
