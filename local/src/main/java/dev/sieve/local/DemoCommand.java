@@ -200,8 +200,15 @@ public final class DemoCommand implements Callable<Integer> {
    */
   static OracleLabeler startOracle(
       Map<String, String> client, List<DemoCorpus.Item> items, String command) {
-    List<OracleAnswers.Example> answers =
-        items.stream().map(i -> new OracleAnswers.Example(i.id(), i.text(), i.label())).toList();
+    return startOracleFor(
+        client,
+        items.stream().map(i -> new OracleAnswers.Example(i.id(), i.text(), i.label())).toList(),
+        command);
+  }
+
+  /** An oracle labeler that answers from {@code answers}, on the topics of {@link #PREFIX}. */
+  static OracleLabeler startOracleFor(
+      Map<String, String> client, List<OracleAnswers.Example> answers, String command) {
     return OracleLabeler.start(
         QueueSettings.of(client, PREFIX, OracleLabeler.DEFAULT_NAME),
         new Oracle(OracleAnswers.of(answers), 0, 42),
