@@ -71,21 +71,31 @@ final class DataDir implements AutoCloseable {
   }
 
   /**
-   * What a data directory runs against: its own broker and registry ({@link #OWN}), or the user's
-   * Kafka and schema registry at these addresses.
+   * What a data directory runs against: its own broker and registry ({@link #OWN}), the same for a
+   * demo ({@link #DEMO}: the demo's jobs settings and signing key), or the user's Kafka and schema
+   * registry at these addresses.
    */
-  record Deployment(String bootstrapServers, String registryUrl) {
+  record Deployment(String mode, String bootstrapServers, String registryUrl) {
 
-    static final Deployment OWN = new Deployment(null, null);
+    static final Deployment OWN = new Deployment("own", null, null);
+    static final Deployment DEMO = new Deployment("demo", null, null);
+
+    /** The user's Kafka and registry. */
+    Deployment(String bootstrapServers, String registryUrl) {
+      this("external", bootstrapServers, registryUrl);
+    }
 
     boolean external() {
       return bootstrapServers != null;
     }
 
     String describe() {
-      return external()
-          ? "--bootstrap-servers " + bootstrapServers + " --registry-url " + registryUrl
-          : "its own broker and registry (no --bootstrap-servers)";
+      return switch (mode) {
+        case "external" ->
+            "--bootstrap-servers " + bootstrapServers + " --registry-url " + registryUrl;
+        case "demo" -> "./sieve demo (its own settings and signing key)";
+        default -> "its own broker and registry (no --bootstrap-servers)";
+      };
     }
   }
 
@@ -104,15 +114,15 @@ final class DataDir implements AutoCloseable {
         p.load(in);
       }
       recorded =
-          "external".equals(p.getProperty("mode"))
-              ? new Deployment(
-                  p.getProperty("bootstrap.servers"), p.getProperty("schema.registry.url"))
-              : Deployment.OWN;
+          new Deployment(
+              p.getProperty("mode", "own"),
+              p.getProperty("bootstrap.servers"),
+              p.getProperty("schema.registry.url"));
     } else if (Files.isDirectory(kafka())) {
       recorded = Deployment.OWN;
     } else {
       Properties p = new Properties();
-      p.setProperty("mode", wanted.external() ? "external" : "own");
+      p.setProperty("mode", wanted.mode());
       if (wanted.external()) {
         p.setProperty("bootstrap.servers", wanted.bootstrapServers());
         p.setProperty("schema.registry.url", wanted.registryUrl());
@@ -129,7 +139,7 @@ final class DataDir implements AutoCloseable {
               + recorded.describe()
               + ", not "
               + wanted.describe()
-              + ": its consumer offsets and job state belong to that Kafka. Start it as it was"
+              + ": its consumer offsets and job state belong to that deployment. Start it as it was"
               + " created, or give another --data-dir.");
     }
   }

@@ -195,13 +195,13 @@ final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Creates the Sieve topics the broker does not have yet: on its own broker one partition each, as
-   * in the demo; on a user's Kafka with its default partitions and replication factor, each one it
-   * creates named in the log.
+   * Creates the Sieve topics the broker does not have yet: on its own broker with {@code
+   * partitions} partitions each; on a user's Kafka with its default partitions and replication
+   * factor, each one it creates named in the log.
    */
-  void createMissingTopics(String prefix, Consumer<String> log) throws Exception {
+  void createMissingTopics(String prefix, int partitions, Consumer<String> log) throws Exception {
     if (kafka != null) {
-      kafka.createTopics(TopicsCommand.newTopics(prefix, 1, (short) 1));
+      kafka.createTopics(TopicsCommand.newTopics(prefix, partitions, (short) 1));
       return;
     }
     try (Admin admin = Admin.create(adminProperties(bootstrapServers, Duration.ofSeconds(30)))) {

@@ -137,14 +137,14 @@ public final class UpCommand implements Callable<Integer> {
                   DemoJobs.SLOTS,
                   EXTERNAL_TIMEOUT)
               : LocalStack.start(dir, ports, DemoJobs.SLOTS, out::println)) {
-        stack.createMissingTopics(PREFIX, out::println);
+        stack.createMissingTopics(PREFIX, 1, out::println);
         stack.writeSettings(PREFIX);
-        Map<String, JobID> jobs = submit(dir, stack, signingKey);
+        Map<String, JobID> jobs = submit(dir, stack, signingKey, DemoJobs.Settings.DEFAULTS, out);
         DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(3));
         printReady(dir, stack);
         stop.await();
         out.println("sieve up: stopping every job with a savepoint ...");
-        stopWithSavepoints(dir, stack, jobs);
+        stopWithSavepoints(dir, stack, jobs, out);
         out.println("sieve up: stopping Flink, the registry and the broker ...");
       }
     }
@@ -153,10 +153,12 @@ public final class UpCommand implements Callable<Integer> {
   }
 
   /**
-   * Submits the four jobs with each job's defaults, except where the broker, the registry and the
-   * signing key are; each resumes from its newest state.
+   * Submits the four jobs to the stack's cluster with {@code settings} ({@code up}: each job's
+   * defaults; the demo: its fast loop), where the broker, the registry and the signing key are;
+   * each with its own state directories ({@link JobStates}), resumed from its newest state.
    */
-  private Map<String, JobID> submit(DataDir dir, LocalStack stack, String signingKey)
+  static Map<String, JobID> submit(
+      DataDir dir, LocalStack stack, String signingKey, DemoJobs.Settings settings, PrintStream out)
       throws Exception {
     Map<String, StreamExecutionEnvironment> defined =
         DemoJobs.define(
@@ -169,8 +171,7 @@ public final class UpCommand implements Callable<Integer> {
             },
             DemoJobs.connection(stack.bootstrapServers(), stack.registryUrl(), PREFIX),
             signingKey,
-            List.of(),
-            List.of());
+            settings);
     Map<String, JobID> ids = new LinkedHashMap<>();
     for (var job : defined.entrySet()) {
       StreamGraph graph = job.getValue().getStreamGraph();
@@ -191,7 +192,8 @@ public final class UpCommand implements Callable<Integer> {
    * Stops all jobs at once, each with a savepoint into its own directory; a job whose savepoint
    * fails is cancelled, and its retained checkpoint is what the next {@code up} resumes from.
    */
-  private void stopWithSavepoints(DataDir dir, LocalStack stack, Map<String, JobID> jobs) {
+  static void stopWithSavepoints(
+      DataDir dir, LocalStack stack, Map<String, JobID> jobs, PrintStream out) {
     Map<String, CompletableFuture<String>> savepoints = new LinkedHashMap<>();
     jobs.forEach(
         (name, id) ->

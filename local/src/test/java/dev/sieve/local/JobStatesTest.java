@@ -81,4 +81,13 @@ class JobStatesTest {
           .hasMessageContaining("was created with its own broker and registry");
     }
   }
+
+  @Test
+  void aDemoDirectoryIsNotStartedByUp() throws Exception {
+    try (DataDir dir = DataDir.lock(root)) {
+      dir.checkDeployment(DataDir.Deployment.DEMO);
+      assertThatThrownBy(() -> dir.checkDeployment(DataDir.Deployment.OWN))
+          .hasMessageContaining("was created with ./sieve demo");
+    }
+  }
 }
