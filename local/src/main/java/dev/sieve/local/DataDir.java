@@ -139,8 +139,10 @@ final class DataDir implements AutoCloseable {
               + recorded.describe()
               + ", not "
               + wanted.describe()
-              + ": its consumer offsets and job state belong to that deployment. Start it as it was"
-              + " created, or give another --data-dir.");
+              + ": its consumer offsets and job state belong to that deployment. "
+              + (recorded.equals(Deployment.DEMO)
+                  ? "Give ./sieve up another --data-dir."
+                  : "Start it as it was created, or give another --data-dir."));
     }
   }
 

@@ -103,7 +103,9 @@ public final class UpCommand implements Callable<Integer> {
     try {
       return run(deployment);
     } catch (IllegalStateException refused) {
-      System.err.println("sieve up: " + refused.getMessage());
+      Throwable cause = refused.getCause();
+      System.err.println(
+          "sieve up: " + refused.getMessage() + (cause == null ? "" : " (" + cause + ")"));
       return 1;
     }
   }
