@@ -2,7 +2,6 @@ package dev.sieve.local;
 
 import dev.sieve.cli.ConnectionOptions;
 import dev.sieve.cli.SieveClients;
-import dev.sieve.cli.TopicsCommand;
 import dev.sieve.cli.label.Oracle;
 import dev.sieve.cli.label.OracleAnswers;
 import dev.sieve.cli.label.OracleLabeler;
@@ -13,6 +12,7 @@ import dev.sieve.cli.report.ReportReader;
 import dev.sieve.core.registry.RegistryConfig;
 import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.core.serde.ConfluentAvroCodec;
+import dev.sieve.embedded.TempDirs;
 import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.HeadRunner;
@@ -29,7 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -101,6 +103,14 @@ public final class DemoCommand implements Callable<Integer> {
   boolean keepRunning;
 
   @Option(
+      names = "--data-dir",
+      paramLabel = "<dir>",
+      description =
+          "Keep the demo's data (broker, registry, job state, settings) in this new directory"
+              + " instead of a temporary one deleted at the end.")
+  Path dataDir;
+
+  @Option(
       names = "--report",
       defaultValue = "sieve-demo-report.html",
       description = "Where to write the HTML report at the end (default: ${DEFAULT-VALUE}).")
@@ -119,19 +129,43 @@ public final class DemoCommand implements Callable<Integer> {
           item.phase() == DemoCorpus.AFTER_SHIFT && afterShift++ % HOLD_BACK_EVERY == 0;
       (holdBack ? heldBack : stream).add(item);
     }
+    if (dataDir != null && Files.isDirectory(dataDir)) {
+      try (var entries = Files.list(dataDir)) {
+        if (entries.findAny().isPresent()) {
+          System.err.println(
+              "sieve demo: --data-dir "
+                  + dataDir
+                  + " is not empty; the demo needs a new directory (it streams its corpus from"
+                  + " the start)");
+          return 1;
+        }
+      }
+    }
     out.println(
         "sieve demo: starting a Kafka broker, a schema registry and Flink on 127.0.0.1 ...");
     long started = System.nanoTime();
-    try (DemoStack stack = DemoStack.start(DemoJobs.SLOTS)) {
-      String bootstrap = stack.kafka().bootstrapServers();
-      String registryUrl = stack.registry().confluentApiUrl();
+    // The stack of ./sieve up, on a temporary data directory unless --data-dir keeps one. Stopped
+    // (and the temporary directory deleted) at the end, or by a shutdown hook on Ctrl-C.
+    Path root = dataDir != null ? dataDir : Files.createTempDirectory("sieve-demo-");
+    Shutdown shutdown = new Shutdown(dataDir == null ? root : null);
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "sieve-demo-shutdown"));
+    try {
+      DataDir dir = shutdown.track(DataDir.lock(root));
+      dir.checkDeployment(DataDir.Deployment.DEMO);
+      LocalStack stack =
+          shutdown.track(
+              LocalStack.start(
+                  dir, new LocalStack.Ports(0, 0, 0, 0), DemoJobs.SLOTS, out::println));
+      String bootstrap = stack.bootstrapServers();
+      String registryUrl = stack.registryUrl();
       out.printf(
           "  kafka     %s%n  registry  %s%n  flink     %s%n  (up in %d s)%n",
           bootstrap,
           registryUrl,
-          stack.flink().getRestAddress().get(),
+          stack.flinkUrl(),
           Duration.ofNanos(System.nanoTime() - started).toSeconds());
-      stack.kafka().createTopics(TopicsCommand.newTopics(PREFIX, 2, (short) 1));
+      stack.createMissingTopics(PREFIX, 2, out::println);
+      stack.writeSettings(PREFIX);
 
       try (RestSchemaRegistryClient registry =
               new RestSchemaRegistryClient(RegistryConfig.forUrl(registryUrl));
@@ -140,14 +174,8 @@ public final class DemoCommand implements Callable<Integer> {
           DemoProgress progress = new DemoProgress(bootstrap, registry, corpus.labels(), PREFIX)) {
         ModelVersion v0 = declareClassifier(registry, producer, embedder, out);
         Map<String, JobID> jobs =
-            DemoJobs.submitAll(
-                stack.flink(),
-                stack.workDir().resolve("flink"),
-                bootstrap,
-                registryUrl,
-                PREFIX,
-                SIGNING_KEY,
-                out::println);
+            UpCommand.submit(dir, stack, SIGNING_KEY, DemoJobs.Settings.demo(), out);
+        shutdown.jobs(dir, stack, jobs);
         DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(2));
         Map<String, String> client =
             Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registryUrl);
@@ -191,6 +219,60 @@ public final class DemoCommand implements Callable<Integer> {
         }
         return complete ? 0 : 1;
       }
+    } finally {
+      shutdown.run();
+    }
+  }
+
+  /**
+   * Stops what the demo started, once, whether the demo ends or Ctrl-C ends the JVM: the jobs (with
+   * a savepoint each when the data directory is kept, else cancelled), the servers, the lock, and a
+   * temporary data directory.
+   */
+  private final class Shutdown {
+    private final Path temporary;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private Runnable stopJobs = () -> {};
+    private boolean done;
+
+    Shutdown(Path temporary) {
+      this.temporary = temporary;
+    }
+
+    synchronized <T extends AutoCloseable> T track(T resource) {
+      resources.push(resource);
+      return resource;
+    }
+
+    synchronized void jobs(DataDir dir, LocalStack stack, Map<String, JobID> jobs) {
+      stopJobs =
+          temporary == null
+              ? () -> UpCommand.stopWithSavepoints(dir, stack, jobs, out)
+              : () -> {
+                try {
+                  DemoStack.cancelAll(stack.flink());
+                } catch (Exception e) {
+                  System.err.println("sieve demo: while stopping the jobs: " + e);
+                }
+              };
+    }
+
+    synchronized void run() {
+      if (done) {
+        return;
+      }
+      done = true;
+      stopJobs.run();
+      while (!resources.isEmpty()) {
+        try {
+          resources.pop().close();
+        } catch (Exception e) {
+          System.err.println("sieve demo: while stopping: " + e);
+        }
+      }
+      if (temporary != null) {
+        TempDirs.deleteQuietly(temporary);
+      }
     }
   }
 
@@ -200,8 +282,15 @@ public final class DemoCommand implements Callable<Integer> {
    */
   static OracleLabeler startOracle(
       Map<String, String> client, List<DemoCorpus.Item> items, String command) {
-    List<OracleAnswers.Example> answers =
-        items.stream().map(i -> new OracleAnswers.Example(i.id(), i.text(), i.label())).toList();
+    return startOracleFor(
+        client,
+        items.stream().map(i -> new OracleAnswers.Example(i.id(), i.text(), i.label())).toList(),
+        command);
+  }
+
+  /** An oracle labeler that answers from {@code answers}, on the topics of {@link #PREFIX}. */
+  static OracleLabeler startOracleFor(
+      Map<String, String> client, List<OracleAnswers.Example> answers, String command) {
     return OracleLabeler.start(
         QueueSettings.of(client, PREFIX, OracleLabeler.DEFAULT_NAME),
         new Oracle(OracleAnswers.of(answers), 0, 42),
@@ -265,7 +354,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** Prints progress until the stream is fed and predicted; false on timeout or job failure. */
   private boolean watch(
-      DemoStack stack,
+      LocalStack stack,
       DemoProducer demo,
       Thread feeder,
       DemoProgress progress,
@@ -288,7 +377,7 @@ public final class DemoCommand implements Callable<Integer> {
    * #SETTLED}: a drift-triggered retraining may still be on its way.
    */
   private boolean awaitSettled(
-      DemoStack stack, DemoProgress progress, OracleLabeler oracle, long deadline)
+      LocalStack stack, DemoProgress progress, OracleLabeler oracle, long deadline)
       throws Exception {
     out.println(
         "  stream done; waiting for the loop to settle (last labels, retraining, swap) ...");
@@ -309,7 +398,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private boolean awaitPredicted(
-      DemoStack stack, DemoProgress progress, List<String> ids, long deadline) throws Exception {
+      LocalStack stack, DemoProgress progress, List<String> ids, long deadline) throws Exception {
     return loop(stack, progress, deadline, () -> progress.predicted(ids));
   }
 
@@ -322,7 +411,7 @@ public final class DemoCommand implements Callable<Integer> {
   private int lastAccepted;
   private long lastLineNanos = System.nanoTime();
 
-  private boolean loop(DemoStack stack, DemoProgress progress, long deadline, Condition done)
+  private boolean loop(LocalStack stack, DemoProgress progress, long deadline, Condition done)
       throws Exception {
     while (true) {
       progress.poll(Duration.ofMillis(250));

@@ -67,6 +67,27 @@ public final class DemoJobs {
   }
 
   /**
+   * The job arguments beyond where the broker, the registry and the topics are: for every job, for
+   * active-learning-job and for retrain-trigger.
+   */
+  record Settings(List<String> common, List<String> activeLearning, List<String> retrain) {
+
+    /** Each job's own defaults, as {@code ./sieve up} runs them. */
+    static final Settings DEFAULTS = new Settings(List.of(), List.of(), List.of());
+
+    /** The demo's fast loop: 1 s checkpoints, {@link #ACTIVE_LEARNING_DEMO_SETTINGS}, … */
+    static Settings demo() {
+      List<String> al = new ArrayList<>();
+      ACTIVE_LEARNING_DEMO_SETTINGS.forEach(
+          (k, v) -> {
+            al.add(k);
+            al.add(v);
+          });
+      return new Settings(List.of("--checkpoint-interval", "1s"), al, RETRAIN_DEMO_SETTINGS);
+    }
+  }
+
+  /**
    * Defines the four jobs, each in its own environment, by name in start order.
    *
    * @param flinkDir the MiniCluster's work directory for the jobs' configuration (checkpoints,
@@ -88,21 +109,13 @@ public final class DemoJobs {
       String prefix,
       String signingKey,
       List<String> moreCommon) {
-    List<String> common = new ArrayList<>(connection(bootstrap, registryUrl, prefix));
-    common.addAll(moreCommon);
-    common.addAll(List.of("--checkpoint-interval", "1s"));
-    List<String> al = new ArrayList<>();
-    ACTIVE_LEARNING_DEMO_SETTINGS.forEach(
-        (k, v) -> {
-          al.add(k);
-          al.add(v);
-        });
+    List<String> connection = new ArrayList<>(connection(bootstrap, registryUrl, prefix));
+    connection.addAll(moreCommon);
     return define(
         (job, parallelism) -> environment(flinkDir, parallelism),
-        common,
+        connection,
         signingKey,
-        al,
-        RETRAIN_DEMO_SETTINGS);
+        Settings.demo());
   }
 
   /** The arguments that say where the broker, the registry and the topics are. */
@@ -112,15 +125,15 @@ public final class DemoJobs {
   }
 
   /**
-   * Defines the four jobs with {@code common} arguments each, the signing key for the two that need
-   * it, and the extra arguments of active-learning-job and retrain-trigger.
+   * Defines the four jobs with the {@code connection} arguments each, the signing key for the two
+   * that need it, and the {@code settings}.
    */
   static Map<String, StreamExecutionEnvironment> define(
-      Environments environments,
-      List<String> common,
-      String signingKey,
-      List<String> activeLearningArgs,
-      List<String> retrainArgs) {
+      Environments environments, List<String> connection, String signingKey, Settings settings) {
+    List<String> common = new ArrayList<>(connection);
+    common.addAll(settings.common());
+    List<String> activeLearningArgs = settings.activeLearning();
+    List<String> retrainArgs = settings.retrain();
     Map<String, StreamExecutionEnvironment> jobs = new LinkedHashMap<>();
 
     StreamExecutionEnvironment ingest = environments.create("ingest-job", 1);

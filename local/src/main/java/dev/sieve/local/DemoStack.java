@@ -56,16 +56,21 @@ final class DemoStack implements AutoCloseable {
    */
   private static void stopJobsThenClose(MiniCluster flink) throws Exception {
     try {
-      for (JobStatusMessage job : flink.listJobs().get(10, TimeUnit.SECONDS)) {
-        if (!job.getJobState().isGloballyTerminalState()) {
-          flink.cancelJob(job.getJobId()).get(30, TimeUnit.SECONDS);
-        }
-      }
-      for (JobStatusMessage job : flink.listJobs().get(10, TimeUnit.SECONDS)) {
-        flink.requestJobResult(job.getJobId()).get(30, TimeUnit.SECONDS);
-      }
+      cancelAll(flink);
     } finally {
       flink.closeAsync().get();
+    }
+  }
+
+  /** Cancels every job that still runs and waits until each has ended. */
+  static void cancelAll(MiniCluster flink) throws Exception {
+    for (JobStatusMessage job : flink.listJobs().get(10, TimeUnit.SECONDS)) {
+      if (!job.getJobState().isGloballyTerminalState()) {
+        flink.cancelJob(job.getJobId()).get(30, TimeUnit.SECONDS);
+      }
+    }
+    for (JobStatusMessage job : flink.listJobs().get(10, TimeUnit.SECONDS)) {
+      flink.requestJobResult(job.getJobId()).get(30, TimeUnit.SECONDS);
     }
   }
 

@@ -6,27 +6,41 @@ import dev.sieve.cli.TopicsCommand;
 import dev.sieve.embedded.ApicurioRegistry;
 import dev.sieve.embedded.EmbeddedFlink;
 import dev.sieve.embedded.EmbeddedKafka;
+import dev.sieve.schemas.Topics;
 import java.io.IOException;
 import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The servers of {@code ./sieve up}, on 127.0.0.1 and with their data in a {@link DataDir}: the
  * broker on its log directories, the registry on its database, and a MiniCluster with the Flink web
- * UI. Unlike the demo's stack it deletes nothing on close, so the next {@code up} finds every
- * topic, schema and job state again.
+ * UI; or, against a user's Kafka and registry ({@link #external}), the MiniCluster alone. Unlike
+ * the demo's stack it deletes nothing on close, so the next {@code up} finds every topic, schema
+ * and job state again.
  */
 final class LocalStack implements AutoCloseable {
 
@@ -44,7 +58,8 @@ final class LocalStack implements AutoCloseable {
   private final DataDir dataDir;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private EmbeddedKafka kafka;
-  private ApicurioRegistry registry;
+  private String bootstrapServers;
+  private String registryUrl;
   private MiniCluster flink;
   private String flinkUrl;
 
@@ -67,17 +82,89 @@ final class LocalStack implements AutoCloseable {
               () -> ApicurioRegistry.start(dataDir.registry(), ports.registry()));
       stack.kafka =
           stack.track(EmbeddedKafka.start(dataDir.kafka(), ports.broker(), ports.controller()));
-      stack.registry = stack.track(registry.join());
-      Files.writeString(
-          dataDir.registryPid(), stack.registry.pid() + "\n", StandardCharsets.US_ASCII);
-      stack.flink =
-          stack.track(EmbeddedFlink.startMiniCluster(dataDir.flink(), slots, ports.flinkUi()));
-      stack.flinkUrl = stack.flink.getRestAddress().get(30, TimeUnit.SECONDS).toString();
+      stack.bootstrapServers = stack.kafka.bootstrapServers();
+      ApicurioRegistry started = stack.track(registry.join());
+      stack.registryUrl = started.confluentApiUrl();
+      Files.writeString(dataDir.registryPid(), started.pid() + "\n", StandardCharsets.US_ASCII);
+      stack.startFlink(slots, ports.flinkUi());
       return stack;
     } catch (Exception | Error e) {
       stack.close();
       throw e;
     }
+  }
+
+  /**
+   * Starts only a MiniCluster of {@code slots} slots with its web UI on {@code flinkUiPort}, for
+   * jobs that use the user's Kafka at {@code bootstrapServers} and registry at {@code registryUrl}
+   * (its Confluent-compatible API). Fails with a clear message, before Flink starts, when either
+   * does not answer within {@code timeout}.
+   */
+  static LocalStack external(
+      DataDir dataDir,
+      String bootstrapServers,
+      String registryUrl,
+      int flinkUiPort,
+      int slots,
+      Duration timeout)
+      throws Exception {
+    awaitKafka(bootstrapServers, timeout);
+    awaitRegistry(registryUrl, timeout);
+    LocalStack stack = new LocalStack(dataDir);
+    stack.bootstrapServers = bootstrapServers;
+    stack.registryUrl = registryUrl;
+    try {
+      stack.startFlink(slots, flinkUiPort);
+      return stack;
+    } catch (Exception | Error e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startFlink(int slots, int flinkUiPort) throws Exception {
+    flink = track(EmbeddedFlink.startMiniCluster(dataDir.flink(), slots, flinkUiPort));
+    flinkUrl = flink.getRestAddress().get(30, TimeUnit.SECONDS).toString();
+  }
+
+  private static void awaitKafka(String bootstrapServers, Duration timeout) {
+    try (Admin admin = Admin.create(adminProperties(bootstrapServers, timeout))) {
+      admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "no Kafka answers at --bootstrap-servers " + bootstrapServers + " within " + timeout, e);
+    }
+  }
+
+  private static void awaitRegistry(String registryUrl, Duration timeout)
+      throws InterruptedException {
+    URI subjects = URI.create(registryUrl.replaceAll("/+$", "") + "/subjects");
+    HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    try {
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(subjects).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            "the schema registry at --registry-url "
+                + registryUrl
+                + " answers GET /subjects with HTTP "
+                + response.statusCode()
+                + " (give its Confluent-compatible API, e.g. http://host:8080/apis/ccompat/v7)");
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "no schema registry answers at --registry-url " + registryUrl + ": " + e, e);
+    }
+  }
+
+  private static Properties adminProperties(String bootstrapServers, Duration timeout) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    return p;
   }
 
   /** Stops the registry child JVM an earlier, killed {@code up} on this directory left behind. */
@@ -107,9 +194,49 @@ final class LocalStack implements AutoCloseable {
     }
   }
 
-  /** Creates the Sieve topics the broker does not have yet (one partition each, as in the demo). */
-  void createMissingTopics(String prefix) {
-    kafka.createTopics(TopicsCommand.newTopics(prefix, 1, (short) 1));
+  /**
+   * Creates the Sieve topics the broker does not have yet: on its own broker with {@code
+   * partitions} partitions each; on a user's Kafka with its default partitions and replication
+   * factor, each one it creates named in the log.
+   */
+  void createMissingTopics(String prefix, int partitions, Consumer<String> log) throws Exception {
+    if (kafka != null) {
+      kafka.createTopics(TopicsCommand.newTopics(prefix, partitions, (short) 1));
+      return;
+    }
+    try (Admin admin = Admin.create(adminProperties(bootstrapServers, Duration.ofSeconds(30)))) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing =
+          Topics.ALL.stream()
+              .filter(t -> !existing.contains(t.name(prefix)))
+              .map(
+                  t ->
+                      new NewTopic(t.name(prefix), Optional.empty(), Optional.empty())
+                          .configs(t.configs()))
+              .toList();
+      for (var created : admin.createTopics(missing).values().entrySet()) {
+        try {
+          created.getValue().get(30, TimeUnit.SECONDS);
+          log.accept("  created topic " + created.getKey());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException(
+                "cannot create "
+                    + created.getKey()
+                    + " on "
+                    + bootstrapServers
+                    + ": "
+                    + e.getCause(),
+                e);
+          }
+        }
+      }
+    }
+  }
+
+  /** Whether the broker and the registry are this stack's own (not a user's). */
+  boolean ownServers() {
+    return kafka != null;
   }
 
   /**
@@ -136,11 +263,11 @@ final class LocalStack implements AutoCloseable {
   }
 
   String bootstrapServers() {
-    return kafka.bootstrapServers();
+    return bootstrapServers;
   }
 
   String registryUrl() {
-    return registry.confluentApiUrl();
+    return registryUrl;
   }
 
   String flinkUrl() {

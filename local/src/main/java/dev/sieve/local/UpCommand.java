@@ -24,6 +24,7 @@ import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -40,7 +41,9 @@ import sun.misc.Signal;
       "Starts Sieve on 127.0.0.1 with its data in a directory: a Kafka broker, a schema registry,"
           + " a Flink cluster with its web UI, and the four jobs, each resumed from its newest"
           + " savepoint or retained checkpoint. Runs until Ctrl-C or ./sieve down, which stop"
-          + " every job with a savepoint."
+          + " every job with a savepoint.",
+      "With --bootstrap-servers and --registry-url, starts only the Flink cluster and the jobs,"
+          + " against your Kafka and schema registry (missing topics are created there)."
     })
 public final class UpCommand implements Callable<Integer> {
 
@@ -63,14 +66,55 @@ public final class UpCommand implements Callable<Integer> {
       defaultValue = "" + DEFAULT_PORT_BASE,
       description =
           "Broker on N, registry on N+1, Flink web UI on N+2, the broker's controller on N+3"
-              + " (default: ${DEFAULT-VALUE}). A data directory keeps the broker ports it was"
-              + " created with.")
+              + " (default: ${DEFAULT-VALUE}); with --bootstrap-servers only the web UI, on N+2."
+              + " A data directory keeps the broker ports it was created with.")
   int portBase;
+
+  /** Both or neither: the user's Kafka and registry, instead of starting our own. */
+  static final class External {
+    @Option(
+        names = "--bootstrap-servers",
+        required = true,
+        paramLabel = "<host:port,...>",
+        description =
+            "Your Kafka: start no broker, run the jobs against this one (needs --registry-url).")
+    String bootstrapServers;
+
+    @Option(
+        names = "--registry-url",
+        required = true,
+        paramLabel = "<url>",
+        description =
+            "Your schema registry's Confluent-compatible API, e.g."
+                + " http://host:8080/apis/ccompat/v7 (needs --bootstrap-servers).")
+    String registryUrl;
+  }
+
+  @ArgGroup(exclusive = false, multiplicity = "0..1")
+  External external;
+
+  /** How long {@code up} waits for the user's Kafka and registry to answer before giving up. */
+  private static final Duration EXTERNAL_TIMEOUT = Duration.ofSeconds(30);
 
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
+    DataDir.Deployment deployment =
+        external == null
+            ? DataDir.Deployment.OWN
+            : new DataDir.Deployment(external.bootstrapServers, external.registryUrl);
+    try {
+      return run(deployment);
+    } catch (IllegalStateException refused) {
+      Throwable cause = refused.getCause();
+      System.err.println(
+          "sieve up: " + refused.getMessage() + (cause == null ? "" : " (" + cause + ")"));
+      return 1;
+    }
+  }
+
+  private int run(DataDir.Deployment deployment) throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
     // A signal handler rather than a shutdown hook: hooks run concurrently with Flink's and the
     // registry's own, which would tear the cluster down under the final savepoints.
@@ -79,18 +123,35 @@ public final class UpCommand implements Callable<Integer> {
     }
     try (DataDir dir = DataDir.lock(dataDir)) {
       UpLog.to(dir.log());
+      dir.checkDeployment(deployment);
       String signingKey = SigningKeyFile.readOrCreate(dir.signingKey());
-      out.println("sieve up: starting on 127.0.0.1 with data in " + dir.root() + " ...");
+      LocalStack.Ports ports = LocalStack.Ports.from(portBase);
+      out.println(
+          deployment.external()
+              ? "sieve up: starting Flink on 127.0.0.1 for Kafka at "
+                  + deployment.bootstrapServers()
+                  + ", with data in "
+                  + dir.root()
+                  + " ..."
+              : "sieve up: starting on 127.0.0.1 with data in " + dir.root() + " ...");
       try (LocalStack stack =
-          LocalStack.start(dir, LocalStack.Ports.from(portBase), DemoJobs.SLOTS, out::println)) {
-        stack.createMissingTopics(PREFIX);
+          deployment.external()
+              ? LocalStack.external(
+                  dir,
+                  deployment.bootstrapServers(),
+                  deployment.registryUrl(),
+                  ports.flinkUi(),
+                  DemoJobs.SLOTS,
+                  EXTERNAL_TIMEOUT)
+              : LocalStack.start(dir, ports, DemoJobs.SLOTS, out::println)) {
+        stack.createMissingTopics(PREFIX, 1, out::println);
         stack.writeSettings(PREFIX);
-        Map<String, JobID> jobs = submit(dir, stack, signingKey);
+        Map<String, JobID> jobs = submit(dir, stack, signingKey, DemoJobs.Settings.DEFAULTS, out);
         DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(3));
         printReady(dir, stack);
         stop.await();
         out.println("sieve up: stopping every job with a savepoint ...");
-        stopWithSavepoints(dir, stack, jobs);
+        stopWithSavepoints(dir, stack, jobs, out);
         out.println("sieve up: stopping Flink, the registry and the broker ...");
       }
     }
@@ -99,10 +160,12 @@ public final class UpCommand implements Callable<Integer> {
   }
 
   /**
-   * Submits the four jobs with each job's defaults, except where the broker, the registry and the
-   * signing key are; each resumes from its newest state.
+   * Submits the four jobs to the stack's cluster with {@code settings} ({@code up}: each job's
+   * defaults; the demo: its fast loop), where the broker, the registry and the signing key are;
+   * each with its own state directories ({@link JobStates}), resumed from its newest state.
    */
-  private Map<String, JobID> submit(DataDir dir, LocalStack stack, String signingKey)
+  static Map<String, JobID> submit(
+      DataDir dir, LocalStack stack, String signingKey, DemoJobs.Settings settings, PrintStream out)
       throws Exception {
     Map<String, StreamExecutionEnvironment> defined =
         DemoJobs.define(
@@ -115,8 +178,7 @@ public final class UpCommand implements Callable<Integer> {
             },
             DemoJobs.connection(stack.bootstrapServers(), stack.registryUrl(), PREFIX),
             signingKey,
-            List.of(),
-            List.of());
+            settings);
     Map<String, JobID> ids = new LinkedHashMap<>();
     for (var job : defined.entrySet()) {
       StreamGraph graph = job.getValue().getStreamGraph();
@@ -137,7 +199,8 @@ public final class UpCommand implements Callable<Integer> {
    * Stops all jobs at once, each with a savepoint into its own directory; a job whose savepoint
    * fails is cancelled, and its retained checkpoint is what the next {@code up} resumes from.
    */
-  private void stopWithSavepoints(DataDir dir, LocalStack stack, Map<String, JobID> jobs) {
+  static void stopWithSavepoints(
+      DataDir dir, LocalStack stack, Map<String, JobID> jobs, PrintStream out) {
     Map<String, CompletableFuture<String>> savepoints = new LinkedHashMap<>();
     jobs.forEach((name, id) -> savepoints.put(name, stopWithSavepoint(dir, stack, name, id)));
     List<String> failed = new ArrayList<>();
@@ -165,7 +228,7 @@ public final class UpCommand implements Callable<Integer> {
    * Ctrl-C just after the start, or a task restarting): Flink refuses such a savepoint at once, and
    * a moment later the same request succeeds.
    */
-  private CompletableFuture<String> stopWithSavepoint(
+  private static CompletableFuture<String> stopWithSavepoint(
       DataDir dir, LocalStack stack, String name, JobID id) {
     long deadline = System.nanoTime() + SAVEPOINT_TIMEOUT.toNanos() / 2;
     return CompletableFuture.supplyAsync(
@@ -230,8 +293,9 @@ public final class UpCommand implements Callable<Integer> {
         "sieve up: ready (Ctrl-C or ./sieve down"
             + (defaultDir ? "" : " --data-dir " + dir.root())
             + " stops it)");
-    out.println("  Kafka             " + stack.bootstrapServers());
-    out.println("  schema registry   " + stack.registryUrl());
+    String whose = stack.ownServers() ? "" : " (yours)";
+    out.println("  Kafka             " + stack.bootstrapServers() + whose);
+    out.println("  schema registry   " + stack.registryUrl() + whose);
     out.println("  Flink web UI      " + stack.flinkUrl());
     out.println("  settings          " + dir.settings());
     out.println("  log               " + dir.log());

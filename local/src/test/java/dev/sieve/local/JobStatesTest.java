@@ -53,4 +53,41 @@ class JobStatesTest {
     assertThat(DataDir.readPid(root)).isEmpty();
     DataDir.lock(root).close();
   }
+
+  @Test
+  void aDirectoryRunsOnlyAgainstWhatItWasCreatedWith() throws Exception {
+    var users = new DataDir.Deployment("kafka-a:9092", "http://registry-a/apis/ccompat/v7");
+    try (DataDir dir = DataDir.lock(root)) {
+      dir.checkDeployment(users);
+      dir.checkDeployment(users);
+      assertThatThrownBy(
+              () ->
+                  dir.checkDeployment(
+                      new DataDir.Deployment("kafka-b:9092", "http://registry-a/apis/ccompat/v7")))
+          .hasMessageContaining("was created with --bootstrap-servers kafka-a:9092")
+          .hasMessageContaining("not --bootstrap-servers kafka-b:9092");
+      assertThatThrownBy(() -> dir.checkDeployment(DataDir.Deployment.OWN))
+          .hasMessageContaining("not its own broker and registry");
+    }
+  }
+
+  @Test
+  void aDirectoryWithItsOwnBrokerFromBeforeTheRecordRefusesAUsersKafka() throws Exception {
+    try (DataDir dir = DataDir.lock(root)) {
+      Files.createDirectories(dir.kafka());
+      dir.checkDeployment(DataDir.Deployment.OWN);
+      assertThatThrownBy(
+              () -> dir.checkDeployment(new DataDir.Deployment("kafka:9092", "http://registry")))
+          .hasMessageContaining("was created with its own broker and registry");
+    }
+  }
+
+  @Test
+  void aDemoDirectoryIsNotStartedByUp() throws Exception {
+    try (DataDir dir = DataDir.lock(root)) {
+      dir.checkDeployment(DataDir.Deployment.DEMO);
+      assertThatThrownBy(() -> dir.checkDeployment(DataDir.Deployment.OWN))
+          .hasMessageContaining("was created with ./sieve demo");
+    }
+  }
 }
