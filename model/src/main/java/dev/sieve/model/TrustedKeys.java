@@ -68,6 +68,11 @@ public final class TrustedKeys implements Serializable {
     return new TrustedKeys(map);
   }
 
+  /** {@link #parse(List)} of a comma-separated list (PEM and base64 hold no comma). */
+  public static TrustedKeys parseList(String commaSeparated) {
+    return parse(List.of(commaSeparated == null ? new String[0] : commaSeparated.split(",")));
+  }
+
   private static List<byte[]> read(String spec) {
     String text = spec;
     String source = "the trusted key given inline";
