@@ -132,6 +132,13 @@ public final class SigningKey {
     return Pem.encode(Pem.PUBLIC, publicKey.getEncoded());
   }
 
+  /**
+   * The public key inline: base64 of its X.509 encoding (what {@code --model-trusted-keys} takes).
+   */
+  public String publicBase64() {
+    return java.util.Base64.getEncoder().encodeToString(publicKey.getEncoded());
+  }
+
   /** The public half, as a trusted key. */
   public TrustedKeys trusted() {
     return TrustedKeys.of(publicKey);

@@ -53,6 +53,7 @@ public record InferenceConfig(
 
   /** The shared-secret argument of earlier releases: refused, with what to give instead. */
   public static final String OLD_SIGNING_KEY = "model-signing-key";
+
   public static final String BATCH_MAX_SIZE = "batch-max-size";
   public static final String BATCH_MAX_WAIT = "batch-max-wait";
   public static final String INTRA_OP_THREADS = "intra-op-threads";
@@ -158,7 +159,9 @@ public record InferenceConfig(
     }
   }
 
-  /** The caps of {@code --max-head-bytes}, {@code --max-classifiers}, {@code --max-versions-kept}. */
+  /**
+   * The caps of {@code --max-head-bytes}, {@code --max-classifiers}, {@code --max-versions-kept}.
+   */
   public static ModelBounds bounds(JobArguments args) {
     return new ModelBounds(
         args.intValue(MAX_HEAD_BYTES, ModelBounds.DEFAULT_MAX_HEAD_BYTES, 1),

@@ -80,11 +80,7 @@ public final class SieveModelRuntime implements ModelRuntime {
   public VersionValidator validator(Embedder embedder) {
     ModelVersionValidator validator =
         new ModelVersionValidator(
-            trustedKeys,
-            bounds,
-            embedder.modelId(),
-            embedder.modelDigest(),
-            embedder.dimension());
+            trustedKeys, bounds, embedder.modelId(), embedder.modelDigest(), embedder.dimension());
     return version -> {
       Validation result = validator.validate(version);
       return result.ok()

@@ -67,6 +67,12 @@ public final class SignedRetraining implements ChallengerTraining {
     return new Result(version, outcome.decision().reason());
   }
 
+  /** Reads the key now, so a missing or refused key stops the job at its start. */
+  @Override
+  public void open() {
+    key();
+  }
+
   private SigningKey key() {
     if (key == null) {
       key = keySource.load();
