@@ -20,7 +20,20 @@ public final class KeyPairFiles {
   public static final String DEFAULT_NAME = "model-signing";
 
   /** Where a pair was written. */
-  public record Written(Path privateKey, Path publicKey, String keyId) {}
+  public record Written(Path privateKey, Path publicKey, String keyId) {
+
+    /** The signing key in {@link #privateKey()}. */
+    public SigningKey signingKey() {
+      return SigningKey.read(privateKey);
+    }
+
+    /** Job arguments: {@code --signing-key-file <private> --model-trusted-keys <public>}. */
+    public String[] publisherArgs() {
+      return new String[] {
+        "--signing-key-file", privateKey.toString(), "--model-trusted-keys", publicKey.toString()
+      };
+    }
+  }
 
   private KeyPairFiles() {}
 
@@ -53,6 +66,23 @@ public final class KeyPairFiles {
       throw new UncheckedIOException("cannot write the key pair into " + dir + ": " + e, e);
     }
     return new Written(privateKey, publicKey, key.keyId());
+  }
+
+  /**
+   * A fresh pair in a new temporary directory, deleted when the JVM exits: for the demo, chaos and
+   * bench runs and for tests, never for a deployment.
+   */
+  public static Written throwaway() {
+    try {
+      Path dir = Files.createTempDirectory("sieve-keys-");
+      Written written = generate(dir, DEFAULT_NAME);
+      dir.toFile().deleteOnExit();
+      written.privateKey().toFile().deleteOnExit();
+      written.publicKey().toFile().deleteOnExit();
+      return written;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary key directory", e);
+    }
   }
 
   /** The pair in {@code dir}, generated first when its private key file does not exist. */
