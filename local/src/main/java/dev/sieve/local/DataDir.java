@@ -24,6 +24,7 @@ final class DataDir implements AutoCloseable {
 
   static final String SETTINGS = "sieve.properties";
   static final String SIGNING_KEY = "model-signing.key";
+  static final String PUBLIC_KEY = "model-signing.pub";
   static final String PID_FILE = "up.pid";
   static final String REGISTRY_PID_FILE = "registry.pid";
   private static final String LOCK_FILE = "up.lock";
@@ -110,6 +111,11 @@ final class DataDir implements AutoCloseable {
 
   Path signingKey() {
     return root.resolve(SIGNING_KEY);
+  }
+
+  /** The public half of {@link #signingKey()}: what the verifiers trust. */
+  Path publicKey() {
+    return root.resolve(PUBLIC_KEY);
   }
 
   Path registryPid() {

@@ -7,6 +7,7 @@ import dev.sieve.inference.InferenceJob;
 import dev.sieve.inference.config.InferenceConfig;
 import dev.sieve.ingest.IngestJob;
 import dev.sieve.ingest.config.IngestConfig;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.retrain.RetrainJob;
 import dev.sieve.retrain.config.RetrainConfig;
 import java.nio.file.Path;
@@ -72,7 +73,11 @@ public final class DemoJobs {
    *     RocksDB), or null to use the context environment (a test's MiniClusterExtension)
    */
   public static Map<String, StreamExecutionEnvironment> define(
-      Path flinkDir, String bootstrap, String registryUrl, String prefix, String signingKey) {
+      Path flinkDir,
+      String bootstrap,
+      String registryUrl,
+      String prefix,
+      KeyPairFiles.Written signingKey) {
     List<String> common = new ArrayList<>(connection(bootstrap, registryUrl, prefix));
     common.addAll(List.of("--checkpoint-interval", "1s"));
     List<String> al = new ArrayList<>();
@@ -96,13 +101,15 @@ public final class DemoJobs {
   }
 
   /**
-   * Defines the four jobs with {@code common} arguments each, the signing key for the two that need
-   * it, and the extra arguments of active-learning-job and retrain-trigger.
+   * Defines the four jobs with {@code common} arguments each, the key pair's files for the two that
+   * need them (inference-job: the public key; retrain-trigger: the private key file and the public
+   * key; never a key itself as an argument), and the extra arguments of active-learning-job and
+   * retrain-trigger.
    */
   static Map<String, StreamExecutionEnvironment> define(
       Environments environments,
       List<String> common,
-      String signingKey,
+      KeyPairFiles.Written signingKey,
       List<String> activeLearningArgs,
       List<String> retrainArgs) {
     Map<String, StreamExecutionEnvironment> jobs = new LinkedHashMap<>();
@@ -114,7 +121,8 @@ public final class DemoJobs {
     StreamExecutionEnvironment inference = environments.create("inference-job", 2);
     InferenceJob.defineKafkaJob(
         inference,
-        InferenceConfig.fromArgs(args(common, List.of("--model-signing-key", signingKey))));
+        InferenceConfig.fromArgs(
+            args(common, List.of("--model-trusted-keys", signingKey.publicKey().toString()))));
     jobs.put("inference-job", inference);
 
     StreamExecutionEnvironment activeLearning = environments.create("active-learning-job", 1);
@@ -122,7 +130,7 @@ public final class DemoJobs {
         activeLearning, ActiveLearningConfig.fromArgs(args(common, activeLearningArgs)));
     jobs.put("active-learning-job", activeLearning);
 
-    List<String> retrain = new ArrayList<>(List.of("--model-signing-key", signingKey));
+    List<String> retrain = new ArrayList<>(List.of(signingKey.publisherArgs()));
     retrain.addAll(retrainArgs);
     StreamExecutionEnvironment retrainEnv = environments.create("retrain-trigger", 1);
     RetrainJob.defineKafkaJob(retrainEnv, RetrainConfig.fromArgs(args(common, retrain)));
@@ -137,7 +145,7 @@ public final class DemoJobs {
       String bootstrap,
       String registryUrl,
       String prefix,
-      String signingKey,
+      KeyPairFiles.Written signingKey,
       Consumer<String> log)
       throws Exception {
     Map<String, JobID> ids = new LinkedHashMap<>();

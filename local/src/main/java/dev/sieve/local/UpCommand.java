@@ -2,6 +2,7 @@ package dev.sieve.local;
 
 import dev.sieve.cli.ConnectionOptions;
 import dev.sieve.cli.SigningKeyFile;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.schemas.Topic;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ public final class UpCommand implements Callable<Integer> {
       Signal.handle(new Signal(signal), s -> stop.countDown());
     }
     try (DataDir dir = DataDir.lock(dataDir)) {
-      String signingKey = SigningKeyFile.readOrCreate(dir.signingKey());
+      KeyPairFiles.Written signingKey = SigningKeyFile.readOrCreate(dir.root());
       out.println("sieve up: starting on 127.0.0.1 with data in " + dir.root() + " ...");
       try (LocalStack stack =
           LocalStack.start(dir, LocalStack.Ports.from(portBase), DemoJobs.SLOTS, out::println)) {
@@ -97,7 +98,7 @@ public final class UpCommand implements Callable<Integer> {
    * Submits the four jobs with each job's defaults, except where the broker, the registry and the
    * signing key are; each resumes from its newest state.
    */
-  private Map<String, JobID> submit(DataDir dir, LocalStack stack, String signingKey)
+  private Map<String, JobID> submit(DataDir dir, LocalStack stack, KeyPairFiles.Written signingKey)
       throws Exception {
     Map<String, StreamExecutionEnvironment> defined =
         DemoJobs.define(
@@ -178,7 +179,8 @@ public final class UpCommand implements Callable<Integer> {
     out.println("  schema registry   " + stack.registryUrl());
     out.println("  Flink web UI      " + stack.flinkUrl());
     out.println("  settings          " + dir.settings());
-    out.println("  signing key       " + dir.signingKey());
+    out.println(
+        "  signing key       " + dir.signingKey() + " (public key " + dir.publicKey() + ")");
     out.println();
     out.println("Next, in another terminal:");
     out.println("  ./sieve classifier create topic --labels billing,shipping,bug,praise" + config);
