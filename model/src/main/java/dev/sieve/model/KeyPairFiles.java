@@ -37,6 +37,26 @@ public final class KeyPairFiles {
 
   private KeyPairFiles() {}
 
+  /**
+   * {@code KeyPairFiles <dir> [name]}: the pair in {@code dir}, generated on the first call and
+   * kept afterwards; prints the key id and the files, never the key (docker-compose's
+   * model-keys-init).
+   */
+  public static void main(String[] args) {
+    if (args.length < 1 || args.length > 2) {
+      System.err.println("usage: KeyPairFiles <dir> [name]");
+      System.exit(2);
+    }
+    Written written = readOrGenerate(Path.of(args[0]), args.length > 1 ? args[1] : DEFAULT_NAME);
+    System.out.println(
+        "model signing key "
+            + written.keyId()
+            + ": private "
+            + written.privateKey()
+            + ", public "
+            + written.publicKey());
+  }
+
   public static Path privateFile(Path dir, String name) {
     return dir.resolve(name + ".key");
   }
