@@ -103,9 +103,9 @@ public final class ModelVersionValidator {
           who,
           "signed with key id '"
               + v.getKeyId()
-              + "', this job trusts "
+              + "', not among the trusted keys "
               + keys.ids()
-              + " (rotating keys? add the new public key to the trusted keys)");
+              + " (rotating keys? trust the new public key too)");
     }
     if (!ModelSigning.verify(v, key)) {
       VersionHistory.Diagnosis diagnosis = history.diagnose(v);

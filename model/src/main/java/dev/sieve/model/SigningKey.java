@@ -74,7 +74,8 @@ public final class SigningKey {
       throw new IllegalArgumentException(
           source
               + " is not an Ed25519 signing key (a PEM PRIVATE KEY block followed by its PUBLIC"
-              + " KEY block, as `sieve keys generate` writes)");
+              + " KEY block, as `sieve keys generate` writes). A file from before Sieve signed"
+              + " with Ed25519 holds a shared secret: move it away and generate a key pair");
     }
     SigningKey key;
     try {
