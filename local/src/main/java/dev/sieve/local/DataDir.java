@@ -15,10 +15,10 @@ import java.util.Optional;
 /**
  * The directory {@code ./sieve up} keeps everything in: the broker's logs ({@code kafka/}), the
  * registry's database ({@code registry/}), the jobs' checkpoints and savepoints ({@code
- * flink/checkpoints/<job>}, {@code flink/savepoints/<job>}), the settings file, the signing key,
- * and while {@code up} runs its pid ({@code up.pid}) under an exclusive lock ({@code up.lock}), so
- * a second {@code up} on the same directory refuses to start rather than corrupt the first one's
- * data.
+ * flink/checkpoints/<job>}, {@code flink/savepoints/<job>}), the log ({@code logs/sieve.log}), the
+ * settings file, the signing key, and while {@code up} runs its pid ({@code up.pid}) under an
+ * exclusive lock ({@code up.lock}), so a second {@code up} on the same directory refuses to start
+ * rather than corrupt the first one's data.
  */
 final class DataDir implements AutoCloseable {
 
@@ -116,6 +116,11 @@ final class DataDir implements AutoCloseable {
   /** The public half of {@link #signingKey()}: what the verifiers trust. */
   Path publicKey() {
     return root.resolve(PUBLIC_KEY);
+  }
+
+  /** {@code up}'s log: the broker's, the registry client's and Flink's lines, appended per run. */
+  Path log() {
+    return root.resolve("logs").resolve("sieve.log");
   }
 
   Path registryPid() {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
@@ -173,7 +174,9 @@ public final class DemoJobs {
           throw new IllegalStateException(
               "job " + graph.getJobName() + " ended: " + graph.getState());
         }
-        boolean running = true;
+        // A job still initialising has an execution graph without vertices: not running yet.
+        boolean running =
+            graph.getState() == JobStatus.RUNNING && !graph.getAllVertices().isEmpty();
         for (AccessExecutionJobVertex vertex : graph.getAllVertices().values()) {
           running &= vertex.getAggregateState() == ExecutionState.RUNNING;
         }

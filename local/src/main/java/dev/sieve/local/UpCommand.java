@@ -14,10 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
+import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -75,6 +79,7 @@ public final class UpCommand implements Callable<Integer> {
       Signal.handle(new Signal(signal), s -> stop.countDown());
     }
     try (DataDir dir = DataDir.lock(dataDir)) {
+      UpLog.to(dir.log());
       KeyPairFiles.Written signingKey = SigningKeyFile.readOrCreate(dir.root());
       out.println("sieve up: starting on 127.0.0.1 with data in " + dir.root() + " ...");
       try (LocalStack stack =
@@ -135,17 +140,7 @@ public final class UpCommand implements Callable<Integer> {
    */
   private void stopWithSavepoints(DataDir dir, LocalStack stack, Map<String, JobID> jobs) {
     Map<String, CompletableFuture<String>> savepoints = new LinkedHashMap<>();
-    jobs.forEach(
-        (name, id) ->
-            savepoints.put(
-                name,
-                stack
-                    .flink()
-                    .stopWithSavepoint(
-                        id,
-                        dir.savepoints(name).toUri().toString(),
-                        false,
-                        SavepointFormatType.CANONICAL)));
+    jobs.forEach((name, id) -> savepoints.put(name, stopWithSavepoint(dir, stack, name, id)));
     List<String> failed = new ArrayList<>();
     savepoints.forEach(
         (name, savepoint) -> {
@@ -153,7 +148,7 @@ public final class UpCommand implements Callable<Integer> {
             String path = savepoint.get(SAVEPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             out.printf("  %-20s savepoint %s%n", name, path);
           } catch (Exception e) {
-            out.printf("  %-20s no savepoint (%s), cancelling it%n", name, e);
+            out.printf("  %-20s no savepoint (%s), cancelling it%n", name, rootMessage(e));
             failed.add(name);
           }
         });
@@ -163,6 +158,67 @@ public final class UpCommand implements Callable<Integer> {
       } catch (Exception e) {
         out.printf("  %-20s could not be cancelled: %s%n", name, e);
       }
+    }
+  }
+
+  /**
+   * One job's stop-with-savepoint, tried again while some of its tasks are not running yet (a
+   * Ctrl-C just after the start, or a task restarting): Flink refuses such a savepoint at once, and
+   * a moment later the same request succeeds.
+   */
+  private CompletableFuture<String> stopWithSavepoint(
+      DataDir dir, LocalStack stack, String name, JobID id) {
+    long deadline = System.nanoTime() + SAVEPOINT_TIMEOUT.toNanos() / 2;
+    return CompletableFuture.supplyAsync(
+        () -> {
+          while (true) {
+            try {
+              return stack
+                  .flink()
+                  .stopWithSavepoint(
+                      id,
+                      dir.savepoints(name).toUri().toString(),
+                      false,
+                      SavepointFormatType.CANONICAL)
+                  .get();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new CompletionException(e);
+            } catch (ExecutionException e) {
+              if (!tasksNotRunning(e) || System.nanoTime() > deadline) {
+                throw new CompletionException(e.getCause());
+              }
+              sleep(Duration.ofMillis(500));
+            }
+          }
+        });
+  }
+
+  private static boolean tasksNotRunning(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CheckpointException c
+          && c.getCheckpointFailureReason()
+              == CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
     }
   }
 
@@ -179,11 +235,14 @@ public final class UpCommand implements Callable<Integer> {
     out.println("  schema registry   " + stack.registryUrl());
     out.println("  Flink web UI      " + stack.flinkUrl());
     out.println("  settings          " + dir.settings());
+    out.println("  log               " + dir.log());
     out.println(
         "  signing key       " + dir.signingKey() + " (public key " + dir.publicKey() + ")");
     out.println();
     out.println("Next, in another terminal:");
     out.println("  ./sieve classifier create topic --labels billing,shipping,bug,praise" + config);
+    out.println(
+        "  ./sieve import --classifier topic --file labelled.jsonl" + config + "   (optional)");
     out.println(
         "  echo '{\"id\":\"1\",\"text\":\"my parcel never arrived\"}' | ./sieve produce --stdin"
             + config);

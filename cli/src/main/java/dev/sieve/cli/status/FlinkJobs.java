@@ -26,7 +26,10 @@ import java.util.Map;
  */
 final class FlinkJobs {
 
-  /** The prefix of every Sieve job's name ({@code sieve ingest}, {@code sieve inference}, ...). */
+  /**
+   * The prefix of every Sieve job's name ({@code sieve ingest-job}, {@code sieve inference-job},
+   * ...).
+   */
   static final String NAME_PREFIX = "sieve ";
 
   private static final ObjectMapper JSON = new ObjectMapper();

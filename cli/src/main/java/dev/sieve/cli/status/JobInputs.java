@@ -12,17 +12,24 @@ import java.util.List;
  * job's short name ({@code CommonConfig.from}), and Flink's Kafka source commits its offsets to
  * that group on every completed checkpoint.
  *
- * @param job the job's short name, as in its Flink name {@code sieve <job>}
+ * @param job the job's short name, as in its consumer group
+ * @param flinkName the job's name on a Flink cluster: {@code sieve } and its module's name, as the
+ *     job's {@code main} and {@code ./sieve up} submit it
  */
-record JobInputs(String job, List<Topic<String, ?>> topics) {
+public record JobInputs(String job, String flinkName, List<Topic<String, ?>> topics) {
 
-  static final List<JobInputs> ALL =
+  public static final List<JobInputs> ALL =
       List.of(
-          new JobInputs("ingest", List.of(Topics.CONTENT_RAW)),
-          new JobInputs("inference", List.of(Topics.CONTENT, Topics.MODELS)),
-          new JobInputs("active-learning", List.of(Topics.SCORED, Topics.LABELS)),
+          new JobInputs("ingest", "sieve ingest-job", List.of(Topics.CONTENT_RAW)),
+          new JobInputs("inference", "sieve inference-job", List.of(Topics.CONTENT, Topics.MODELS)),
           new JobInputs(
-              "retrain", List.of(Topics.LABELLED, Topics.RETRAIN_REQUESTS, Topics.MODELS)));
+              "active-learning",
+              "sieve active-learning-job",
+              List.of(Topics.SCORED, Topics.LABELS)),
+          new JobInputs(
+              "retrain",
+              "sieve retrain-trigger",
+              List.of(Topics.LABELLED, Topics.RETRAIN_REQUESTS, Topics.MODELS)));
 
   /** The job's default consumer group under a topic prefix ({@code sieve.ingest}). */
   String group(String prefix) {

@@ -91,7 +91,7 @@ final class StatusScreen {
     out.append("jobs (Flink at ").append(flink.url()).append(")\n");
     List<String> missing = new ArrayList<>();
     for (JobInputs job : JobInputs.ALL) {
-      String name = FlinkJobs.NAME_PREFIX + job.job();
+      String name = job.flinkName();
       if (flink.jobs().stream().noneMatch(j -> j.name().equals(name))) {
         missing.add(name);
       }

@@ -27,12 +27,12 @@ class FlinkJobsTest {
   static final String OVERVIEW =
       """
       {"jobs":[
-        {"jid":"a1","name":"sieve ingest","start-time":1767225600000,"end-time":-1,
+        {"jid":"a1","name":"sieve ingest-job","start-time":1767225600000,"end-time":-1,
          "duration":7384000,"state":"RUNNING","last-modification":1767225601000,
          "tasks":{"running":3,"total":3}},
-        {"jid":"b0","name":"sieve inference","start-time":1767200000000,"end-time":1767210000000,
+        {"jid":"b0","name":"sieve inference-job","start-time":1767200000000,"end-time":1767210000000,
          "duration":10000000,"state":"CANCELED"},
-        {"jid":"b1","name":"sieve inference","start-time":1767225000000,"end-time":-1,
+        {"jid":"b1","name":"sieve inference-job","start-time":1767225000000,"end-time":-1,
          "duration":45000,"state":"RESTARTING"},
         {"jid":"c1","name":"someone else's job","start-time":1767225600000,"duration":1,
          "state":"RUNNING"}
@@ -54,8 +54,8 @@ class FlinkJobsTest {
 
     assertThat(jobs)
         .containsExactly(
-            new FlinkJobs.Job("sieve inference", "RESTARTING", 1767225000000L, 45000),
-            new FlinkJobs.Job("sieve ingest", "RUNNING", 1767225600000L, 7384000));
+            new FlinkJobs.Job("sieve inference-job", "RESTARTING", 1767225000000L, 45000),
+            new FlinkJobs.Job("sieve ingest-job", "RUNNING", 1767225600000L, 7384000));
   }
 
   @Test
@@ -83,7 +83,7 @@ class FlinkJobsTest {
     assertThat(asked.get()).isEqualTo("/jobs/overview");
     assertThat(jobs)
         .extracting(FlinkJobs.Job::name)
-        .containsExactly("sieve inference", "sieve ingest");
+        .containsExactly("sieve inference-job", "sieve ingest-job");
   }
 
   @Test

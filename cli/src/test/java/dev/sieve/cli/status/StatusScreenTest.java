@@ -27,10 +27,10 @@ class StatusScreenTest {
         .contains(
             """
             jobs (Flink at http://127.0.0.1:8081)
-              JOB              STATE       UPTIME  STARTED (UTC)
-              sieve inference  RESTARTING       -  2025-12-31 23:50
-              sieve ingest     RUNNING     2h 03m  2026-01-01 00:00
-              not on this Flink cluster: sieve active-learning, sieve retrain
+              JOB                  STATE       UPTIME  STARTED (UTC)
+              sieve inference-job  RESTARTING       -  2025-12-31 23:50
+              sieve ingest-job     RUNNING     2h 03m  2026-01-01 00:00
+              not on this Flink cluster: sieve active-learning-job, sieve retrain-trigger
             """);
   }
 
