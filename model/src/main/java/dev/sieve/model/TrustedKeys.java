@@ -87,12 +87,15 @@ public final class TrustedKeys implements Serializable {
         }
       } else {
         try {
-          return List.of(Base64.getDecoder().decode(spec));
+          byte[] der = Base64.getDecoder().decode(spec);
+          decode(der); // a path that does not exist may still be valid base64
+          return List.of(der);
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
               "trusted key '"
                   + spec
-                  + "' is neither a readable file nor a base64 X.509 public key nor a PEM block");
+                  + "' is neither a readable file nor a base64 X.509 Ed25519 public key nor a"
+                  + " PEM block");
         }
       }
     }

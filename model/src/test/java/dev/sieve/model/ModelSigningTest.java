@@ -166,6 +166,8 @@ class ModelSigningTest {
         .hasMessageContaining("holds a private key");
     assertThatThrownBy(() -> TrustedKeys.parse(List.of()))
         .hasMessageContaining("at least one trusted public key");
+    assertThatThrownBy(() -> TrustedKeys.parse(List.of(dir.resolve("missing/keyfile").toString())))
+        .hasMessageContaining("neither a readable file");
   }
 
   static ModelVersion.Builder version() {
