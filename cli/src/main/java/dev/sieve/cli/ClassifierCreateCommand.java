@@ -3,8 +3,10 @@ package dev.sieve.cli;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
+import dev.sieve.model.ModelBounds;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.SigningKey;
 import dev.sieve.schemas.ModelVersion;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -71,12 +73,13 @@ final class ClassifierCreateCommand extends ClientCommand {
   int run(PrintWriter out, PrintWriter err) throws Exception {
     List<String> cleanLabels = validLabels(labels);
     List<String> cleanDescriptions = validDescriptions(descriptions, cleanLabels.size());
-    if (name == null || name.isBlank()) {
-      throw new CliException("the classifier name must not be blank");
+    String badName = ModelBounds.classifierNameProblem(name);
+    if (badName != null) {
+      throw new CliException(badName);
     }
     EmbeddingModel model = EmbeddingModel.byId(embeddingModel);
     try (SieveClients clients = new SieveClients(connection)) {
-      byte[] key = signing.require(clients.properties());
+      SigningKey key = signing.require(clients.properties());
       Optional<ModelVersion> existing = clients.readModels(err).latest(name);
       if (existing.isPresent() && !force) {
         throw new CliException(
@@ -88,16 +91,19 @@ final class ClassifierCreateCommand extends ClientCommand {
                 + existing.get().getReason()
                 + "); use --force to publish a new zero-shot version");
       }
-      int version = existing.map(v -> v.getVersion() + 1).orElse(0); // 0: the zero-shot cold start
+      // 0: the zero-shot cold start
+      int version = existing.map(v -> ModelBounds.nextVersion(name, v.getVersion())).orElse(0);
       ModelVersion zeroShot;
       try (EmbedderHandle embedder = SharedEmbedders.acquire(model, EmbedderOptions.defaults())) {
         zeroShot =
             ModelVersions.zeroShot(name, version, cleanLabels, cleanDescriptions, embedder, key);
       }
       if (existing.isPresent()) {
-        // the signature covers the head only, so recording the lineage does not invalidate it
+        // the signature covers the parent too: sign the version with its lineage
         zeroShot =
-            ModelVersion.newBuilder(zeroShot).setParentVersion(existing.get().getVersion()).build();
+            ModelVersions.signed(
+                ModelVersion.newBuilder(zeroShot).setParentVersion(existing.get().getVersion()),
+                key);
       }
       RecordMetadata written = clients.publish(zeroShot);
       out.printf(
@@ -108,11 +114,12 @@ final class ClassifierCreateCommand extends ClientCommand {
           existing.isPresent() ? ", replaces version " + existing.get().getVersion() : "",
           String.join(", ", cleanLabels));
       out.printf(
-          "  embedding %s (sha256 %s), head %d bytes, digest %s, signed%n",
+          "  embedding %s (sha256 %s), head %d bytes, digest %s, signed by key %s%n",
           zeroShot.getEmbeddingModelId(),
           ModelTables.shortDigest(zeroShot.getEmbeddingModelDigest()),
           ModelVersions.headBytes(zeroShot).length,
-          ModelTables.shortDigest(zeroShot.getDigest()));
+          ModelTables.shortDigest(zeroShot.getDigest()),
+          zeroShot.getKeyId());
       out.printf(
           "  published to %s partition %d offset %d%n",
           written.topic(), written.partition(), written.offset());

@@ -2,6 +2,7 @@ package dev.sieve.cli;
 
 import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
+import dev.sieve.model.TrustedKeys;
 import dev.sieve.model.VersionReason;
 import dev.sieve.schemas.ClassMetrics;
 import dev.sieve.schemas.ModelMetrics;
@@ -126,7 +127,7 @@ final class ModelTables {
    * Everything about one version. {@code key} null: the signature is reported present or missing
    * but not checked.
    */
-  static String show(ModelVersion v, boolean latest, byte[] key) {
+  static String show(ModelVersion v, boolean latest, TrustedKeys key) {
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
@@ -217,19 +218,22 @@ final class ModelTables {
     return table;
   }
 
-  private static String signature(ModelVersion v, byte[] key, boolean digestOk) {
+  private static String signature(ModelVersion v, TrustedKeys key, boolean digestOk) {
     if (v.getSignature() == null || v.getSignature().isBlank()) {
       return "missing (the inference job refuses unsigned versions)";
     }
     if (key == null) {
-      return "present (not checked: no signing key given)";
+      return "present, key " + v.getKeyId() + " (not checked: no trusted keys given)";
     }
     if (!digestOk) {
       return "present, but the digest does not match the head";
     }
-    return ModelSigning.verify(key, v.getDigest(), v.getSignature())
-        ? "present, valid with the given key"
-        : "present, INVALID with the given key";
+    if (key.key(v.getKeyId()).isEmpty()) {
+      return "present, by key " + v.getKeyId() + ", which is NOT among the trusted keys";
+    }
+    return ModelSigning.verify(v, key.key(v.getKeyId()).get())
+        ? "present, valid: key " + v.getKeyId() + " signed this whole version"
+        : "present, INVALID: not key " + v.getKeyId() + "'s signature of this version";
   }
 
   static String fixed(double value) {

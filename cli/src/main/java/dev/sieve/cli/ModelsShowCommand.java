@@ -1,9 +1,13 @@
 package dev.sieve.cli;
 
+import dev.sieve.model.TrustedKeys;
 import dev.sieve.schemas.ModelVersion;
 import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -16,13 +20,20 @@ import picocli.CommandLine.Parameters;
       "Show one model version (the latest unless <version> is given): why it was made (trigger,"
           + " publish decision, training settings), labels, lineage, digest and signature,"
           + " per-class metrics and the confusion matrix.",
-      "With a signing key (--model-signing-key, --config or the environment) the signature is"
-          + " checked."
+      "With trusted public keys (--trusted-keys, or sieve.model.trusted.keys in --config) the"
+          + " signature is checked."
     })
 final class ModelsShowCommand extends ClientCommand {
 
   @Mixin ConnectionOptions connection;
-  @Mixin SigningKeyOption signing;
+
+  @Option(
+      names = "--trusted-keys",
+      paramLabel = "<key>",
+      description =
+          "Public keys to check the signature with: files or inline base64, comma-separated"
+              + " (default: sieve.model.trusted.keys in --config).")
+  String trustedKeys;
 
   @Parameters(index = "0", paramLabel = "<classifier>")
   String classifier;
@@ -37,7 +48,11 @@ final class ModelsShowCommand extends ClientCommand {
   @Override
   int run(PrintWriter out, PrintWriter err) {
     try (SieveClients clients = new SieveClients(connection)) {
-      byte[] key = signing.keyOrNull(clients.properties());
+      Map<String, String> props = new HashMap<>(clients.properties());
+      if (trustedKeys != null && !trustedKeys.isBlank()) {
+        props.put(SigningKeyFile.TRUSTED_PROPERTY, trustedKeys);
+      }
+      TrustedKeys key = SigningKeyOption.trusted(props, null);
       ModelCatalog catalog = clients.readModels(err);
       int wanted =
           version != null

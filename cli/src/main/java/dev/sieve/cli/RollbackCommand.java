@@ -1,7 +1,11 @@
 package dev.sieve.cli;
 
-import dev.sieve.model.ModelSigning;
+import dev.sieve.model.ModelBounds;
+import dev.sieve.model.ModelVersionValidator;
 import dev.sieve.model.ModelVersions;
+import dev.sieve.model.SigningKey;
+import dev.sieve.model.TrustedKeys;
+import dev.sieve.model.Validation;
 import dev.sieve.schemas.ModelVersion;
 import java.io.PrintWriter;
 import java.util.stream.Collectors;
@@ -13,7 +17,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code sieve rollback <classifier> <version>}: serves an older version again by republishing its
  * head and labels as the newest version (latest + 1, parent = the rolled-back-to version, reason
- * {@code rollback}), signed. The inference job swaps to any higher, validly signed version.
+ * {@code rollback}), signed. The old version must verify with a trusted key ({@code
+ * sieve.model.trusted.keys} and the signing key's own public half) before it is re-signed. The
+ * inference job swaps to any higher, validly signed version.
  */
 @Command(
     name = "rollback",
@@ -37,7 +43,8 @@ final class RollbackCommand extends ClientCommand {
   @Override
   int run(PrintWriter out, PrintWriter err) throws Exception {
     try (SieveClients clients = new SieveClients(connection)) {
-      byte[] key = signing.require(clients.properties());
+      SigningKey key = signing.require(clients.properties());
+      TrustedKeys trusted = SigningKeyOption.trusted(clients.properties(), key);
       ModelCatalog catalog = clients.readModels(err);
       ModelVersion target = readable(catalog, classifier, version, clients.modelsTopic());
       ModelVersion latest = catalog.latest(classifier).orElseThrow();
@@ -45,21 +52,24 @@ final class RollbackCommand extends ClientCommand {
         throw new CliException(
             "version " + version + " of '" + classifier + "' is already the latest; nothing to do");
       }
-      // Re-signing launders nothing: only a head this key already signed is republished.
-      String digest = ModelSigning.sha256Hex(ModelVersions.headBytes(target));
-      if (!digest.equalsIgnoreCase(target.getDigest())
-          || !ModelSigning.verify(key, target.getDigest(), target.getSignature())) {
+      // Re-signing launders nothing: only a version a trusted key signed, unchanged, is
+      // republished (checked by the validator the jobs use).
+      Validation verified =
+          ModelVersionValidator.signaturesOnly(trusted, ModelBounds.defaults()).verify(target);
+      if (!verified.ok()) {
         throw new CliException(
             "version "
                 + version
                 + " of '"
                 + classifier
-                + "' is not validly signed with the given key; refusing to re-sign it");
+                + "' does not verify with the trusted keys ("
+                + verified.message()
+                + "); refusing to re-sign it");
       }
       ModelVersion rolled =
           ModelVersions.signed(
               ModelVersion.newBuilder(target)
-                  .setVersion(latest.getVersion() + 1)
+                  .setVersion(ModelBounds.nextVersion(classifier, latest.getVersion()))
                   .setParentVersion(version)
                   .setReason("rollback")
                   .setTrainingMs(0)

@@ -32,6 +32,7 @@ public final class SieveCli {
           ClassifierCommand.class,
           ModelsCommand.class,
           RollbackCommand.class,
+          KeysCommand.class,
           RetrainCommand.class,
           LabelCommand.class,
           OracleCommand.class,

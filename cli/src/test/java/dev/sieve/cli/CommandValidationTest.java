@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -73,15 +72,36 @@ class CommandValidationTest {
 
   @Test
   void signingKeyPrecedenceIsFlagThenPropertyThenEnvironment() {
-    Map<String, String> props = Map.of(SigningKeyOption.PROPERTY, "from-config");
-    Map<String, String> env = Map.of(SigningKeyOption.ENV, "from-env");
-    assertThat(string(SigningKeyOption.resolve("from-flag", props, env))).isEqualTo("from-flag");
-    assertThat(string(SigningKeyOption.resolve(null, props, env))).isEqualTo("from-config");
-    assertThat(string(SigningKeyOption.resolve(null, Map.of(), env))).isEqualTo("from-env");
+    var flag = dev.sieve.model.KeyPairFiles.throwaway();
+    var config = dev.sieve.model.KeyPairFiles.throwaway();
+    var env = dev.sieve.model.SigningKey.generate();
+    Map<String, String> props = Map.of(SigningKeyOption.PROPERTY, config.privateKey().toString());
+    Map<String, String> environment = Map.of(SigningKeyOption.ENV, env.privatePem());
+    assertThat(SigningKeyOption.resolve(flag.privateKey(), props, environment).keyId())
+        .isEqualTo(flag.keyId());
+    assertThat(SigningKeyOption.resolve(null, props, environment).keyId())
+        .isEqualTo(config.keyId());
+    assertThat(SigningKeyOption.resolve(null, Map.of(), environment).keyId())
+        .isEqualTo(env.keyId());
     assertThat(SigningKeyOption.resolve(null, Map.of(), Map.of())).isNull();
   }
 
-  private static String string(byte[] key) {
-    return new String(key, StandardCharsets.UTF_8);
+  @Test
+  void keysGenerateWritesAnOwnerOnlyPairAndNeverOverwritesIt(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    Run first = run("keys", "generate", "--out", dir.toString());
+    assertThat(first.exit()).as(first.err()).isZero();
+    String keyId = dev.sieve.model.SigningKey.read(dir.resolve("model-signing.key")).keyId();
+    assertThat(first.out()).contains("key id       " + keyId).doesNotContain("PRIVATE");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(dir.resolve("model-signing.key"))))
+        .isEqualTo("rw-------");
+    assertThat(java.nio.file.Files.readString(dir.resolve("model-signing.pub")))
+        .startsWith("-----BEGIN PUBLIC KEY-----");
+
+    Run again = run("keys", "generate", "--out", dir.toString());
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).contains("refusing to overwrite");
   }
 }

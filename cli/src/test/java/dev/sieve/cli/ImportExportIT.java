@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImportExportIT {
 
-  private static final String KEY = "it-signing-key";
+  private static final String KEY =
+      dev.sieve.model.KeyPairFiles.throwaway().privateKey().toString();
   private static final ItStack IT = new ItStack("it-import", null);
   private static final String PREFIX = IT.prefix();
   private static final String LABELLED = Topics.LABELLED.name(PREFIX);
@@ -285,7 +286,7 @@ class ImportExportIT {
 
   private static void create(String name, String labels) {
     CommandValidationTest.Run created =
-        sieve("classifier", "create", name, "--labels", labels, "--model-signing-key", KEY);
+        sieve("classifier", "create", name, "--labels", labels, "--signing-key-file", KEY);
     assertThat(created.exit()).as(created.err()).isZero();
   }
 }

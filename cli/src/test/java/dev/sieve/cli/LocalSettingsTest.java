@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -69,20 +68,38 @@ class LocalSettingsTest {
   }
 
   @Test
-  void theKeyIsGeneratedOnceOwnerOnlyAndSignsThroughTheSettings() throws IOException {
-    Path keyFile = dir.resolve("model-signing.key");
-    String secret = SigningKeyFile.readOrCreate(keyFile);
+  void theKeyPairIsGeneratedOnceOwnerOnlyAndSignsThroughTheSettings() throws IOException {
+    var pair = SigningKeyFile.readOrCreate(dir);
 
-    assertThat(secret).hasSizeGreaterThanOrEqualTo(40);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+    assertThat(pair.privateKey()).isEqualTo(dir.resolve("model-signing.key"));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pair.privateKey())))
         .isEqualTo("rw-------");
-    assertThat(SigningKeyFile.readOrCreate(keyFile)).isEqualTo(secret);
-    assertThat(SigningKeyFile.readOrCreate(dir.resolve("another.key"))).isNotEqualTo(secret);
+    assertThat(SigningKeyFile.readOrCreate(dir).keyId()).isEqualTo(pair.keyId());
+    assertThat(SigningKeyFile.readOrCreate(dir.resolve("another")).keyId())
+        .isNotEqualTo(pair.keyId());
 
-    Map<String, String> props = Map.of(SigningKeyFile.PROPERTY, keyFile.toString());
-    assertThat(SigningKeyOption.resolve(null, props, Map.of()))
-        .isEqualTo(secret.getBytes(StandardCharsets.UTF_8));
-    assertThat(SigningKeyOption.resolve("flag", props, Map.of()))
-        .isEqualTo("flag".getBytes(StandardCharsets.UTF_8));
+    Map<String, String> props = Map.of(SigningKeyFile.PROPERTY, pair.privateKey().toString());
+    assertThat(SigningKeyOption.resolve(null, props, Map.of()).keyId()).isEqualTo(pair.keyId());
+    var other = SigningKeyFile.readOrCreate(dir.resolve("other"));
+    assertThat(SigningKeyOption.resolve(other.privateKey(), props, Map.of()).keyId())
+        .isEqualTo(other.keyId());
+  }
+
+  @Test
+  void anOldSharedSecretIsRefusedWithWhatToDoInstead() throws IOException {
+    Path old = dir.resolve("old.key");
+    Files.writeString(old, "change-me-sieve-compose-signing-key\n");
+
+    assertThatThrownBy(
+            () ->
+                SigningKeyOption.resolve(
+                    null, Map.of(SigningKeyFile.PROPERTY, old.toString()), Map.of()))
+        .hasMessageContaining("sample key")
+        .hasMessageContaining("sieve keys generate");
+    assertThatThrownBy(
+            () ->
+                SigningKeyOption.resolve(
+                    null, Map.of("sieve.model.signing.key", "s3cret"), Map.of()))
+        .hasMessageContaining("no longer accepted");
   }
 }

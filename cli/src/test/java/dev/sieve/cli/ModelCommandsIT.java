@@ -2,6 +2,7 @@ package dev.sieve.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.VersionReason;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class ModelCommandsIT {
 
-  private static final String KEY = "it-signing-key";
+  private static final KeyPairFiles.Written KEYS = KeyPairFiles.throwaway();
+  private static final String KEY = KEYS.privateKey().toString();
   private static final ItStack IT = new ItStack("it-models", null);
   private static final String prefix = IT.prefix();
 
@@ -45,7 +47,7 @@ class ModelCommandsIT {
   }
 
   private static String[] signed(String... args) {
-    return Stream.concat(Stream.of(args), Stream.of("--model-signing-key", KEY))
+    return Stream.concat(Stream.of(args), Stream.of("--signing-key-file", KEY))
         .toArray(String[]::new);
   }
 
@@ -105,7 +107,7 @@ class ModelCommandsIT {
                             + " (+0.0325, margin 0.0100)",
                         "epochs=10 lr=0.1 weighted=true seed=42"))
                 .setMetrics(ModelFixtures.metrics(0.9, 0.8125, 200)),
-            ModelSigning.key(KEY));
+            KEYS.signingKey());
     try (SieveClients clients = new SieveClients(IT.clientProperties(), prefix)) {
       clients.publish(v2);
     }
@@ -116,7 +118,8 @@ class ModelCommandsIT {
     assertThat(forced.out())
         .contains("classifier 'spam' re-declared: version 3 (zero-shot, replaces version 2)");
 
-    CommandValidationTest.Run shown = sieve(signed("models", "show", "spam", "2"));
+    CommandValidationTest.Run shown =
+        sieve("models", "show", "spam", "2", "--trusted-keys", KEYS.publicKey().toString());
     assertThat(shown.exit()).as(shown.err()).isZero();
     assertThat(shown.out())
         .contains("classifier 'spam' version 2\n")
@@ -128,7 +131,7 @@ class ModelCommandsIT {
                 "better: challenger macro-F1 0.8125 vs champion 0.7800 on the same folds"
                     + " (+0.0325, margin 0.0100)"))
         .containsPattern(row("settings", "epochs=10 lr=0.1 weighted=true seed=42"))
-        .contains("present, valid with the given key")
+        .contains("present, valid: key " + KEYS.keyId() + " signed this whole version")
         .contains("true \\ predicted  spam  ham");
 
     CommandValidationTest.Run rolled = sieve(signed("rollback", "spam", "2"));
@@ -143,8 +146,8 @@ class ModelCommandsIT {
     assertThat(v4.getReason()).isEqualTo("rollback");
     assertThat(ModelVersions.headBytes(v4)).isEqualTo(ModelVersions.headBytes(v2));
     assertThat(v4.getLabels()).isEqualTo(v2.getLabels());
-    assertThat(ModelSigning.verify(ModelSigning.key(KEY), v4.getDigest(), v4.getSignature()))
-        .isTrue();
+    assertThat(ModelSigning.verify(v4, KEYS.signingKey().publicKey())).isTrue();
+    assertThat(v4.getKeyId()).isEqualTo(KEYS.keyId());
 
     CommandValidationTest.Run table = sieve("models", "spam");
     assertThat(table.exit()).as(table.err()).isZero();
@@ -175,10 +178,18 @@ class ModelCommandsIT {
     assertThat(gone.err()).contains("version 9 of 'spam' is not readable").contains("0, 2, 3, 4");
     assertThat(gone.err().strip().lines()).hasSize(1);
 
+    KeyPairFiles.Written other = KeyPairFiles.throwaway();
     CommandValidationTest.Run badKey =
-        sieve("rollback", "spam", "0", "--model-signing-key", "not-the-key");
+        sieve("rollback", "spam", "0", "--signing-key-file", other.privateKey().toString());
     assertThat(badKey.exit()).isEqualTo(1);
-    assertThat(badKey.err()).contains("not validly signed with the given key");
+    assertThat(badKey.err())
+        .contains("does not verify with the trusted keys")
+        .contains("UNKNOWN_KEY");
+
+    CommandValidationTest.Run badName =
+        sieve(signed("classifier", "create", "Spam!", "--labels", "a,b"));
+    assertThat(badName.exit()).isEqualTo(1);
+    assertThat(badName.err()).contains("classifier name 'Spam!' is not valid");
 
     CommandValidationTest.Run retrain =
         sieve("retrain", "spam", "--reason", "manual", "--detail", "from the IT");

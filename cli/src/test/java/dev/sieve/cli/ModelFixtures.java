@@ -1,7 +1,8 @@
 package dev.sieve.cli;
 
-import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
+import dev.sieve.model.SigningKey;
+import dev.sieve.model.TrustedKeys;
 import dev.sieve.schemas.ClassMetrics;
 import dev.sieve.schemas.ModelMetrics;
 import dev.sieve.schemas.ModelVersion;
@@ -12,7 +13,8 @@ import java.util.List;
 /** Fixed model versions for formatting tests. */
 final class ModelFixtures {
 
-  static final byte[] KEY = ModelSigning.key("fixture-key");
+  static final SigningKey KEY = SigningKey.generate();
+  static final TrustedKeys TRUSTED = KEY.trusted();
 
   /** 2023-11-14 22:13:20 UTC. */
   static final long T0 = 1_700_000_000_000L;

@@ -4,6 +4,7 @@ import static dev.sieve.cli.ModelFixtures.metrics;
 import static dev.sieve.cli.ModelFixtures.version;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.model.SigningKey;
 import dev.sieve.schemas.ModelVersion;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -62,7 +63,7 @@ class ModelTablesTest {
 
   @Test
   void showPrintsPerClassMetricsAndConfusionWithLabelHeaders() {
-    String shown = ModelTables.show(versions.get(2), false, ModelFixtures.KEY);
+    String shown = ModelTables.show(versions.get(2), false, ModelFixtures.TRUSTED);
     assertThat(shown)
         .startsWith("classifier 'spam' version 3\n")
         .contains("  parent     2\n")
@@ -74,7 +75,10 @@ class ModelTablesTest {
         .contains("  labels     spam, ham\n")
         .contains("  embedding  all-minilm-l6-v2-q (sha256 0123456789ab...)\n")
         .contains("(matches the head)")
-        .contains("  signature  present, valid with the given key\n")
+        .contains(
+            "  signature  present, valid: key "
+                + ModelFixtures.KEY.keyId()
+                + " signed this whole version\n")
         .contains(
             "metrics: 5-fold cross-validation on 1200 examples: accuracy 0.940, macro-F1 0.903\n")
         .contains(
@@ -97,15 +101,20 @@ class ModelTablesTest {
     ModelVersion zeroShot = versions.get(0);
     assertThat(ModelTables.show(zeroShot, true, null))
         .startsWith("classifier 'spam' version 1 (latest: served)\n")
-        .contains("present (not checked: no signing key given)")
+        .contains("(not checked: no trusted keys given)")
         .endsWith("metrics: none (a zero-shot version is not evaluated)\n");
-    assertThat(ModelTables.show(zeroShot, true, "another-key".getBytes()))
-        .contains("present, INVALID with the given key");
+    assertThat(ModelTables.show(zeroShot, true, SigningKey.generate().trusted()))
+        .contains("which is NOT among the trusted keys");
+    ModelVersion relabelled = ModelVersion.newBuilder(zeroShot).build();
+    relabelled.setLabels(java.util.List.of("ham", "spam"));
+    assertThat(ModelTables.show(relabelled, true, ModelFixtures.TRUSTED))
+        .contains("present, INVALID: not key " + ModelFixtures.KEY.keyId());
     ModelVersion unsigned = ModelVersion.newBuilder(zeroShot).setSignature(null).build();
-    assertThat(ModelTables.show(unsigned, true, ModelFixtures.KEY)).contains("signature  missing");
+    assertThat(ModelTables.show(unsigned, true, ModelFixtures.TRUSTED))
+        .contains("signature  missing");
     ModelVersion tampered =
         ModelVersion.newBuilder(zeroShot).setHead(ByteBuffer.wrap(new byte[] {1, 2})).build();
-    assertThat(ModelTables.show(tampered, true, ModelFixtures.KEY))
+    assertThat(ModelTables.show(tampered, true, ModelFixtures.TRUSTED))
         .contains("DOES NOT MATCH the head")
         .contains("present, but the digest does not match the head");
   }

@@ -352,6 +352,39 @@ class ComposeFileTest {
   }
 
   @Test
+  void noSecretIsAnArgumentAndOnlyTheTaskManagerMountsThePrivateKey() throws IOException {
+    String text =
+        Files.readString(compose.file()) + Files.readString(ComposeFile.MODULE_DIR.resolve(".env"));
+    assertThat(text).doesNotContain("--model-signing-key").doesNotContain("change-me");
+    FlinkRun inference =
+        compose.flinkRuns().stream()
+            .filter(r -> r.mainClass().endsWith("InferenceJob"))
+            .findFirst()
+            .orElseThrow();
+    FlinkRun retrain =
+        compose.flinkRuns().stream()
+            .filter(r -> r.mainClass().endsWith("RetrainJob"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(inference.jobArgument("model-trusted-keys")).contains("/trusted/model-signing.pub");
+    assertThat(inference.jobArgument("signing-key-file")).isEmpty();
+    assertThat(retrain.jobArgument("signing-key-file")).contains("/keys/model-signing.key");
+    assertThat(retrain.jobArgument("model-trusted-keys")).contains("/trusted/model-signing.pub");
+    assertThat(compose.service("taskmanager").mounts())
+        .contains(new ComposeFile.Mount("model-signing-key", "/keys"));
+    for (Service s : compose.services().values()) {
+      if (!s.name().equals("taskmanager") && !s.name().equals("model-keys-init")) {
+        assertThat(s.mounts())
+            .as(s.name())
+            .extracting(ComposeFile.Mount::host)
+            .doesNotContain("model-signing-key");
+      }
+    }
+    assertThat(compose.service(ComposeFile.SUBMITTER).dependsOn())
+        .containsEntry("model-keys-init", "service_completed_successfully");
+  }
+
+  @Test
   void aMisspeltArgumentFailsTheDryRunWithItsName() {
     FlinkRun inference =
         compose.flinkRuns().stream()
@@ -538,11 +571,17 @@ class ComposeFileTest {
   /** Runs the job's main in its own child-first class loader, as the Flink client does. */
   private static Pipeline dryRun(Path jar, FlinkRun run) throws Exception {
     Configuration conf = new Configuration();
+    // The public key model-keys-init writes into its volume: here a freshly generated one.
+    List<String> args = new ArrayList<>(run.jobArguments());
+    int trusted = args.indexOf("--model-trusted-keys");
+    if (trusted >= 0) {
+      args.set(trusted + 1, publicKeyFile().toString());
+    }
     PackagedProgram program =
         PackagedProgram.newBuilder()
             .setJarFile(jar.toFile())
             .setEntryPointClassName(run.mainClass())
-            .setArguments(run.jobArguments().toArray(String[]::new))
+            .setArguments(args.toArray(String[]::new))
             .setConfiguration(conf)
             .build();
     try {
@@ -550,6 +589,20 @@ class ComposeFileTest {
     } finally {
       program.close();
     }
+  }
+
+  /** A fresh Ed25519 public key in PEM, as `sieve keys generate` writes its .pub file. */
+  private static Path publicKeyFile() throws Exception {
+    java.security.KeyPair pair =
+        java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Path file = Files.createTempFile("compose-test-", ".pub");
+    file.toFile().deleteOnExit();
+    Files.writeString(
+        file,
+        "-----BEGIN PUBLIC KEY-----\n"
+            + java.util.Base64.getEncoder().encodeToString(pair.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n");
+    return file;
   }
 
   private static List<String> jarNames(Path dir) throws IOException {

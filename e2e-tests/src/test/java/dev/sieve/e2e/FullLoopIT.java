@@ -14,7 +14,7 @@ import dev.sieve.local.DemoJobs;
 import dev.sieve.local.DemoProgress;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.HeadRunner;
-import dev.sieve.model.ModelSigning;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SharedEmbedders;
 import dev.sieve.schemas.ContentEvent;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FullLoopIT {
 
-  private static final String KEY = "full-loop-it-signing-key";
+  private static final KeyPairFiles.Written KEYS = KeyPairFiles.throwaway();
   private static final String CLASSIFIER = "topic";
 
   /**
@@ -86,12 +86,12 @@ class FullLoopIT {
               DemoCorpus.LABELS,
               DemoCorpus.DESCRIPTIONS,
               embedder,
-              ModelSigning.key(KEY));
+              KEYS.signingKey());
       String models = Topics.MODELS.name(prefix);
       it.send(models, CLASSIFIER, it.codec(ModelVersion.class).encode(models, v0));
 
       for (var job :
-          DemoJobs.define(null, it.bootstrapServers(), it.registryUrl(), prefix, KEY).entrySet()) {
+          DemoJobs.define(null, it.bootstrapServers(), it.registryUrl(), prefix, KEYS).entrySet()) {
         jobs.add(job.getValue().executeAsync(job.getKey()));
       }
       JobClient inference = jobs.get(1);

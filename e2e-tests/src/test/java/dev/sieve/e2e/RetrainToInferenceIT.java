@@ -8,9 +8,11 @@ import dev.sieve.inference.InferenceJob;
 import dev.sieve.inference.config.InferenceConfig;
 import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.model.EmbedderHandle;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.SigningKey;
 import dev.sieve.retrain.RetrainJob;
 import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.schemas.ContentEvent;
@@ -47,7 +49,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RetrainToInferenceIT {
 
-  private static final String KEY = "retrain-to-inference-it-signing-key";
+  private static final KeyPairFiles.Written KEYS = KeyPairFiles.throwaway();
+  private static final SigningKey KEY = KEYS.signingKey();
   private static final String CLASSIFIER = "topic";
   private static final List<String> LABELS = DemoCorpus.LABELS;
   private static final int EVERY = 100;
@@ -82,8 +85,7 @@ class RetrainToInferenceIT {
         phase1.subList(EXAMPLES, EXAMPLES + CONTENT).stream().map(DemoCorpus.Item::text).toList();
     try (EmbedderHandle embedder = SharedEmbedders.acquire()) {
       zeroShot =
-          ModelVersions.zeroShot(
-              CLASSIFIER, 1, LABELS, DemoCorpus.DESCRIPTIONS, embedder, ModelSigning.key(KEY));
+          ModelVersions.zeroShot(CLASSIFIER, 1, LABELS, DemoCorpus.DESCRIPTIONS, embedder, KEY);
       float[][] vectors = embedder.embed(train.stream().map(DemoCorpus.Item::text).toList());
       examples = new ArrayList<>();
       for (int i = 0; i < train.size(); i++) {
@@ -108,7 +110,8 @@ class RetrainToInferenceIT {
 
   @Test
   void labelsRetrainAndTheRunningInferenceJobServesTheNewSignedVersion() throws Exception {
-    InferenceConfig inference = InferenceConfig.fromArgs(it.jobArgs("--model-signing-key", KEY));
+    InferenceConfig inference =
+        InferenceConfig.fromArgs(it.jobArgs("--model-trusted-keys", KEYS.publicKey().toString()));
     RetrainConfig retrain =
         RetrainConfig.fromArgs(
             it.jobArgs(
@@ -116,8 +119,10 @@ class RetrainToInferenceIT {
                 Integer.toString(EVERY),
                 "--min-retrain-interval",
                 "1s",
-                "--model-signing-key",
-                KEY));
+                KEYS.publisherArgs()[0],
+                KEYS.publisherArgs()[1],
+                KEYS.publisherArgs()[2],
+                KEYS.publisherArgs()[3]));
     it.createTopics(TopicsCommand.newTopics(it.prefix(), PARALLELISM, (short) 1));
     it.send(
         inference.modelsTopic(), CLASSIFIER, modelCodec.encode(inference.modelsTopic(), zeroShot));
@@ -159,7 +164,7 @@ class RetrainToInferenceIT {
       assertThat(v2.getMetrics()).isNotNull();
       assertThat(v2.getMetrics().getTrainingSize()).isBetween(EVERY, EXAMPLES);
       assertThat(v2.getDigest()).isEqualTo(ModelSigning.sha256Hex(ModelVersions.headBytes(v2)));
-      assertThat(ModelSigning.verify(ModelSigning.key(KEY), v2.getDigest(), v2.getSignature()))
+      assertThat(ModelSigning.verify(v2, KEY.publicKey()))
           .as("v2 is signed with the shared key")
           .isTrue();
 

@@ -11,6 +11,7 @@ import dev.sieve.embedded.EmbeddedKafka;
 import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.local.DemoJobs;
 import dev.sieve.local.DemoProgress;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.schemas.Topics;
 import dev.sieve.testkit.FlinkTestCluster;
 import dev.sieve.testkit.ItStack;
@@ -78,7 +79,7 @@ import picocli.CommandLine;
  */
 class SecuredLoopIT {
 
-  private static final String SIGNING_KEY = "secured-loop-it-signing-key";
+  private static final KeyPairFiles.Written KEYS = KeyPairFiles.throwaway();
   private static final String CLASSIFIER = "topic";
   private static final int STREAMED = 600;
   private static final Duration DEADLINE = Duration.ofMinutes(4);
@@ -207,8 +208,8 @@ class SecuredLoopIT {
             String.join(",", DemoCorpus.LABELS),
             "--descriptions",
             String.join("|", DemoCorpus.DESCRIPTIONS),
-            "--model-signing-key",
-            SIGNING_KEY,
+            "--signing-key-file",
+            KEYS.privateKey().toString(),
             "--config",
             op());
     assertThat(created.exit()).as(created.err()).isZero();
@@ -230,7 +231,7 @@ class SecuredLoopIT {
               kafka.bootstrapServers(),
               IT.registryUrl(),
               PREFIX,
-              SIGNING_KEY,
+              KEYS,
               List.of("--kafka-properties", jobsProperties.toString()));
       for (var job : defined.entrySet()) {
         // What the Flink web UI shows as the job's configuration: no secret, the JAAS line masked.
@@ -379,8 +380,8 @@ class SecuredLoopIT {
             "forged",
             "--labels",
             "a,b",
-            "--model-signing-key",
-            SIGNING_KEY,
+            "--signing-key-file",
+            KEYS.privateKey().toString(),
             "--timeout",
             "20s",
             "--config",

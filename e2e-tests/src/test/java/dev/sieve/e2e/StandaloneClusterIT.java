@@ -12,9 +12,10 @@ import dev.sieve.embedded.ListeningSockets;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
-import dev.sieve.model.ModelSigning;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.SigningKey;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.Topics;
@@ -59,6 +60,8 @@ import org.junit.jupiter.api.Test;
  * option, and every server here listens on 127.0.0.1 only) and the images themselves.
  */
 class StandaloneClusterIT {
+
+  private static final KeyPairFiles.Written KEYS = KeyPairFiles.throwaway();
 
   private static final String CLASSIFIER = "support";
   private static final List<String> LABELS = List.of("billing", "shipping", "bug", "praise");
@@ -120,8 +123,7 @@ class StandaloneClusterIT {
   void theComposeFilesJobsRunOnAStandaloneClusterAndPredict() throws Exception {
     try {
       createTopics();
-      String signingKey = signingKey();
-      publishZeroShotVersion(signingKey);
+      publishZeroShotVersion(KEYS.signingKey());
 
       List<FlinkRun> runs = compose.flinkRuns();
       phase("topics created, zero-shot version 0 published");
@@ -275,12 +277,14 @@ class StandaloneClusterIT {
         composeRun.with(
             cluster.restAddress(),
             compose.hostPath(ComposeFile.SUBMITTER, composeRun.jar()).toString(),
-            Map.of(
-                "bootstrap-servers", stack.bootstrapServers(),
-                "registry-url", stack.registryUrl(),
-                // the compose file's SASL_SSL client settings do not apply to the test stack's
-                // PLAINTEXT broker (SecuredLoopIT runs the jobs against a secured one)
-                "kafka-properties", plaintextClientProperties().toString()));
+            keyFiles(
+                composeRun,
+                Map.of(
+                    "bootstrap-servers", stack.bootstrapServers(),
+                    "registry-url", stack.registryUrl(),
+                    // the compose file's SASL_SSL client settings do not apply to the test stack's
+                    // PLAINTEXT broker (SecuredLoopIT runs the jobs against a secured one)
+                    "kafka-properties", plaintextClientProperties().toString())));
     Configuration client = new Configuration();
     client.set(RestOptions.ADDRESS, StandaloneCluster.LOOPBACK);
     // Unlike the compose file's submitter, this JVM has the Kafka connector and clients on its
@@ -336,8 +340,19 @@ class StandaloneClusterIT {
     stack.createTopics(topics);
   }
 
-  private static String signingKey() {
-    return run("InferenceJob").jobArgument("model-signing-key").orElseThrow();
+  /**
+   * The compose file's key files (model-keys-init's volumes) swapped for this run's throwaway pair,
+   * for the runs that name them.
+   */
+  private static Map<String, String> keyFiles(FlinkRun run, Map<String, String> swapped) {
+    Map<String, String> out = new HashMap<>(swapped);
+    if (run.jobArgument("model-trusted-keys").isPresent()) {
+      out.put("model-trusted-keys", KEYS.publicKey().toString());
+    }
+    if (run.jobArgument("signing-key-file").isPresent()) {
+      out.put("signing-key-file", KEYS.privateKey().toString());
+    }
+    return out;
   }
 
   /** The compose file's {@code flink run} of the main class ending in {@code simpleName}. */
@@ -349,13 +364,11 @@ class StandaloneClusterIT {
   }
 
   /** What {@code ./sieve classifier create} publishes: the signed zero-shot version 0. */
-  private static void publishZeroShotVersion(String signingKey) throws Exception {
+  private static void publishZeroShotVersion(SigningKey signingKey) throws Exception {
     ModelVersion version;
     try (EmbedderHandle embedder =
         SharedEmbedders.acquire(EmbeddingModel.MINILM_L6_V2_Q, EmbedderOptions.defaults())) {
-      version =
-          ModelVersions.zeroShot(
-              CLASSIFIER, 0, LABELS, DESCRIPTIONS, embedder, ModelSigning.key(signingKey));
+      version = ModelVersions.zeroShot(CLASSIFIER, 0, LABELS, DESCRIPTIONS, embedder, signingKey);
     }
     String topic = Topics.MODELS.name(prefix());
     stack.send(topic, CLASSIFIER, stack.codec(ModelVersion.class).encode(topic, version));

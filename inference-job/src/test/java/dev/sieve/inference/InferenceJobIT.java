@@ -16,10 +16,10 @@ import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
-import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.OnnxHeads;
 import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.SigningKey;
 import dev.sieve.model.ZeroShotHead;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.ModelAlert;
@@ -70,7 +70,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class InferenceJobIT {
 
-  private static final String KEY = "inference-it-signing-key";
+  private static final SigningKey KEY = SigningKey.generate();
   private static final String OFFENSIVE = "offensive";
   private static final String SENTIMENT = "sentiment";
   private static final int PARALLELISM = 2;
@@ -201,9 +201,12 @@ class InferenceJobIT {
               .setSignature(null)
               .build());
       bad.put(
-          "BAD_SIGNATURE",
-          ModelVersions.signed(
-              builder(OFFENSIVE, 2, offensiveHeadV2), ModelSigning.key("someone-else's key")));
+          "UNKNOWN_KEY",
+          ModelVersions.signed(builder(OFFENSIVE, 2, offensiveHeadV2), SigningKey.generate()));
+      ModelVersion otherKey =
+          ModelVersions.signed(builder(OFFENSIVE, 2, offensiveHeadV2), SigningKey.generate());
+      otherKey.setKeyId(KEY.keyId()); // claims the trusted key, signed by another
+      bad.put("BAD_SIGNATURE", otherKey);
       bad.put(
           "BAD_DIGEST",
           ModelVersion.newBuilder(version(OFFENSIVE, 2, offensiveHeadV2))
@@ -212,8 +215,7 @@ class InferenceJobIT {
       bad.put(
           "EMBEDDING_MISMATCH",
           ModelVersions.signed(
-              builder(OFFENSIVE, 2, offensiveHeadV2).setEmbeddingModelId("all-minilm-l6-v2"),
-              ModelSigning.key(KEY)));
+              builder(OFFENSIVE, 2, offensiveHeadV2).setEmbeddingModelId("all-minilm-l6-v2"), KEY));
       bad.put(
           "WRONG_INPUT_DIMENSION",
           version(OFFENSIVE, 2, OnnxHeads.linearSoftmax(new float[2][10], new float[2])));
@@ -223,7 +225,7 @@ class InferenceJobIT {
               builder(OFFENSIVE, 2, offensiveHeadV2)
                   .setLabels(List.of("offensive", "not-offensive", "unsure"))
                   .setLabelDescriptions(List.of()),
-              ModelSigning.key(KEY)));
+              KEY));
       for (ModelVersion v : bad.values()) {
         publish(config, v);
       }
@@ -261,6 +263,77 @@ class InferenceJobIT {
       assertExactlyOnePredictionPerClassifier(served.predictions, ids.keySet(), OFFENSIVE);
       assertThat(versions(served.predictions, OFFENSIVE, ids.keySet())).containsOnly(1);
       awaitServing(job, OFFENSIVE, 1);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  /**
+   * (b2) Signed versions tampered with by someone who can write the models topic but holds no
+   * private key — the issue's attack (the serving version's labels reversed and re-published as a
+   * higher version, head, digest and signature untouched), an old version replayed as a higher one,
+   * another classifier's version renamed, a version re-parented — are each refused with their own
+   * reason and an alert, and the genuine version keeps answering.
+   */
+  @Test
+  void refusesReplayedRenamedRelabelledAndReparentedVersions() throws Exception {
+    InferenceConfig config = config();
+    createTopics(config);
+    ModelVersion v1 = version(OFFENSIVE, 1, offensiveHead);
+    ModelVersion v2 =
+        ModelVersions.signed(builder(OFFENSIVE, 2, offensiveHeadV2).setParentVersion(1), KEY);
+    ModelVersion sentiment = version(SENTIMENT, 1, sentimentHead);
+    publish(config, v1);
+    publish(config, v2);
+    publish(config, sentiment);
+    JobClient job = start(config, InferenceSources.content(config));
+    try {
+      awaitServing(job, OFFENSIVE, 2);
+      awaitServing(job, SENTIMENT, 1);
+
+      Map<String, ModelVersion> forged = new LinkedHashMap<>();
+      ModelVersion relabelled = ModelVersion.newBuilder(v2).setVersion(12).build();
+      relabelled.setLabels(List.of("not-offensive", "offensive"));
+      forged.put("RELABELLED", relabelled);
+      forged.put("REPLAYED", ModelVersion.newBuilder(v1).setVersion(13).build());
+      forged.put(
+          "RENAMED",
+          ModelVersion.newBuilder(sentiment).setClassifier(OFFENSIVE).setVersion(14).build());
+      forged.put(
+          "REPARENTED", ModelVersion.newBuilder(v2).setVersion(15).setParentVersion(null).build());
+      for (ModelVersion v : forged.values()) {
+        publish(config, v);
+      }
+
+      Outputs out = readUntil(config, job, 0, 0, PARALLELISM * forged.size());
+      Map<String, List<ModelAlert>> byReason =
+          out.alerts.stream().collect(Collectors.groupingBy(ModelAlert::getReason));
+      assertThat(byReason.keySet()).containsExactlyInAnyOrderElementsOf(forged.keySet());
+      forged.forEach(
+          (reason, v) ->
+              assertThat(byReason.get(reason))
+                  .as(reason)
+                  .allSatisfy(
+                      a -> {
+                        assertThat(a.getClassifier()).isEqualTo(OFFENSIVE);
+                        assertThat(a.getVersion()).isEqualTo(v.getVersion());
+                        assertThat(a.getServingVersion()).isEqualTo(2);
+                        assertThat(a.getMessage()).contains(reason);
+                      })
+                  .extracting(ModelAlert::getSubtask)
+                  .containsExactlyInAnyOrder(0, 1));
+      assertThat(byReason.get("RENAMED").get(0).getMessage()).contains("'" + SENTIMENT + "'");
+
+      // The genuine version 2 still answers, with its own label order.
+      Map<String, RecordMetadata> ids = produce(config, "t", 0, 40);
+      Outputs served = readUntil(config, job, 2L * ids.size(), ids.size(), out.alerts.size());
+      assertExactlyOnePredictionPerClassifier(served.predictions, ids.keySet());
+      assertThat(versions(served.predictions, OFFENSIVE, ids.keySet())).containsOnly(2);
+      assertThat(served.predictions)
+          .filteredOn(p -> p.getClassifier().equals(OFFENSIVE))
+          .allSatisfy(
+              p -> assertThat(p.getScores()).containsOnlyKeys("offensive", "not-offensive"));
+      awaitServing(job, OFFENSIVE, 2);
     } finally {
       job.cancel().get();
     }
@@ -385,7 +458,7 @@ class InferenceJobIT {
   // ---------------------------------------------------------------- job and topics
 
   private InferenceConfig config() {
-    return InferenceConfig.fromArgs(it.jobArgs("--model-signing-key", KEY));
+    return InferenceConfig.fromArgs(it.jobArgs("--model-trusted-keys", KEY.publicBase64()));
   }
 
   private void createTopics(InferenceConfig config) {
@@ -446,7 +519,7 @@ class InferenceJobIT {
   }
 
   private static ModelVersion version(String classifier, int version, byte[] head) {
-    return ModelVersions.signed(builder(classifier, version, head), ModelSigning.key(KEY));
+    return ModelVersions.signed(builder(classifier, version, head), KEY);
   }
 
   private void publish(InferenceConfig config, ModelVersion version) throws Exception {

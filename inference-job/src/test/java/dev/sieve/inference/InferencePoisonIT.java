@@ -10,6 +10,7 @@ import dev.sieve.inference.io.InferenceSinks;
 import dev.sieve.inference.io.InferenceSources;
 import dev.sieve.inference.scoring.ModelAlerts;
 import dev.sieve.inference.testing.Samples;
+import dev.sieve.model.SigningKey;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.ModelAlert;
 import dev.sieve.schemas.ModelVersion;
@@ -47,7 +48,8 @@ class InferencePoisonIT {
   @Test
   void theOneGigabyteClaimOnEveryInputIsSkippedOrAlertedWithoutARestart() throws Exception {
     InferenceConfig config =
-        InferenceConfig.fromArgs(it.jobArgs("--model-signing-key", "poison-it-key"));
+        InferenceConfig.fromArgs(
+            it.jobArgs("--model-trusted-keys", SigningKey.generate().publicBase64()));
     it.createTopics(
         List.of(
             new NewTopic(config.contentTopic(), 2, (short) 1),

@@ -16,9 +16,9 @@ import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
-import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.SigningKey;
 import dev.sieve.model.ZeroShotHead;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.ModelVersion;
@@ -64,7 +64,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("fault") // long: runs with -Pfaults (README, "Developing")
 class InferenceRecoveryIT {
 
-  private static final String KEY = "inference-recovery-it-signing-key";
+  private static final SigningKey KEY = SigningKey.generate();
   private static final String OFFENSIVE = "offensive";
   private static final String SENTIMENT = "sentiment";
   private static final int PARALLELISM = 2;
@@ -118,7 +118,8 @@ class InferenceRecoveryIT {
   @Test
   void fiveFailuresLoseAndDuplicateNothingAndServeTheVersionsFromState(
       @InjectMiniCluster MiniCluster flink) throws Exception {
-    InferenceConfig config = InferenceConfig.fromArgs(it.jobArgs("--model-signing-key", KEY));
+    InferenceConfig config =
+        InferenceConfig.fromArgs(it.jobArgs("--model-trusted-keys", KEY.publicBase64()));
     it.createTopics(
         List.of(
             new NewTopic(config.contentTopic(), PARALLELISM, (short) 1),
@@ -292,7 +293,7 @@ class InferenceRecoveryIT {
             .setCreatedAtMs(System.currentTimeMillis())
             .setDigest("")
             .setSignature(null),
-        ModelSigning.key(KEY));
+        KEY);
   }
 
   /**

@@ -11,9 +11,9 @@ import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
-import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.SigningKey;
 import dev.sieve.model.ZeroShotHead;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.ModelAlert;
@@ -50,7 +50,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class InferenceSavepointIT {
 
-  private static final String KEY = "inference-savepoint-it-key";
+  private static final SigningKey KEY = SigningKey.generate();
   private static final String CLASSIFIER = "offensive";
   private static final List<String> LABELS = List.of("offensive", "not-offensive");
   private static final int PARALLELISM = 2;
@@ -84,7 +84,8 @@ class InferenceSavepointIT {
 
   @Test
   void servesTheSameVersionAndPredictsOnceAcrossAStopWithSavepoint() throws Exception {
-    InferenceConfig config = InferenceConfig.fromArgs(it.jobArgs("--model-signing-key", KEY));
+    InferenceConfig config =
+        InferenceConfig.fromArgs(it.jobArgs("--model-trusted-keys", KEY.publicBase64()));
     it.createTopics(
         List.of(
             new NewTopic(config.contentTopic(), PARALLELISM, (short) 1),
@@ -175,7 +176,7 @@ class InferenceSavepointIT {
             .setCreatedAtMs(System.currentTimeMillis())
             .setDigest("")
             .setSignature(null);
-    ModelVersion signed = ModelVersions.signed(builder, ModelSigning.key(KEY));
+    ModelVersion signed = ModelVersions.signed(builder, KEY);
     it.send(config.modelsTopic(), CLASSIFIER, modelCodec.encode(config.modelsTopic(), signed));
   }
 

@@ -3,6 +3,7 @@ package dev.sieve.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.inference.config.InferenceConfig;
+import dev.sieve.model.SigningKey;
 import dev.sieve.testkit.OperatorUids;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -28,8 +29,8 @@ class OperatorUidTest {
               "127.0.0.1:9",
               "--registry-url",
               "http://127.0.0.1:9",
-              "--model-signing-key",
-              "k"
+              "--model-trusted-keys",
+              SigningKey.generate().publicBase64()
             }));
     StreamGraph graph = env.getStreamGraph();
 

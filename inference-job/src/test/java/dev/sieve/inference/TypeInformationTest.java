@@ -7,6 +7,7 @@ import dev.sieve.inference.config.InferenceConfig;
 import dev.sieve.inference.functions.MicroBatchInferenceOperator;
 import dev.sieve.inference.functions.ModelRecordDecoder;
 import dev.sieve.inference.io.InferenceSources;
+import dev.sieve.model.SigningKey;
 import dev.sieve.schemas.ModelVersion;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -26,7 +27,9 @@ class TypeInformationTest {
 
   private static final InferenceConfig CONFIG =
       InferenceConfig.fromArgs(
-          "--bootstrap-servers=k:9092", "--registry-url=http://r:8081", "--model-signing-key=k");
+          "--bootstrap-servers=k:9092",
+          "--registry-url=http://r:8081",
+          "--model-trusted-keys=" + SigningKey.generate().publicBase64());
 
   @Test
   void recordsBetweenOperatorsAreAvroOrPojos() {
@@ -75,6 +78,6 @@ class TypeInformationTest {
     assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
     assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(5_000L);
     assertThat(env.getConfig().getGlobalJobParameters().toMap())
-        .containsEntry(InferenceConfig.SIGNING_KEY, "******");
+        .containsEntry(InferenceConfig.MAX_HEAD_BYTES, Integer.toString(16 << 20));
   }
 }

@@ -8,6 +8,7 @@ import dev.sieve.inference.InferenceJob;
 import dev.sieve.inference.config.InferenceConfig;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SentenceEmbedder;
+import dev.sieve.model.SigningKey;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Prediction;
@@ -37,7 +38,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class BenchPipeline implements AutoCloseable {
 
-  static final byte[] KEY = "sieve-bench-signing-key".getBytes(StandardCharsets.UTF_8);
   static final int PARTITIONS = 2;
   private static final List<String> LABELS = List.of("offensive", "not-offensive");
   private static final List<String> DESCRIPTIONS =
@@ -46,6 +46,7 @@ final class BenchPipeline implements AutoCloseable {
           "A polite, friendly or neutral message.");
 
   private final DemoStack stack;
+  private final SigningKey key;
   private final String prefix;
   private final ConfluentAvroCodec<ContentEvent> contentCodec;
   private final ConfluentAvroCodec<ModelVersion> modelCodec;
@@ -61,6 +62,7 @@ final class BenchPipeline implements AutoCloseable {
       SentenceEmbedder embedder,
       String prefix) {
     this.stack = stack;
+    this.key = SigningKey.generate(); // this run's only: signs its versions, never stored
     this.prefix = prefix;
     this.contentCodec = new ConfluentAvroCodec<>(registry, ContentEvent.class);
     this.modelCodec = new ConfluentAvroCodec<>(registry, ModelVersion.class);
@@ -97,7 +99,7 @@ final class BenchPipeline implements AutoCloseable {
   /** Publishes a signed zero-shot version of {@code classifier} and returns when it is written. */
   long publish(String classifier, int version) throws Exception {
     ModelVersion signed =
-        ModelVersions.zeroShot(classifier, version, LABELS, DESCRIPTIONS, embedder, KEY);
+        ModelVersions.zeroShot(classifier, version, LABELS, DESCRIPTIONS, embedder, key);
     String topic = Topics.MODELS.name(prefix);
     long at = System.currentTimeMillis();
     producer
@@ -147,8 +149,8 @@ final class BenchPipeline implements AutoCloseable {
             "1s",
             "--batch-max-size",
             Integer.toString(batchMaxSize),
-            "--model-signing-key",
-            new String(KEY, StandardCharsets.UTF_8));
+            "--model-trusted-keys",
+            key.publicBase64());
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(
             EmbeddedFlink.configuration(stack.workDir().resolve("flink-" + prefix)));

@@ -9,6 +9,7 @@ import dev.sieve.core.registry.RestSchemaRegistryClient;
 import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.model.EmbedderHandle;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.model.SharedEmbedders;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.Label;
@@ -118,7 +119,8 @@ public final class ChaosCommand implements Callable<Integer> {
               new RestSchemaRegistryClient(RegistryConfig.forUrl(registryUrl));
           KafkaProducer<byte[], byte[]> producer = patientProducer(bootstrap);
           EmbedderHandle embedder = SharedEmbedders.acquire()) {
-        DemoCommand.declareClassifier(registry, producer, embedder, out);
+        KeyPairFiles.Written keys = DemoCommand.throwawayKeys(stack);
+        DemoCommand.declareClassifier(registry, producer, embedder, keys.signingKey(), out);
         Map<String, JobID> jobs =
             DemoJobs.submitAll(
                 stack.flink(),
@@ -126,7 +128,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 bootstrap,
                 registryUrl,
                 prefix,
-                DemoCommand.SIGNING_KEY,
+                keys,
                 out::println);
         DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(2));
         Map<String, String> client =

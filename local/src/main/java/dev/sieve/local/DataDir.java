@@ -28,6 +28,7 @@ final class DataDir implements AutoCloseable {
 
   static final String SETTINGS = "sieve.properties";
   static final String SIGNING_KEY = "model-signing.key";
+  static final String PUBLIC_KEY = "model-signing.pub";
   static final String PID_FILE = "up.pid";
   static final String REGISTRY_PID_FILE = "registry.pid";
   static final String DEPLOYMENT = "deployment.properties";
@@ -191,6 +192,11 @@ final class DataDir implements AutoCloseable {
 
   Path signingKey() {
     return root.resolve(SIGNING_KEY);
+  }
+
+  /** The public half of {@link #signingKey()}: what the verifiers trust. */
+  Path publicKey() {
+    return root.resolve(PUBLIC_KEY);
   }
 
   /** {@code up}'s log: the broker's, the registry client's and Flink's lines, appended per run. */

@@ -16,8 +16,10 @@ import dev.sieve.embedded.TempDirs;
 import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.HeadRunner;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.SigningKey;
 import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.Label;
 import dev.sieve.schemas.ModelVersion;
@@ -68,9 +70,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   static final String PREFIX = Topic.DEFAULT_PREFIX;
   private static final String CLASSIFIER = "topic";
-
-  /** The demo's own key; a real deployment passes its secret with --model-signing-key. */
-  static final String SIGNING_KEY = "sieve-demo-signing-key";
 
   /** Every tenth message after the shift is held back, then scored at the end. */
   private static final int HOLD_BACK_EVERY = 10;
@@ -172,9 +171,9 @@ public final class DemoCommand implements Callable<Integer> {
           KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
           EmbedderHandle embedder = SharedEmbedders.acquire();
           DemoProgress progress = new DemoProgress(bootstrap, registry, corpus.labels(), PREFIX)) {
-        ModelVersion v0 = declareClassifier(registry, producer, embedder, out);
-        Map<String, JobID> jobs =
-            UpCommand.submit(dir, stack, SIGNING_KEY, DemoJobs.Settings.demo(), out);
+        KeyPairFiles.Written keys = throwawayKeys(dir.root());
+        ModelVersion v0 = declareClassifier(registry, producer, embedder, keys.signingKey(), out);
+        Map<String, JobID> jobs = UpCommand.submit(dir, stack, keys, DemoJobs.Settings.demo(), out);
         shutdown.jobs(dir, stack, jobs);
         DemoJobs.awaitTasksRunning(stack.flink(), jobs.values(), Duration.ofMinutes(2));
         Map<String, String> client =
@@ -298,6 +297,19 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
+   * A key pair for this run only, in the stack's temporary directory (deleted with it): the demo
+   * signs its zero-shot version and retrain-trigger its versions with it, the inference job trusts
+   * its public half. No key is shared between runs or written in the repository.
+   */
+  static KeyPairFiles.Written throwawayKeys(DemoStack stack) {
+    return throwawayKeys(stack.workDir());
+  }
+
+  static KeyPairFiles.Written throwawayKeys(Path dir) {
+    return KeyPairFiles.generate(dir.resolve("keys"), KeyPairFiles.DEFAULT_NAME);
+  }
+
+  /**
    * Declares the demo classifier: a signed zero-shot version 0 built from the label descriptions,
    * so predictions exist before anyone labels anything.
    */
@@ -305,16 +317,12 @@ public final class DemoCommand implements Callable<Integer> {
       RestSchemaRegistryClient registry,
       KafkaProducer<byte[], byte[]> producer,
       EmbedderHandle embedder,
+      SigningKey key,
       PrintStream out)
       throws Exception {
     ModelVersion version =
         ModelVersions.zeroShot(
-            CLASSIFIER,
-            0,
-            DemoCorpus.LABELS,
-            DemoCorpus.DESCRIPTIONS,
-            embedder,
-            SIGNING_KEY.getBytes(StandardCharsets.UTF_8));
+            CLASSIFIER, 0, DemoCorpus.LABELS, DemoCorpus.DESCRIPTIONS, embedder, key);
     String topic = Topics.MODELS.name(PREFIX);
     producer
         .send(

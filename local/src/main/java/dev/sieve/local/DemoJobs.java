@@ -7,6 +7,7 @@ import dev.sieve.inference.InferenceJob;
 import dev.sieve.inference.config.InferenceConfig;
 import dev.sieve.ingest.IngestJob;
 import dev.sieve.ingest.config.IngestConfig;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.retrain.RetrainJob;
 import dev.sieve.retrain.config.RetrainConfig;
 import java.nio.file.Path;
@@ -94,20 +95,24 @@ public final class DemoJobs {
    *     RocksDB), or null to use the context environment (a test's MiniClusterExtension)
    */
   public static Map<String, StreamExecutionEnvironment> define(
-      Path flinkDir, String bootstrap, String registryUrl, String prefix, String signingKey) {
+      Path flinkDir,
+      String bootstrap,
+      String registryUrl,
+      String prefix,
+      KeyPairFiles.Written signingKey) {
     return define(flinkDir, bootstrap, registryUrl, prefix, signingKey, List.of());
   }
 
   /**
-   * As {@link #define(Path, String, String, String, String)}, with {@code moreCommon} arguments
-   * given to every job, such as {@code --kafka-properties FILE} for a secured cluster.
+   * As {@link #define(Path, String, String, String, KeyPairFiles.Written)}, with {@code moreCommon}
+   * arguments given to every job, such as {@code --kafka-properties FILE} for a secured cluster.
    */
   public static Map<String, StreamExecutionEnvironment> define(
       Path flinkDir,
       String bootstrap,
       String registryUrl,
       String prefix,
-      String signingKey,
+      KeyPairFiles.Written signingKey,
       List<String> moreCommon) {
     List<String> connection = new ArrayList<>(connection(bootstrap, registryUrl, prefix));
     connection.addAll(moreCommon);
@@ -125,11 +130,15 @@ public final class DemoJobs {
   }
 
   /**
-   * Defines the four jobs with the {@code connection} arguments each, the signing key for the two
-   * that need it, and the {@code settings}.
+   * Defines the four jobs with the {@code connection} arguments each, the key pair's files for the
+   * two that need them (inference-job: the public key; retrain-trigger: the private key file and
+   * the public key; never a key itself as an argument), and the {@code settings}.
    */
   static Map<String, StreamExecutionEnvironment> define(
-      Environments environments, List<String> connection, String signingKey, Settings settings) {
+      Environments environments,
+      List<String> connection,
+      KeyPairFiles.Written signingKey,
+      Settings settings) {
     List<String> common = new ArrayList<>(connection);
     common.addAll(settings.common());
     List<String> activeLearningArgs = settings.activeLearning();
@@ -143,7 +152,8 @@ public final class DemoJobs {
     StreamExecutionEnvironment inference = environments.create("inference-job", 2);
     InferenceJob.defineKafkaJob(
         inference,
-        InferenceConfig.fromArgs(args(common, List.of("--model-signing-key", signingKey))));
+        InferenceConfig.fromArgs(
+            args(common, List.of("--model-trusted-keys", signingKey.publicKey().toString()))));
     jobs.put("inference-job", inference);
 
     StreamExecutionEnvironment activeLearning = environments.create("active-learning-job", 1);
@@ -151,7 +161,7 @@ public final class DemoJobs {
         activeLearning, ActiveLearningConfig.fromArgs(args(common, activeLearningArgs)));
     jobs.put("active-learning-job", activeLearning);
 
-    List<String> retrain = new ArrayList<>(List.of("--model-signing-key", signingKey));
+    List<String> retrain = new ArrayList<>(List.of(signingKey.publisherArgs()));
     retrain.addAll(retrainArgs);
     StreamExecutionEnvironment retrainEnv = environments.create("retrain-trigger", 1);
     RetrainJob.defineKafkaJob(retrainEnv, RetrainConfig.fromArgs(args(common, retrain)));
@@ -166,7 +176,7 @@ public final class DemoJobs {
       String bootstrap,
       String registryUrl,
       String prefix,
-      String signingKey,
+      KeyPairFiles.Written signingKey,
       Consumer<String> log)
       throws Exception {
     Map<String, JobID> ids = new LinkedHashMap<>();

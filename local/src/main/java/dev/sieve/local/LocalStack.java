@@ -241,8 +241,8 @@ final class LocalStack implements AutoCloseable {
 
   /**
    * Writes {@code sieve.properties}: where the broker, the registry and the Flink REST API are, the
-   * topic prefix and the signing key's file, what the other commands read by default. Written to a
-   * temporary file and moved, so a command never reads half of it.
+   * topic prefix and the signing key pair's files, what the other commands read by default. Written
+   * to a temporary file and moved, so a command never reads half of it.
    */
   void writeSettings(String prefix) throws IOException {
     Properties p = new Properties();
@@ -251,6 +251,7 @@ final class LocalStack implements AutoCloseable {
     p.setProperty(ConnectionOptions.TOPIC_PREFIX, prefix);
     p.setProperty(FLINK_REST_URL, flinkUrl);
     p.setProperty(SigningKeyFile.PROPERTY, dataDir.signingKey().toString());
+    p.setProperty(SigningKeyFile.TRUSTED_PROPERTY, dataDir.publicKey().toString());
     Path tmp = dataDir.root().resolve(DataDir.SETTINGS + ".tmp");
     try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       p.store(out, "written by ./sieve up; read by the other ./sieve commands");

@@ -2,6 +2,7 @@ package dev.sieve.local;
 
 import dev.sieve.cli.ConnectionOptions;
 import dev.sieve.cli.SigningKeyFile;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.schemas.Topic;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -124,7 +125,7 @@ public final class UpCommand implements Callable<Integer> {
     try (DataDir dir = DataDir.lock(dataDir)) {
       UpLog.to(dir.log());
       dir.checkDeployment(deployment);
-      String signingKey = SigningKeyFile.readOrCreate(dir.signingKey());
+      KeyPairFiles.Written signingKey = SigningKeyFile.readOrCreate(dir.root());
       LocalStack.Ports ports = LocalStack.Ports.from(portBase);
       out.println(
           deployment.external()
@@ -165,7 +166,11 @@ public final class UpCommand implements Callable<Integer> {
    * each with its own state directories ({@link JobStates}), resumed from its newest state.
    */
   static Map<String, JobID> submit(
-      DataDir dir, LocalStack stack, String signingKey, DemoJobs.Settings settings, PrintStream out)
+      DataDir dir,
+      LocalStack stack,
+      KeyPairFiles.Written signingKey,
+      DemoJobs.Settings settings,
+      PrintStream out)
       throws Exception {
     Map<String, StreamExecutionEnvironment> defined =
         DemoJobs.define(
@@ -299,7 +304,8 @@ public final class UpCommand implements Callable<Integer> {
     out.println("  Flink web UI      " + stack.flinkUrl());
     out.println("  settings          " + dir.settings());
     out.println("  log               " + dir.log());
-    out.println("  signing key       " + dir.signingKey());
+    out.println(
+        "  signing key       " + dir.signingKey() + " (public key " + dir.publicKey() + ")");
     out.println();
     out.println("Next, in another terminal:");
     out.println("  ./sieve classifier create topic --labels billing,shipping,bug,praise" + config);

@@ -10,7 +10,7 @@ import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.HeadRunner;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SharedEmbedders;
-import java.nio.charset.StandardCharsets;
+import dev.sieve.model.SigningKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +36,7 @@ class DemoCorpusTest {
   /** Labels per phase in the retraining scenarios: a short labelling session. */
   private static final int LABELLED = 100;
 
-  private static final byte[] KEY = "demo-corpus-test".getBytes(StandardCharsets.UTF_8);
+  private static final SigningKey KEY = SigningKey.generate();
 
   private static DemoCorpus corpus;
   private static List<Integer> phase1;

@@ -61,6 +61,12 @@ class UpDownIT {
     Properties props = harness.settingsProperties();
     String bootstrap = props.getProperty("bootstrap.servers");
     String registryUrl = props.getProperty("schema.registry.url");
+    // the deployment's key pair, generated on the first start: the private key owner-only
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dataDir.resolve(DataDir.SIGNING_KEY))))
+        .isEqualTo("rw-------");
+    assertThat(props.getProperty("sieve.model.trusted.keys")).endsWith(DataDir.PUBLIC_KEY);
     phase("up ready, classifier published", t0);
 
     Feed feed = Feed.start(bootstrap, "first-", FIRST_EVENTS, Duration.ofMillis(25));

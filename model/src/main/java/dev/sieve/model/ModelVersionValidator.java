@@ -9,36 +9,84 @@ import java.util.Random;
 /**
  * Decides whether a {@link ModelVersion} may be served beside this embedder. Checks run cheapest
  * and most security-relevant first, and nothing is loaded into ONNX Runtime before the signature
- * has been verified: digest, signature, embedding network, load, input dimension, labels, then a
- * smoke test on fixed inputs. The first failure refuses the version; the old version keeps serving.
+ * has been verified: bounds (classifier name, version, head size), digest, signature (key id
+ * trusted, Ed25519 over the canonical bytes of the whole version: {@link ModelSigning}), the cap on
+ * classifiers, embedding network, load, input dimension, labels, then a smoke test on fixed inputs.
+ * The first failure refuses the version; the old version keeps serving.
+ *
+ * <p>A signature that fails is explained when this validator has verified a version with the same
+ * head: {@link Refusal#RENAMED}, {@link Refusal#RELABELLED}, {@link Refusal#REPARENTED} or {@link
+ * Refusal#REPLAYED} rather than a bare {@link Refusal#BAD_SIGNATURE}. It remembers the signed
+ * fields (not the heads) of the last {@link ModelBounds#maxVersionsKept()} verified versions per
+ * classifier, so it is not thread-safe: one per subtask.
  */
 public final class ModelVersionValidator {
 
   private static final double SUM_TOLERANCE = 1e-3;
 
-  private final byte[] key;
+  private final TrustedKeys keys;
+  private final ModelBounds bounds;
   private final String embeddingModelId;
   private final String embeddingModelDigest;
   private final int dimension;
   private final float[][] smokeInputs;
+  private final VersionHistory history;
 
   public ModelVersionValidator(
-      byte[] key, String embeddingModelId, String embeddingModelDigest, int dimension) {
-    this.key = key.clone();
+      TrustedKeys keys, String embeddingModelId, String embeddingModelDigest, int dimension) {
+    this(keys, ModelBounds.defaults(), embeddingModelId, embeddingModelDigest, dimension);
+  }
+
+  public ModelVersionValidator(
+      TrustedKeys keys,
+      ModelBounds bounds,
+      String embeddingModelId,
+      String embeddingModelDigest,
+      int dimension) {
+    this.keys = java.util.Objects.requireNonNull(keys, "keys");
+    this.bounds = java.util.Objects.requireNonNull(bounds, "bounds");
     this.embeddingModelId = embeddingModelId;
     this.embeddingModelDigest = embeddingModelDigest;
     this.dimension = dimension;
-    this.smokeInputs = smokeInputs(dimension);
+    this.smokeInputs = dimension > 0 ? smokeInputs(dimension) : new float[0][];
+    this.history = new VersionHistory(bounds.maxVersionsKept());
   }
 
   /** A validator for heads served beside {@code embedder}. */
-  public static ModelVersionValidator forEmbedder(byte[] key, SentenceEmbedder embedder) {
+  public static ModelVersionValidator forEmbedder(
+      TrustedKeys keys, ModelBounds bounds, SentenceEmbedder embedder) {
     return new ModelVersionValidator(
-        key, embedder.modelId(), embedder.modelDigest(), embedder.dimension());
+        keys, bounds, embedder.modelId(), embedder.modelDigest(), embedder.dimension());
   }
 
-  public Validation validate(ModelVersion v) {
+  /**
+   * A validator that only {@link #verify}s (bounds, digest, signature), for a job that loads heads
+   * itself without serving them beside one embedder (retrain-trigger's champion).
+   */
+  public static ModelVersionValidator signaturesOnly(TrustedKeys keys, ModelBounds bounds) {
+    return new ModelVersionValidator(keys, bounds, null, null, 0);
+  }
+
+  /**
+   * Bounds, digest and signature only; loads nothing. An accepted result has no head. Verified
+   * versions are remembered to explain later signature failures.
+   */
+  public Validation verify(ModelVersion v) {
     String who = "classifier '" + v.getClassifier() + "' version " + v.getVersion();
+    String badName = ModelBounds.classifierNameProblem(v.getClassifier());
+    if (badName != null) {
+      return refuse(Refusal.BAD_CLASSIFIER_NAME, who, badName);
+    }
+    if (v.getVersion() < 0) {
+      return refuse(Refusal.VERSION_OUT_OF_RANGE, who, "a version number is never negative");
+    }
+    int headSize = v.getHead() == null ? 0 : v.getHead().remaining();
+    if (headSize > bounds.maxHeadBytes()) {
+      return refuse(
+          Refusal.HEAD_TOO_LARGE,
+          who,
+          "head is " + headSize + " bytes, the cap is " + bounds.maxHeadBytes());
+    }
     byte[] head = ModelVersions.headBytes(v);
     String digest = ModelSigning.sha256Hex(head);
     if (!digest.equalsIgnoreCase(v.getDigest())) {
@@ -48,9 +96,50 @@ public final class ModelVersionValidator {
     if (v.getSignature() == null || v.getSignature().isBlank()) {
       return refuse(Refusal.UNSIGNED, who, "no signature");
     }
-    if (!ModelSigning.verify(key, v.getDigest(), v.getSignature())) {
-      return refuse(Refusal.BAD_SIGNATURE, who, "signature does not match this deployment's key");
+    java.security.PublicKey key = keys.key(v.getKeyId()).orElse(null);
+    if (key == null) {
+      return refuse(
+          Refusal.UNKNOWN_KEY,
+          who,
+          "signed with key id '"
+              + v.getKeyId()
+              + "', not among the trusted keys "
+              + keys.ids()
+              + " (rotating keys? trust the new public key too)");
     }
+    if (!ModelSigning.verify(v, key)) {
+      VersionHistory.Diagnosis diagnosis = history.diagnose(v);
+      return diagnosis != null
+          ? refuse(diagnosis.refusal(), who, "signature does not match: " + diagnosis.why())
+          : refuse(
+              Refusal.BAD_SIGNATURE,
+              who,
+              "signature is not key " + v.getKeyId() + "'s over this version's fields");
+    }
+    if (!history.knows(v.getClassifier()) && history.classifiers() >= bounds.maxClassifiers()) {
+      return refuse(
+          Refusal.TOO_MANY_CLASSIFIERS,
+          who,
+          "this job already holds "
+              + history.classifiers()
+              + " classifiers, the cap is "
+              + bounds.maxClassifiers());
+    }
+    history.remember(v);
+    return Validation.verified(who + " verified (key " + v.getKeyId() + ")");
+  }
+
+  /** {@link #verify}, then the embedding network, load, dimension, labels and smoke test. */
+  public Validation validate(ModelVersion v) {
+    if (embeddingModelId == null) {
+      throw new IllegalStateException("a signatures-only validator cannot load heads");
+    }
+    Validation verified = verify(v);
+    if (!verified.ok()) {
+      return verified;
+    }
+    String who = "classifier '" + v.getClassifier() + "' version " + v.getVersion();
+    byte[] head = ModelVersions.headBytes(v);
     if (!embeddingModelId.equals(v.getEmbeddingModelId())
         || !embeddingModelDigest.equalsIgnoreCase(v.getEmbeddingModelDigest())) {
       return refuse(

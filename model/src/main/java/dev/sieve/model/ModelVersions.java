@@ -5,23 +5,28 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Helpers for {@link ModelVersion} records: fill in the digest and signature when publishing, and
- * read the head bytes without disturbing the record's buffer.
+ * Helpers for {@link ModelVersion} records: fill in the digest, key id and signature when
+ * publishing, and read the head bytes without disturbing the record's buffer.
  */
 public final class ModelVersions {
 
   private ModelVersions() {}
 
   /**
-   * Sets {@code digest} (SHA-256 of the head) and {@code signature} (HMAC over the digest) on the
-   * builder, which must already hold the head, and builds the record.
+   * Sets {@code digest} (SHA-256 of the head), {@code keyId} and {@code signature} (Ed25519 over
+   * the canonical bytes of the whole version: {@link ModelSigning}) on the builder, which must
+   * already hold every signed field, and builds the record.
    */
-  public static ModelVersion signed(ModelVersion.Builder builder, byte[] key) {
+  public static ModelVersion signed(ModelVersion.Builder builder, SigningKey key) {
     if (!builder.hasHead()) {
       throw new IllegalArgumentException("set the head bytes before signing");
     }
+    ModelBounds.requireClassifierName(builder.getClassifier());
     String digest = ModelSigning.sha256Hex(bytes(builder.getHead()));
-    return builder.setDigest(digest).setSignature(ModelSigning.sign(key, digest)).build();
+    ModelVersion version =
+        builder.setDigest(digest).setKeyId(key.keyId()).setSignature(null).build();
+    version.setSignature(ModelSigning.sign(version, key.privateKey()));
+    return version;
   }
 
   /**
@@ -37,7 +42,7 @@ public final class ModelVersions {
       List<String> labels,
       List<String> descriptions,
       SentenceEmbedder embedder,
-      byte[] key) {
+      SigningKey key) {
     byte[] head =
         ZeroShotHead.build(embedder, labels, descriptions, ZeroShotHead.DEFAULT_TEMPERATURE);
     return signed(

@@ -23,6 +23,11 @@ public final class Validation {
     return new Validation(head, null, message);
   }
 
+  /** Signature and bounds checked, nothing loaded: {@link #head()} is not available. */
+  static Validation verified(String message) {
+    return new Validation(null, null, message);
+  }
+
   static Validation refused(Refusal refusal, String message) {
     return new Validation(null, refusal, message);
   }
@@ -31,7 +36,7 @@ public final class Validation {
     return refusal == null;
   }
 
-  /** The loaded head of an accepted version; fails for a refused one. */
+  /** The loaded head of an accepted version; fails for a refused or only verified one. */
   public HeadRunner head() {
     if (head == null) {
       throw new IllegalStateException("refused version has no head: " + message);

@@ -1,6 +1,7 @@
 package dev.sieve.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sieve.schemas.ModelVersion;
 import java.nio.ByteBuffer;
@@ -10,14 +11,14 @@ import org.junit.jupiter.api.Test;
 
 class ModelVersionValidatorTest {
 
-  private static final byte[] KEY = ModelSigning.key("deployment-secret");
+  private static final SigningKey KEY = SigningKey.generate();
   private static final String EMBEDDING_ID = "all-minilm-l6-v2-q";
   private static final String EMBEDDING_DIGEST = "ab".repeat(32);
   private static final int D = 384;
   private static final List<String> LABELS = List.of("ham", "spam");
 
   private final ModelVersionValidator validator =
-      new ModelVersionValidator(KEY, EMBEDDING_ID, EMBEDDING_DIGEST, D);
+      new ModelVersionValidator(KEY.trusted(), EMBEDDING_ID, EMBEDDING_DIGEST, D);
 
   @Test
   void aGoodSignedVersionIsAcceptedWithItsHead() throws Exception {
@@ -50,10 +51,169 @@ class ModelVersionValidatorTest {
   }
 
   @Test
-  void versionSignedWithAnotherKeyIsRefused() {
+  void versionSignedWithAnUntrustedKeyIsRefused() {
     assertRefused(
-        ModelVersions.signed(version(head(2, D)), ModelSigning.key("attacker")),
-        Refusal.BAD_SIGNATURE);
+        ModelVersions.signed(version(head(2, D)), SigningKey.generate()), Refusal.UNKNOWN_KEY);
+  }
+
+  @Test
+  void versionSignedByAnotherKeyUnderATrustedKeyIdIsRefused() {
+    ModelVersion forged = ModelVersions.signed(version(head(2, D)), SigningKey.generate());
+    forged.setKeyId(KEY.keyId());
+
+    assertRefused(forged, Refusal.BAD_SIGNATURE);
+  }
+
+  @Test
+  void eitherOfTwoTrustedKeysVerifiesDuringARotation() {
+    SigningKey next = SigningKey.generate();
+    ModelVersionValidator rotating =
+        new ModelVersionValidator(
+            TrustedKeys.of(KEY.publicKey(), next.publicKey()), EMBEDDING_ID, EMBEDDING_DIGEST, D);
+
+    Validation old = rotating.validate(ModelVersions.signed(version(head(2, D)), KEY));
+    Validation fresh =
+        rotating.validate(ModelVersions.signed(version(head(2, D)).setVersion(4), next));
+
+    assertThat(old.ok()).as(old.message()).isTrue();
+    assertThat(fresh.ok()).as(fresh.message()).isTrue();
+    old.head().close();
+    fresh.head().close();
+  }
+
+  /** The attack: a signed version's labels swapped, head, digest and signature kept. */
+  @Test
+  void swappedLabelsAreRefusedAsRelabelled() {
+    ModelVersion signed = ModelVersions.signed(version(head(2, D)), KEY);
+    accept(signed);
+    ModelVersion forged = ModelVersion.newBuilder(signed).setVersion(12).build();
+    forged.setLabels(List.of("spam", "ham"));
+
+    assertRefused(forged, Refusal.RELABELLED, "version 12");
+  }
+
+  @Test
+  void aTamperedVersionNeverSeenVerifiedIsABadSignature() {
+    ModelVersion signed = ModelVersions.signed(version(head(2, D)), KEY);
+    signed.setLabels(List.of("spam", "ham"));
+
+    assertRefused(signed, Refusal.BAD_SIGNATURE);
+  }
+
+  @Test
+  void anOldVersionRepublishedAsAHigherOneIsRefusedAsReplayed() {
+    ModelVersion v3 = ModelVersions.signed(version(head(2, D)), KEY);
+    accept(v3);
+    ModelVersion replay = ModelVersion.newBuilder(v3).setVersion(9).build();
+
+    assertRefused(replay, Refusal.REPLAYED, "version 9");
+  }
+
+  @Test
+  void aVersionRenamedToAnotherClassifierIsRefusedAsRenamed() {
+    ModelVersion v3 = ModelVersions.signed(version(head(2, D)), KEY);
+    accept(v3);
+    ModelVersion renamed = ModelVersion.newBuilder(v3).setClassifier("ham-filter").build();
+
+    Validation v = validator.validate(renamed);
+    assertThat(v.refusal()).as(v.message()).contains(Refusal.RENAMED);
+    assertThat(v.message()).contains("classifier 'ham-filter'").contains("'spam-filter'");
+  }
+
+  @Test
+  void aVersionWithAnotherParentIsRefusedAsReparented() {
+    ModelVersion v3 = ModelVersions.signed(version(head(2, D)), KEY);
+    accept(v3);
+    ModelVersion reparented =
+        ModelVersion.newBuilder(v3).setVersion(4).setParentVersion(null).build();
+
+    assertRefused(reparented, Refusal.REPARENTED, "version 4");
+  }
+
+  @Test
+  void classifierNamesAreValidated() {
+    ModelVersion.Builder builder = version(head(2, D)).setClassifier("Spam Filter!");
+    assertThatThrownBy(() -> ModelVersions.signed(builder, KEY))
+        .hasMessageContaining("classifier name 'Spam Filter!' is not valid");
+    ModelVersion signed = ModelVersions.signed(version(head(2, D)), KEY);
+    signed.setClassifier("../etc");
+
+    Validation v = validator.validate(signed);
+    assertThat(v.refusal()).contains(Refusal.BAD_CLASSIFIER_NAME);
+    assertThat(v.message()).contains("is not valid");
+    assertThat(ModelBounds.classifierNameProblem("a".repeat(64))).isNull();
+    assertThat(ModelBounds.classifierNameProblem("a".repeat(65))).isNotNull();
+    assertThat(ModelBounds.classifierNameProblem("topic.v2_en-gb")).isNull();
+    assertThat(ModelBounds.classifierNameProblem("-x")).isNotNull();
+  }
+
+  @Test
+  void aHeadOverTheCapIsRefusedBeforeItIsHashed() {
+    ModelVersionValidator small =
+        new ModelVersionValidator(
+            KEY.trusted(),
+            ModelBounds.defaults().withMaxHeadBytes(1000),
+            EMBEDDING_ID,
+            EMBEDDING_DIGEST,
+            D);
+
+    Validation v = small.validate(ModelVersions.signed(version(head(2, D)), KEY));
+
+    assertThat(v.refusal()).contains(Refusal.HEAD_TOO_LARGE);
+    assertThat(v.message()).contains("the cap is 1000");
+  }
+
+  @Test
+  void aNewClassifierBeyondTheCapIsRefusedAndKnownOnesStillUpdate() {
+    ModelVersionValidator two =
+        new ModelVersionValidator(
+            KEY.trusted(),
+            ModelBounds.defaults().withMaxClassifiers(2),
+            EMBEDDING_ID,
+            EMBEDDING_DIGEST,
+            D);
+    two.validate(ModelVersions.signed(version(head(2, D)).setClassifier("a"), KEY)).head().close();
+    two.validate(ModelVersions.signed(version(head(2, D)).setClassifier("b"), KEY)).head().close();
+
+    Validation third =
+        two.validate(ModelVersions.signed(version(head(2, D)).setClassifier("c"), KEY));
+    Validation update =
+        two.validate(
+            ModelVersions.signed(version(head(2, D)).setClassifier("a").setVersion(4), KEY));
+
+    assertThat(third.refusal()).contains(Refusal.TOO_MANY_CLASSIFIERS);
+    assertThat(third.message()).contains("the cap is 2");
+    assertThat(update.ok()).as(update.message()).isTrue();
+    update.head().close();
+  }
+
+  @Test
+  void keptVersionsPerClassifierAreCapped() {
+    ModelVersionValidator keepsTwo =
+        new ModelVersionValidator(
+            KEY.trusted(),
+            ModelBounds.defaults().withMaxVersionsKept(2),
+            EMBEDDING_ID,
+            EMBEDDING_DIGEST,
+            D);
+    ModelVersion first = ModelVersions.signed(version(head(2, D)).setVersion(1), KEY);
+    keepsTwo.validate(first).head().close();
+    keepsTwo.validate(ModelVersions.signed(version(head(3, D)).setVersion(2), KEY));
+    keepsTwo.validate(ModelVersions.signed(version(head(3, D)).setVersion(3), KEY));
+
+    // version 1 is forgotten: its replay is still refused, as a plain bad signature
+    Validation v = keepsTwo.validate(ModelVersion.newBuilder(first).setVersion(9).build());
+    assertThat(v.refusal()).contains(Refusal.BAD_SIGNATURE);
+  }
+
+  @Test
+  void theNextVersionAfterTheLargestIntIsRefused() {
+    assertThat(ModelBounds.nextVersion("spam", 41)).isEqualTo(42);
+    assertThatThrownBy(() -> ModelBounds.nextVersion("spam", Integer.MAX_VALUE))
+        .hasMessageContaining("no version can follow it");
+    ModelVersion signed = ModelVersions.signed(version(head(2, D)), KEY);
+    signed.setVersion(-1);
+    assertThat(validator.validate(signed).refusal()).contains(Refusal.VERSION_OUT_OF_RANGE);
   }
 
   @Test
@@ -105,14 +265,24 @@ class ModelVersionValidatorTest {
     }
   }
 
+  private void accept(ModelVersion version) {
+    Validation v = validator.validate(version);
+    assertThat(v.ok()).as(v.message()).isTrue();
+    v.head().close();
+  }
+
   private void assertRefused(ModelVersion version, Refusal expected) {
+    assertRefused(version, expected, "version 3");
+  }
+
+  private void assertRefused(ModelVersion version, Refusal expected, String versionText) {
     Validation v = validator.validate(version);
 
     assertThat(v.ok()).isFalse();
     assertThat(v.refusal()).as(v.message()).contains(expected);
     assertThat(v.message())
         .contains("classifier 'spam-filter'")
-        .contains("version 3")
+        .contains(versionText)
         .contains(expected.name());
   }
 
@@ -136,6 +306,7 @@ class ModelVersionValidatorTest {
         .setReason("new-labels")
         .setCreatedAtMs(1_700_000_000_000L)
         .setDigest("")
+        .setKeyId("")
         .setSignature(null);
   }
 }

@@ -9,6 +9,7 @@ import dev.sieve.retrain.functions.RetrainTrigger;
 import dev.sieve.retrain.io.RetrainSinks;
 import dev.sieve.retrain.io.RetrainSources;
 import dev.sieve.schemas.LabelledExample;
+import dev.sieve.schemas.ModelAlert;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.RetrainRequest;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -18,6 +19,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +61,7 @@ public final class RetrainJob {
         RetrainSources.requests(config),
         RetrainSources.models(config),
         RetrainSinks.models(config),
+        RetrainSinks.alerts(config),
         config,
         new SignedRetraining(config.publishMargin(), config.signingKey()));
   }
@@ -73,6 +76,7 @@ public final class RetrainJob {
       Source<RetrainRequest, ?, ?> requestSource,
       Source<ModelVersion, ?, ?> modelSource,
       Sink<ModelVersion> modelSink,
+      Sink<ModelAlert> alertSink,
       RetrainConfig config,
       ChallengerTraining training) {
     DataStream<RetrainInput> examples =
@@ -94,20 +98,26 @@ public final class RetrainJob {
             .uid("wrap-models")
             .name("Wrap model versions");
 
-    examples
-        .union(requests, models)
-        .keyBy(RetrainInput::classifierOf, Types.STRING)
-        .process(
-            new RetrainTrigger(
-                training,
-                config.retrainEvery(),
-                config.minRetrainInterval().toMillis(),
-                config.maxExamples()),
-            MODEL)
-        .uid("retrain-trigger")
-        .name("Retrain trigger")
-        .sinkTo(modelSink)
-        .uid("models-sink")
-        .name("Write model versions");
+    SingleOutputStreamOperator<ModelVersion> published =
+        examples
+            .union(requests, models)
+            .keyBy(RetrainInput::classifierOf, Types.STRING)
+            .process(
+                new RetrainTrigger(
+                    training,
+                    config.retrainEvery(),
+                    config.minRetrainInterval().toMillis(),
+                    config.maxExamples(),
+                    config.trustedKeys(),
+                    config.bounds()),
+                MODEL)
+            .uid("retrain-trigger")
+            .name("Retrain trigger");
+    published.sinkTo(modelSink).uid("models-sink").name("Write model versions");
+    published
+        .getSideOutput(RetrainTrigger.ALERTS)
+        .sinkTo(alertSink)
+        .uid("alerts-sink")
+        .name("Write refused champions");
   }
 }

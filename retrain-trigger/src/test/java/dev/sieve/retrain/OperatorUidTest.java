@@ -2,6 +2,7 @@ package dev.sieve.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.model.SigningKey;
 import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.testkit.OperatorUids;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -28,8 +29,10 @@ class OperatorUidTest {
               "127.0.0.1:9",
               "--registry-url",
               "http://127.0.0.1:9",
-              "--model-signing-key",
-              "k"
+              "--model-trusted-keys",
+              SigningKey.generate().publicBase64(),
+              "--signing-key-file",
+              "/nonexistent/model-signing.key"
             }));
     StreamGraph graph = env.getStreamGraph();
 
@@ -45,6 +48,8 @@ class OperatorUidTest {
             "wrap-models",
             "retrain-trigger",
             "models-sink",
-            "Sink Committer: models-sink");
+            "Sink Committer: models-sink",
+            "alerts-sink",
+            "Sink Committer: alerts-sink");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.core.registry.Subjects;
 import dev.sieve.learning.training.SignedRetraining;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.retrain.io.RetrainSinks;
 import dev.sieve.retrain.io.RetrainSources;
@@ -44,7 +45,7 @@ class RetrainPoisonIT {
   @Test
   void theOneGigabyteClaimOnEveryInputIsSkippedAndCountedWithoutARestart() throws Exception {
     RetrainConfig config =
-        RetrainConfig.fromArgs(it.jobArgs("--model-signing-key", "poison-it-key"));
+        RetrainConfig.fromArgs(it.jobArgs(KeyPairFiles.throwaway().publisherArgs()));
     it.createTopics(
         List.of(
             new NewTopic(config.labelledTopic(), 2, (short) 1),
@@ -61,6 +62,7 @@ class RetrainPoisonIT {
         RetrainSources.requests(config),
         RetrainSources.models(config),
         RetrainSinks.models(config),
+        RetrainSinks.alerts(config),
         config,
         new SignedRetraining(config.publishMargin(), config.signingKey()));
     JobClient job = env.executeAsync("retrain-poison-it");

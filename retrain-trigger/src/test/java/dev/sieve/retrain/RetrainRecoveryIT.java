@@ -6,9 +6,10 @@ import dev.sieve.core.job.JobEnvironment;
 import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.learning.training.SignedRetraining;
 import dev.sieve.model.EmbeddingModel;
-import dev.sieve.model.ModelSigning;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.OnnxHeads;
+import dev.sieve.model.SigningKey;
 import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.retrain.functions.RetrainTrigger;
 import dev.sieve.retrain.io.RetrainSinks;
@@ -55,7 +56,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("fault") // long: runs with -Pfaults (README, "Developing")
 class RetrainRecoveryIT {
 
-  private static final String KEY = "retrain-recovery-it-signing-key";
+  private static final KeyPairFiles.Written KEYS = KeyPairFiles.throwaway();
+  private static final SigningKey KEY = KEYS.signingKey();
   private static final String CLASSIFIER = "topic";
   private static final EmbeddingModel EMBEDDING = EmbeddingModel.MINILM_L6_V2_Q;
   private static final int BATCH = 1_000;
@@ -92,8 +94,10 @@ class RetrainRecoveryIT {
                 Integer.toString(BATCH),
                 "--min-retrain-interval",
                 "1s",
-                "--model-signing-key",
-                KEY));
+                KEYS.publisherArgs()[0],
+                KEYS.publisherArgs()[1],
+                KEYS.publisherArgs()[2],
+                KEYS.publisherArgs()[3]));
     it.createTopics(
         List.of(
             new NewTopic(config.labelledTopic(), PARALLELISM, (short) 1),
@@ -111,6 +115,7 @@ class RetrainRecoveryIT {
         RetrainSources.requests(config),
         FaultySource.wrap(RetrainSources.models(config), modelsIn),
         FaultySink.wrap(RetrainSinks.models(config), modelsOut),
+        RetrainSinks.alerts(config),
         config,
         new SignedRetraining(config.publishMargin(), config.signingKey()));
     JobClient job = env.executeAsync("retrain-recovery-it");
@@ -253,6 +258,6 @@ class RetrainRecoveryIT {
             .setCreatedAtMs(System.currentTimeMillis())
             .setDigest("")
             .setSignature(null),
-        ModelSigning.key(KEY));
+        KEY);
   }
 }

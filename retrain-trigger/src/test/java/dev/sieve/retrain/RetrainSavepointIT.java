@@ -7,9 +7,10 @@ import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.learning.training.SignedRetraining;
 import dev.sieve.model.EmbedderHandle;
-import dev.sieve.model.ModelSigning;
+import dev.sieve.model.KeyPairFiles;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.SigningKey;
 import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.retrain.functions.RetrainTrigger;
 import dev.sieve.retrain.io.RetrainSinks;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RetrainSavepointIT {
 
-  private static final String KEY = "retrain-savepoint-it-key";
+  private static final KeyPairFiles.Written KEYS = KeyPairFiles.throwaway();
+  private static final SigningKey KEY = KEYS.signingKey();
   private static final String CLASSIFIER = "topic";
   private static final int EVERY = 200;
   private static final int BEFORE = 120;
@@ -69,12 +71,7 @@ class RetrainSavepointIT {
     try (EmbedderHandle embedder = SharedEmbedders.acquire()) {
       zeroShot =
           ModelVersions.zeroShot(
-              CLASSIFIER,
-              0,
-              DemoCorpus.LABELS,
-              DemoCorpus.DESCRIPTIONS,
-              embedder,
-              ModelSigning.key(KEY));
+              CLASSIFIER, 0, DemoCorpus.LABELS, DemoCorpus.DESCRIPTIONS, embedder, KEY);
       float[][] vectors = embedder.embed(items.stream().map(DemoCorpus.Item::text).toList());
       examples = new ArrayList<>();
       for (int i = 0; i < items.size(); i++) {
@@ -92,8 +89,10 @@ class RetrainSavepointIT {
                 Integer.toString(EVERY),
                 "--min-retrain-interval",
                 "1s",
-                "--model-signing-key",
-                KEY));
+                KEYS.publisherArgs()[0],
+                KEYS.publisherArgs()[1],
+                KEYS.publisherArgs()[2],
+                KEYS.publisherArgs()[3]));
     it.createTopics(
         List.of(
             new NewTopic(config.labelledTopic(), PARALLELISM, (short) 1),
@@ -148,6 +147,7 @@ class RetrainSavepointIT {
         RetrainSources.requests(config),
         RetrainSources.models(config),
         RetrainSinks.models(config),
+        RetrainSinks.alerts(config),
         config,
         new SignedRetraining(config.publishMargin(), config.signingKey()));
     JobClient job = env.executeAsync("retrain-savepoint-it");

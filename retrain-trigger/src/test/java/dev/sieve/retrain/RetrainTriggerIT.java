@@ -8,10 +8,12 @@ import dev.sieve.core.serde.ConfluentAvroCodec;
 import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.learning.training.SignedRetraining;
 import dev.sieve.model.EmbedderHandle;
-import dev.sieve.model.ModelSigning;
+import dev.sieve.model.KeyPairFiles;
+import dev.sieve.model.ModelBounds;
 import dev.sieve.model.ModelVersionValidator;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.SigningKey;
 import dev.sieve.model.Validation;
 import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.retrain.functions.RetrainTrigger;
@@ -19,9 +21,11 @@ import dev.sieve.retrain.io.RetrainSinks;
 import dev.sieve.retrain.io.RetrainSources;
 import dev.sieve.schemas.ClassMetrics;
 import dev.sieve.schemas.LabelledExample;
+import dev.sieve.schemas.ModelAlert;
 import dev.sieve.schemas.ModelMetrics;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.RetrainRequest;
+import dev.sieve.schemas.Topics;
 import dev.sieve.testkit.FlinkTestCluster;
 import dev.sieve.testkit.ItStack;
 import java.io.IOException;
@@ -57,7 +61,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RetrainTriggerIT {
 
-  private static final String KEY = "retrain-it-signing-key";
+  private static final KeyPairFiles.Written KEYS = KeyPairFiles.throwaway();
+  private static final SigningKey KEY = KEYS.signingKey();
   private static final String CLASSIFIER = "topic";
   private static final List<String> LABELS = DemoCorpus.LABELS;
   private static final int EVERY = 200;
@@ -95,9 +100,9 @@ class RetrainTriggerIT {
         DemoCorpus.load().phase(DemoCorpus.BEFORE_SHIFT).subList(0, EVERY + NOISY);
     try (EmbedderHandle embedder = SharedEmbedders.acquire()) {
       zeroShot =
-          ModelVersions.zeroShot(
-              CLASSIFIER, 0, LABELS, DemoCorpus.DESCRIPTIONS, embedder, ModelSigning.key(KEY));
-      validator = ModelVersionValidator.forEmbedder(ModelSigning.key(KEY), embedder);
+          ModelVersions.zeroShot(CLASSIFIER, 0, LABELS, DemoCorpus.DESCRIPTIONS, embedder, KEY);
+      validator =
+          ModelVersionValidator.forEmbedder(KEY.trusted(), ModelBounds.defaults(), embedder);
       float[][] vectors = embedder.embed(all.stream().map(DemoCorpus.Item::text).toList());
       Random coin = new Random(7);
       clean = new ArrayList<>();
@@ -196,6 +201,51 @@ class RetrainTriggerIT {
     }
   }
 
+  /**
+   * A champion on sieve.models that does not verify — the zero-shot version with its labels
+   * reversed and re-published as version 5, head, digest and signature untouched — is ignored with
+   * an alert: the next version follows the genuine version 0, in its label order.
+   */
+  @Test
+  void ignoresAnUnverifiedChampionWithAnAlertAndFollowsTheVerifiedOne() throws Exception {
+    RetrainConfig config = config();
+    createTopics(config);
+    it.send(config.modelsTopic(), CLASSIFIER, modelCodec.encode(config.modelsTopic(), zeroShot));
+    ModelVersion forged = ModelVersion.newBuilder(zeroShot).setVersion(5).build();
+    List<String> reversed = new ArrayList<>(LABELS);
+    java.util.Collections.reverse(reversed);
+    forged.setLabels(reversed);
+    it.send(config.modelsTopic(), CLASSIFIER, modelCodec.encode(config.modelsTopic(), forged));
+    JobClient job = start(config);
+    try {
+      List<ModelAlert> alerts =
+          it.readCommitted(
+              config.common().topic(Topics.MODEL_ALERTS),
+              ModelAlert.class,
+              job,
+              read -> !read.isEmpty());
+      assertThat(alerts).hasSize(1);
+      assertThat(alerts.get(0).getReason()).isEqualTo("RELABELLED");
+      assertThat(alerts.get(0).getVersion()).isEqualTo(5);
+      assertThat(alerts.get(0).getServingVersion()).isEqualTo(0);
+      assertThat(alerts.get(0).getMessage()).contains("retrain-trigger").contains(CLASSIFIER);
+      assertThat(it.counter(job.getJobID(), RetrainTrigger.REFUSED)).isEqualTo(1);
+
+      for (LabelledExample e : clean) {
+        it.send(
+            config.labelledTopic(),
+            e.getContentId(),
+            exampleCodec.encode(config.labelledTopic(), e));
+      }
+      List<ModelVersion> published = awaitVersions(config, job, 1);
+      ModelVersion v1 = published.get(published.size() - 1);
+      assertThat(v1.getParentVersion()).isEqualTo(0);
+      assertThat(v1.getLabels()).isEqualTo(LABELS);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
   // ---------------------------------------------------------------- job and topics
 
   private RetrainConfig config() {
@@ -205,8 +255,10 @@ class RetrainTriggerIT {
             Integer.toString(EVERY),
             "--min-retrain-interval",
             "1s",
-            "--model-signing-key",
-            KEY));
+            KEYS.publisherArgs()[0],
+            KEYS.publisherArgs()[1],
+            KEYS.publisherArgs()[2],
+            KEYS.publisherArgs()[3]));
   }
 
   private void createTopics(RetrainConfig config) {
@@ -214,6 +266,7 @@ class RetrainTriggerIT {
         List.of(
             new NewTopic(config.labelledTopic(), PARALLELISM, (short) 1),
             new NewTopic(config.requestsTopic(), 1, (short) 1),
+            new NewTopic(config.common().topic(Topics.MODEL_ALERTS), 1, (short) 1),
             new NewTopic(config.modelsTopic(), 1, (short) 1)
                 .configs(Map.of("cleanup.policy", "compact"))));
   }
@@ -228,6 +281,7 @@ class RetrainTriggerIT {
         RetrainSources.requests(config),
         RetrainSources.models(config),
         RetrainSinks.models(config),
+        RetrainSinks.alerts(config),
         config,
         new SignedRetraining(config.publishMargin(), config.signingKey()));
     JobClient job = env.executeAsync("retrain-trigger-it");

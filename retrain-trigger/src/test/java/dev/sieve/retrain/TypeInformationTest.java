@@ -3,6 +3,7 @@ package dev.sieve.retrain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.core.job.JobEnvironment;
+import dev.sieve.model.SigningKey;
 import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.retrain.functions.RetrainInput;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -33,7 +34,10 @@ class TypeInformationTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     RetrainConfig config =
         RetrainConfig.fromArgs(
-            "--bootstrap-servers=k:9092", "--registry-url=http://r:8081", "--model-signing-key=k");
+            "--bootstrap-servers=k:9092",
+            "--registry-url=http://r:8081",
+            "--signing-key-file=/nonexistent/k.key",
+            "--model-trusted-keys=" + SigningKey.generate().publicBase64());
     JobEnvironment.configure(env, config.common(), config.describe());
 
     assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();

@@ -3,8 +3,8 @@ package dev.sieve.cli.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.cli.SieveCli;
-import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
+import dev.sieve.model.SigningKey;
 import dev.sieve.schemas.DriftAlert;
 import dev.sieve.schemas.DriftWindow;
 import dev.sieve.schemas.LabelRequest;
@@ -48,7 +48,7 @@ class StatusIT {
 
   private static final ItStack IT = new ItStack("it-status", null);
   private static final String PREFIX = IT.prefix();
-  private static final byte[] KEY = ModelSigning.key("status-it-key");
+  private static final SigningKey KEY = SigningKey.generate();
 
   /** 2026-01-01 00:00:00 UTC. */
   private static final long T0 = 1_767_225_600_000L;

@@ -5,6 +5,8 @@ import dev.sieve.core.config.ConfigException;
 import dev.sieve.core.config.JobArguments;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
+import dev.sieve.model.ModelBounds;
+import dev.sieve.model.TrustedKeys;
 import dev.sieve.schemas.Topics;
 import java.io.Serializable;
 import java.time.Duration;
@@ -12,13 +14,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Everything inference-job is configured with, parsed once from the command line. Immutable. The
- * signing key never appears in {@link #toString()} or {@link #describe()}.
+ * Everything inference-job is configured with, parsed once from the command line. Immutable. It
+ * holds no secret: the job verifies model versions with public keys only.
  *
  * @param common Kafka, registry, delivery guarantee and checkpointing (see {@link CommonConfig})
  * @param embeddingModel id of the embedding network; every served head must name it (and its
  *     digest)
- * @param signingKey HMAC-SHA256 key that model versions must be signed with
+ * @param trustedKeys the Ed25519 public keys a model version may be signed with (several during a
+ *     key rotation)
+ * @param bounds caps on head size, classifiers and remembered versions
  * @param batchMaxSize a micro-batch is scored as soon as it holds this many events
  * @param batchMaxWait … or when its first event has waited this long, whichever comes first
  * @param intraOpThreads ONNX Runtime threads per inference call; Flink's parallelism is the other
@@ -29,7 +33,8 @@ import java.util.Map;
 public record InferenceConfig(
     CommonConfig common,
     String embeddingModel,
-    String signingKey,
+    TrustedKeys trustedKeys,
+    ModelBounds bounds,
     int batchMaxSize,
     Duration batchMaxWait,
     int intraOpThreads,
@@ -41,7 +46,14 @@ public record InferenceConfig(
   public static final String JOB_NAME = "inference";
 
   public static final String EMBEDDING_MODEL = "embedding-model";
-  public static final String SIGNING_KEY = "model-signing-key";
+  public static final String TRUSTED_KEYS = "model-trusted-keys";
+  public static final String MAX_HEAD_BYTES = "max-head-bytes";
+  public static final String MAX_CLASSIFIERS = "max-classifiers";
+  public static final String MAX_VERSIONS_KEPT = "max-versions-kept";
+
+  /** The shared-secret argument of earlier releases: refused, with what to give instead. */
+  public static final String OLD_SIGNING_KEY = "model-signing-key";
+
   public static final String BATCH_MAX_SIZE = "batch-max-size";
   public static final String BATCH_MAX_WAIT = "batch-max-wait";
   public static final String INTRA_OP_THREADS = "intra-op-threads";
@@ -85,11 +97,14 @@ public record InferenceConfig(
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigException("--" + EMBEDDING_MODEL + ": " + e.getMessage(), e);
     }
-    if (signingKey == null || signingKey.isBlank()) {
+    if (trustedKeys == null) {
       throw new ConfigException(
           "missing required argument --"
-              + SIGNING_KEY
-              + " (the HMAC key model versions are signed with)");
+              + TRUSTED_KEYS
+              + " (the public keys model versions are signed with)");
+    }
+    if (bounds == null) {
+      throw new ConfigException("model bounds are required");
     }
     if (batchMaxSize < 1) {
       throw new ConfigException("--" + BATCH_MAX_SIZE + " must be at least 1");
@@ -115,13 +130,43 @@ public record InferenceConfig(
         new InferenceConfig(
             CommonConfig.from(args, JOB_NAME),
             args.string(EMBEDDING_MODEL, DEFAULT_EMBEDDING_MODEL),
-            args.required(SIGNING_KEY),
+            trustedKeys(args),
+            bounds(args),
             args.intValue(BATCH_MAX_SIZE, DEFAULT_BATCH_MAX_SIZE, 1),
             args.duration(BATCH_MAX_WAIT, DEFAULT_BATCH_MAX_WAIT),
             args.intValue(INTRA_OP_THREADS, DEFAULT_INTRA_OP_THREADS, 1),
             args.intValue(MAX_SUB_BATCH, DEFAULT_MAX_SUB_BATCH, 1));
     args.failOnUnknown();
     return config;
+  }
+
+  /** The trusted public keys of {@code --model-trusted-keys}, refusing the old shared secret. */
+  public static TrustedKeys trustedKeys(JobArguments args) {
+    if (args.optional(OLD_SIGNING_KEY) != null) {
+      throw new ConfigException(
+          "--"
+              + OLD_SIGNING_KEY
+              + " is no longer accepted: model versions are signed with Ed25519 and a secret never"
+              + " goes on the command line. Give the publishers' public keys with --"
+              + TRUSTED_KEYS
+              + " (files written by `sieve keys generate`)");
+    }
+    String spec = args.required(TRUSTED_KEYS);
+    try {
+      return TrustedKeys.parseList(spec);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--" + TRUSTED_KEYS + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The caps of {@code --max-head-bytes}, {@code --max-classifiers}, {@code --max-versions-kept}.
+   */
+  public static ModelBounds bounds(JobArguments args) {
+    return new ModelBounds(
+        args.intValue(MAX_HEAD_BYTES, ModelBounds.DEFAULT_MAX_HEAD_BYTES, 1),
+        args.intValue(MAX_CLASSIFIERS, ModelBounds.DEFAULT_MAX_CLASSIFIERS, 1),
+        args.intValue(MAX_VERSIONS_KEPT, ModelBounds.DEFAULT_MAX_VERSIONS_KEPT, 1));
   }
 
   public String contentTopic() {
@@ -148,7 +193,10 @@ public record InferenceConfig(
   public Map<String, String> describe() {
     Map<String, String> out = new LinkedHashMap<>(common.describe());
     out.put(EMBEDDING_MODEL, embeddingModel);
-    out.put(SIGNING_KEY, "******");
+    out.put(TRUSTED_KEYS, String.join(",", trustedKeys.ids()));
+    out.put(MAX_HEAD_BYTES, Integer.toString(bounds.maxHeadBytes()));
+    out.put(MAX_CLASSIFIERS, Integer.toString(bounds.maxClassifiers()));
+    out.put(MAX_VERSIONS_KEPT, Integer.toString(bounds.maxVersionsKept()));
     out.put(BATCH_MAX_SIZE, Integer.toString(batchMaxSize));
     out.put(BATCH_MAX_WAIT, batchMaxWait.toMillis() + " ms");
     out.put(INTRA_OP_THREADS, Integer.toString(intraOpThreads));

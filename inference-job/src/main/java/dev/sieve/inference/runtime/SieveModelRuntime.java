@@ -10,9 +10,10 @@ import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.HeadRunner;
-import dev.sieve.model.ModelSigning;
+import dev.sieve.model.ModelBounds;
 import dev.sieve.model.ModelVersionValidator;
 import dev.sieve.model.SharedEmbedders;
+import dev.sieve.model.TrustedKeys;
 import dev.sieve.model.Validation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,7 @@ import java.util.Objects;
  * The production {@link ModelRuntime}: the embedding network shared by every subtask of the JVM
  * through {@link SharedEmbedders} (loaded once, closed when the last subtask releases it), and
  * {@link ModelVersionValidator} for model versions. It carries only configuration to the task
- * managers; the signing key is never part of {@link #toString()}.
+ * managers: the trusted public keys and the bounds, no secret.
  */
 public final class SieveModelRuntime implements ModelRuntime {
 
@@ -32,14 +33,20 @@ public final class SieveModelRuntime implements ModelRuntime {
   private final String embeddingModel;
   private final int intraOpThreads;
   private final int maxSubBatch;
-  private final String signingKey;
+  private final TrustedKeys trustedKeys;
+  private final ModelBounds bounds;
 
   public SieveModelRuntime(
-      String embeddingModel, int intraOpThreads, int maxSubBatch, String signingKey) {
+      String embeddingModel,
+      int intraOpThreads,
+      int maxSubBatch,
+      TrustedKeys trustedKeys,
+      ModelBounds bounds) {
     this.embeddingModel = Objects.requireNonNull(embeddingModel, "embeddingModel");
     this.intraOpThreads = intraOpThreads;
     this.maxSubBatch = maxSubBatch;
-    this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
+    this.trustedKeys = Objects.requireNonNull(trustedKeys, "trustedKeys");
+    this.bounds = Objects.requireNonNull(bounds, "bounds");
   }
 
   public static SieveModelRuntime of(InferenceConfig config) {
@@ -47,7 +54,8 @@ public final class SieveModelRuntime implements ModelRuntime {
         config.embeddingModel(),
         config.intraOpThreads(),
         config.maxSubBatch(),
-        config.signingKey());
+        config.trustedKeys(),
+        config.bounds());
   }
 
   /** The options the embedder is acquired with; equal options share one loaded network. */
@@ -72,10 +80,7 @@ public final class SieveModelRuntime implements ModelRuntime {
   public VersionValidator validator(Embedder embedder) {
     ModelVersionValidator validator =
         new ModelVersionValidator(
-            ModelSigning.key(signingKey),
-            embedder.modelId(),
-            embedder.modelDigest(),
-            embedder.dimension());
+            trustedKeys, bounds, embedder.modelId(), embedder.modelDigest(), embedder.dimension());
     return version -> {
       Validation result = validator.validate(version);
       return result.ok()
@@ -92,6 +97,8 @@ public final class SieveModelRuntime implements ModelRuntime {
         + intraOpThreads
         + " intra-op thread(s), sub-batches of at most "
         + maxSubBatch
+        + ", trusted keys "
+        + trustedKeys.ids()
         + "]";
   }
 

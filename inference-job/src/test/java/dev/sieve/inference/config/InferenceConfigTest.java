@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sieve.core.config.ConfigException;
 import dev.sieve.inference.runtime.SieveModelRuntime;
 import dev.sieve.model.EmbedderOptions;
+import dev.sieve.model.ModelBounds;
+import dev.sieve.model.SigningKey;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class InferenceConfigTest {
 
-  private static final String KEY = "s3cret-hmac-key";
+  private static final SigningKey KEY = SigningKey.generate();
 
   @Test
   void defaultsToTheQuantisedMiniLmSmallBatchesAndOneThread() {
@@ -56,18 +58,39 @@ class InferenceConfigTest {
   }
 
   @Test
-  void theSigningKeyIsRequiredAndNeverPrinted() {
+  void trustedPublicKeysAreRequiredAndASecretIsRefused() {
     assertThatThrownBy(
             () ->
                 InferenceConfig.fromArgs(
                     "--bootstrap-servers=k:9092", "--registry-url=http://r:8081"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("--model-signing-key");
+        .hasMessageContaining("--model-trusted-keys");
+    assertThatThrownBy(() -> parse("--model-signing-key=change-me-sieve-compose-signing-key"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("no longer accepted")
+        .hasMessageContaining("--model-trusted-keys");
+    assertThatThrownBy(() -> parse("--model-trusted-keys=not a key"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--model-trusted-keys");
 
     InferenceConfig config = parse();
-    assertThat(config.toString()).doesNotContain(KEY);
-    assertThat(config.describe().toString()).doesNotContain(KEY);
-    assertThat(SieveModelRuntime.of(config).toString()).doesNotContain(KEY);
+    assertThat(config.trustedKeys().ids()).containsExactly(KEY.keyId());
+    assertThat(config.describe()).containsEntry("model-trusted-keys", KEY.keyId());
+  }
+
+  @Test
+  void severalTrustedKeysForARotationAndConfigurableBounds() {
+    SigningKey next = SigningKey.generate();
+    InferenceConfig config =
+        parse(
+            "--model-trusted-keys=" + KEY.publicBase64() + "," + next.publicBase64(),
+            "--max-head-bytes=1000",
+            "--max-classifiers=3",
+            "--max-versions-kept=4");
+
+    assertThat(config.trustedKeys().ids()).containsExactly(KEY.keyId(), next.keyId());
+    assertThat(config.bounds()).isEqualTo(new ModelBounds(1000, 3, 4));
+    assertThatThrownBy(() -> parse("--max-head-bytes=0")).hasMessageContaining("--max-head-bytes");
   }
 
   @Test
@@ -86,8 +109,14 @@ class InferenceConfigTest {
     String[] args = new String[3 + extra.length];
     args[0] = "--bootstrap-servers=k:9092";
     args[1] = "--registry-url=http://r:8081";
-    args[2] = "--model-signing-key=" + KEY;
+    args[2] = "--model-trusted-keys=" + KEY.publicBase64();
     System.arraycopy(extra, 0, args, 3, extra.length);
+    for (String e : extra) {
+      if (e.startsWith("--model-trusted-keys=")) {
+        args[2] = e;
+        args = java.util.Arrays.stream(args).distinct().toArray(String[]::new);
+      }
+    }
     return InferenceConfig.fromArgs(args);
   }
 }

@@ -24,4 +24,7 @@ public interface ChallengerTraining extends Serializable {
    * @param nowMs the version's creation time
    */
   Result train(LabelledSet set, ModelVersion champion, String trigger, long nowMs);
+
+  /** Called once where the training runs, before the first one (reads keys, for example). */
+  default void open() {}
 }

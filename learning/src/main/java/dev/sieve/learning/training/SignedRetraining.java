@@ -1,8 +1,10 @@
 package dev.sieve.learning.training;
 
 import ai.onnxruntime.OrtException;
-import dev.sieve.model.ModelSigning;
+import dev.sieve.model.ModelBounds;
 import dev.sieve.model.ModelVersions;
+import dev.sieve.model.SigningKey;
+import dev.sieve.model.SigningKeySource;
 import dev.sieve.schemas.ModelVersion;
 import java.util.List;
 
@@ -10,26 +12,31 @@ import java.util.List;
  * The real {@link ChallengerTraining}: {@link Retrainer} (grid × 5 stratified folds, champion
  * scored by its own ONNX head on the same folds, publish decision with the configured margin) and,
  * when it publishes, {@link TrainedVersions}: version = champion + 1, parent = champion, the
- * champion's embedding network, metrics, reason and training time, signed with the deployment's
- * key. The key is held as given and never printed.
+ * champion's embedding network, metrics, reason and training time, signed (Ed25519, the whole
+ * version) with the publisher's private key. It carries only where the key is ({@link
+ * SigningKeySource}: a file or an environment variable) and reads it on first use, on the task
+ * manager; the key is never printed. A champion at {@code Integer.MAX_VALUE} has no next version:
+ * the training fails with that reason and the champion keeps serving.
  */
 public final class SignedRetraining implements ChallengerTraining {
 
   private static final long serialVersionUID = 1L;
 
   private final double margin;
-  private final String signingKey;
+  private final SigningKeySource keySource;
+  private transient SigningKey key;
 
-  public SignedRetraining(double margin, String signingKey) {
-    if (signingKey == null || signingKey.isBlank()) {
+  public SignedRetraining(double margin, SigningKeySource keySource) {
+    if (keySource == null) {
       throw new IllegalArgumentException("a signing key is required");
     }
     this.margin = margin;
-    this.signingKey = signingKey;
+    this.keySource = keySource;
   }
 
   @Override
   public Result train(LabelledSet set, ModelVersion champion, String trigger, long nowMs) {
+    int next = ModelBounds.nextVersion(champion.getClassifier(), champion.getVersion());
     Retrainer retrainer =
         new Retrainer(CrossValidation.defaults(), HeadTrainer.DEFAULT_GRID, margin);
     Retrainer.Outcome outcome;
@@ -49,20 +56,32 @@ public final class SignedRetraining implements ChallengerTraining {
     TrainedVersions.Meta meta =
         new TrainedVersions.Meta(
             champion.getClassifier(),
-            champion.getVersion() + 1,
+            next,
             champion.getVersion(),
             sameLabels ? champion.getLabelDescriptions() : List.of(),
             champion.getEmbeddingModelId(),
             champion.getEmbeddingModelDigest(),
             trigger,
             nowMs);
-    ModelVersion version =
-        TrainedVersions.of(outcome, set.labelOrder(), meta, ModelSigning.key(signingKey));
+    ModelVersion version = TrainedVersions.of(outcome, set.labelOrder(), meta, key());
     return new Result(version, outcome.decision().reason());
+  }
+
+  /** Reads the key now, so a missing or refused key stops the job at its start. */
+  @Override
+  public void open() {
+    key();
+  }
+
+  private SigningKey key() {
+    if (key == null) {
+      key = keySource.load();
+    }
+    return key;
   }
 
   @Override
   public String toString() {
-    return "SignedRetraining{margin=" + margin + ", key=******}";
+    return "SignedRetraining{margin=" + margin + ", " + keySource + "}";
   }
 }

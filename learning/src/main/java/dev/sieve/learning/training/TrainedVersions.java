@@ -1,6 +1,7 @@
 package dev.sieve.learning.training;
 
 import dev.sieve.model.ModelVersions;
+import dev.sieve.model.SigningKey;
 import dev.sieve.model.VersionReason;
 import dev.sieve.schemas.ModelVersion;
 import java.nio.ByteBuffer;
@@ -10,8 +11,8 @@ import java.util.List;
  * Turns a published retraining into the signed {@link ModelVersion} record for the compacted {@code
  * sieve.models} topic: the head in the set's label order, the embedding network it was trained on,
  * the challenger's cross-validated metrics, the reason ({@link VersionReason}: trigger, decision,
- * settings) and the training time. The digest and HMAC signature come from {@link
- * ModelVersions#signed}, the same code the inference side verifies against.
+ * settings) and the training time. The digest and Ed25519 signature over the whole version come
+ * from {@link ModelVersions#signed}, the same code the inference side verifies against.
  */
 public final class TrainedVersions {
 
@@ -30,7 +31,7 @@ public final class TrainedVersions {
 
   /** The signed record; throws if the outcome was not to publish. */
   public static ModelVersion of(
-      Retrainer.Outcome outcome, List<String> labels, Meta meta, byte[] key) {
+      Retrainer.Outcome outcome, List<String> labels, Meta meta, SigningKey key) {
     if (!outcome.decision().publish() || outcome.head() == null) {
       throw new IllegalArgumentException(
           "the retraining decided not to publish: " + outcome.decision().reason());

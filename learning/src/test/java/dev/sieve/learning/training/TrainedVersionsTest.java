@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
+import dev.sieve.model.SigningKey;
 import dev.sieve.schemas.ModelVersion;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class TrainedVersionsTest {
 
   private static final List<String> LABELS = List.of("ham", "spam");
-  private static final byte[] KEY = ModelSigning.key("test-secret");
+  private static final SigningKey KEY = SigningKey.generate();
 
   @Test
   void publishedRetrainingBecomesASignedVersionWithItsMetrics() {
@@ -29,7 +30,8 @@ class TrainedVersionsTest {
     assertThat(version.getLabels()).containsExactly("ham", "spam");
     assertThat(ModelVersions.headBytes(version)).isEqualTo(outcome.head().onnx());
     assertThat(version.getDigest()).isEqualTo(ModelSigning.sha256Hex(outcome.head().onnx()));
-    assertThat(ModelSigning.verify(KEY, version.getDigest(), version.getSignature())).isTrue();
+    assertThat(ModelSigning.verify(version, KEY.publicKey())).isTrue();
+    assertThat(version.getKeyId()).isEqualTo(KEY.keyId());
     assertThat(version.getMetrics().getTrainingSize()).isEqualTo(160);
     assertThat(version.getMetrics().getFolds()).isEqualTo(5);
     assertThat(version.getMetrics().getPerClass()).hasSize(2);

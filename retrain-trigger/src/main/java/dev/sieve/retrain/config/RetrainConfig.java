@@ -4,18 +4,27 @@ import dev.sieve.core.config.CommonConfig;
 import dev.sieve.core.config.ConfigException;
 import dev.sieve.core.config.JobArguments;
 import dev.sieve.learning.training.PublishDecision;
+import dev.sieve.model.ModelBounds;
+import dev.sieve.model.SigningKey;
+import dev.sieve.model.SigningKeySource;
+import dev.sieve.model.TrustedKeys;
 import dev.sieve.schemas.Topics;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Everything retrain-trigger is configured with, parsed once from the command line. Immutable. The
- * signing key never appears in {@link #toString()} or {@link #describe()}.
+ * Everything retrain-trigger is configured with, parsed once from the command line. Immutable. It
+ * holds where the private key is (a file, or the environment variable {@code
+ * SIEVE_MODEL_SIGNING_KEY}), never the key: a secret never goes on the command line.
  *
  * @param common Kafka, registry, delivery guarantee and checkpointing (see {@link CommonConfig})
- * @param signingKey HMAC-SHA256 key published versions are signed with
+ * @param signingKey where the Ed25519 private key that signs published versions is read from
+ * @param trustedKeys the public keys a champion read from {@code sieve.models} must be signed with
+ * @param bounds caps on head size, classifiers and remembered versions
  * @param retrainEvery a classifier retrains after this many new (or changed) labels
  * @param minRetrainInterval at least this long between two trainings of one classifier; a trigger
  *     inside it is remembered and served when it has passed
@@ -24,7 +33,9 @@ import java.util.Map;
  */
 public record RetrainConfig(
     CommonConfig common,
-    String signingKey,
+    SigningKeySource signingKey,
+    TrustedKeys trustedKeys,
+    ModelBounds bounds,
     int retrainEvery,
     Duration minRetrainInterval,
     double publishMargin,
@@ -35,7 +46,15 @@ public record RetrainConfig(
 
   public static final String JOB_NAME = "retrain";
 
-  public static final String SIGNING_KEY = "model-signing-key";
+  public static final String SIGNING_KEY_FILE = "signing-key-file";
+  public static final String TRUSTED_KEYS = "model-trusted-keys";
+  public static final String MAX_HEAD_BYTES = "max-head-bytes";
+  public static final String MAX_CLASSIFIERS = "max-classifiers";
+  public static final String MAX_VERSIONS_KEPT = "max-versions-kept";
+
+  /** The shared-secret argument of earlier releases: refused, with what to give instead. */
+  public static final String OLD_SIGNING_KEY = "model-signing-key";
+
   public static final String RETRAIN_EVERY = "retrain-every";
   public static final String MIN_RETRAIN_INTERVAL = "min-retrain-interval";
   public static final String PUBLISH_MARGIN = "publish-margin";
@@ -61,11 +80,15 @@ public record RetrainConfig(
     if (common == null) {
       throw new ConfigException("common configuration is required");
     }
-    if (signingKey == null || signingKey.isBlank()) {
+    if (signingKey == null) {
       throw new ConfigException(
-          "missing required argument --"
-              + SIGNING_KEY
-              + " (the HMAC key model versions are signed with)");
+          "no model signing key: give --"
+              + SIGNING_KEY_FILE
+              + " or set the environment variable "
+              + SigningKey.ENV);
+    }
+    if (trustedKeys == null || bounds == null) {
+      throw new ConfigException("trusted keys and model bounds are required");
     }
     if (retrainEvery < 1) {
       throw new ConfigException("--" + RETRAIN_EVERY + " must be at least 1");
@@ -90,13 +113,60 @@ public record RetrainConfig(
     RetrainConfig config =
         new RetrainConfig(
             CommonConfig.from(args, JOB_NAME),
-            args.required(SIGNING_KEY),
+            signingKey(args),
+            trustedKeys(args),
+            new ModelBounds(
+                args.intValue(MAX_HEAD_BYTES, ModelBounds.DEFAULT_MAX_HEAD_BYTES, 1),
+                args.intValue(MAX_CLASSIFIERS, ModelBounds.DEFAULT_MAX_CLASSIFIERS, 1),
+                args.intValue(MAX_VERSIONS_KEPT, ModelBounds.DEFAULT_MAX_VERSIONS_KEPT, 1)),
             args.intValue(RETRAIN_EVERY, DEFAULT_RETRAIN_EVERY, 1),
             args.duration(MIN_RETRAIN_INTERVAL, DEFAULT_MIN_RETRAIN_INTERVAL),
             margin(args.string(PUBLISH_MARGIN, Double.toString(DEFAULT_PUBLISH_MARGIN))),
             args.intValue(MAX_EXAMPLES, DEFAULT_MAX_EXAMPLES, 10));
     args.failOnUnknown();
     return config;
+  }
+
+  /**
+   * {@code --signing-key-file}, else the environment variable (checked here, where the job is
+   * submitted, when it is set: a sample key is refused at start).
+   */
+  static SigningKeySource signingKey(JobArguments args) {
+    if (args.optional(OLD_SIGNING_KEY) != null) {
+      throw new ConfigException(
+          "--"
+              + OLD_SIGNING_KEY
+              + " is no longer accepted: a secret never goes on the command line. Give the"
+              + " Ed25519 private key as --"
+              + SIGNING_KEY_FILE
+              + " (written by `sieve keys generate`) or in the environment variable "
+              + SigningKey.ENV);
+    }
+    String file = args.optional(SIGNING_KEY_FILE);
+    try {
+      if (file != null) {
+        SigningKeySource source = SigningKeySource.file(Path.of(file));
+        if (Files.exists(Path.of(file))) {
+          source.load(); // fail at submission, not at the first training
+        }
+        return source;
+      }
+      if (SigningKey.fromEnvironment(System.getenv()) != null) {
+        return SigningKeySource.environment();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+    return null;
+  }
+
+  static TrustedKeys trustedKeys(JobArguments args) {
+    String spec = args.required(TRUSTED_KEYS);
+    try {
+      return TrustedKeys.parseList(spec);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--" + TRUSTED_KEYS + ": " + e.getMessage(), e);
+    }
   }
 
   private static double margin(String text) {
@@ -122,7 +192,11 @@ public record RetrainConfig(
   /** Flat, secrets masked: for the log and Flink's global job parameters (shown in the web UI). */
   public Map<String, String> describe() {
     Map<String, String> out = new LinkedHashMap<>(common.describe());
-    out.put(SIGNING_KEY, "******");
+    out.put(SIGNING_KEY_FILE, signingKey.toString());
+    out.put(TRUSTED_KEYS, String.join(",", trustedKeys.ids()));
+    out.put(MAX_HEAD_BYTES, Integer.toString(bounds.maxHeadBytes()));
+    out.put(MAX_CLASSIFIERS, Integer.toString(bounds.maxClassifiers()));
+    out.put(MAX_VERSIONS_KEPT, Integer.toString(bounds.maxVersionsKept()));
     out.put(RETRAIN_EVERY, Integer.toString(retrainEvery));
     out.put(MIN_RETRAIN_INTERVAL, minRetrainInterval.toMillis() + " ms");
     out.put(PUBLISH_MARGIN, Double.toString(publishMargin));

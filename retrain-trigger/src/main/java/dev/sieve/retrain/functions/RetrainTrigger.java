@@ -3,7 +3,12 @@ package dev.sieve.retrain.functions;
 import dev.sieve.learning.training.ChallengerTraining;
 import dev.sieve.learning.training.CrossValidation;
 import dev.sieve.learning.training.LabelledSet;
+import dev.sieve.model.ModelBounds;
+import dev.sieve.model.ModelVersionValidator;
+import dev.sieve.model.TrustedKeys;
+import dev.sieve.model.Validation;
 import dev.sieve.model.VersionReason;
+import dev.sieve.schemas.ModelAlert;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.RetrainRequest;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -15,6 +20,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * {@link RetrainRequest}; at least {@code minIntervalMs} between trainings, a trigger inside the
  * interval being remembered and served by a processing-time timer. No training happens before a
  * champion (at least the zero-shot version) is known: it names the labels, the embedding network
- * and the version to follow.
+ * and the version to follow. A champion read from {@code sieve.models} is verified first with the
+ * same {@link ModelVersionValidator} the inference job uses (bounds, digest, Ed25519 signature over
+ * the whole version, by a trusted key) before anything of it is kept or loaded: an unverified
+ * record is ignored, counted and reported as a {@link ModelAlert} on {@link #ALERTS}.
  *
  * <p>Training runs synchronously here, on the task thread, so a checkpoint barrier waits for at
  * most the training in progress: the example cap keeps one training to a few seconds (10,000
@@ -63,11 +72,18 @@ public class RetrainTrigger extends KeyedProcessFunction<String, RetrainInput, M
   public static final String FAILED = "trainingFailures";
   public static final String SKIPPED = "trainingsSkipped";
   public static final String EVICTED = "evictedExamples";
+  public static final String REFUSED = "refusedChampions";
+
+  /** Model versions refused as champions, for {@code sieve.models.alerts}. */
+  public static final OutputTag<ModelAlert> ALERTS =
+      new OutputTag<>("refused-champions", new AvroTypeInfo<>(ModelAlert.class));
 
   private final ChallengerTraining training;
   private final int retrainEvery;
   private final long minIntervalMs;
   private final int maxExamples;
+  private final TrustedKeys trustedKeys;
+  private final ModelBounds bounds;
 
   private transient LabelledExamples examples;
   private transient ValueState<Integer> newLabels;
@@ -82,13 +98,22 @@ public class RetrainTrigger extends KeyedProcessFunction<String, RetrainInput, M
   private transient Counter failed;
   private transient Counter skipped;
   private transient Counter evicted;
+  private transient Counter refused;
+  private transient ModelVersionValidator validator;
 
   public RetrainTrigger(
-      ChallengerTraining training, int retrainEvery, long minIntervalMs, int maxExamples) {
+      ChallengerTraining training,
+      int retrainEvery,
+      long minIntervalMs,
+      int maxExamples,
+      TrustedKeys trustedKeys,
+      ModelBounds bounds) {
     this.training = training;
     this.retrainEvery = retrainEvery;
     this.minIntervalMs = minIntervalMs;
     this.maxExamples = maxExamples;
+    this.trustedKeys = java.util.Objects.requireNonNull(trustedKeys, "trustedKeys");
+    this.bounds = java.util.Objects.requireNonNull(bounds, "bounds");
   }
 
   @Override
@@ -106,6 +131,9 @@ public class RetrainTrigger extends KeyedProcessFunction<String, RetrainInput, M
     failed = metrics.counter(FAILED);
     skipped = metrics.counter(SKIPPED);
     evicted = metrics.counter(EVICTED);
+    refused = metrics.counter(REFUSED);
+    validator = ModelVersionValidator.signaturesOnly(trustedKeys, bounds);
+    training.open();
     examples = new LabelledExamples(getRuntimeContext(), maxExamples, evicted);
   }
 
@@ -127,6 +155,23 @@ public class RetrainTrigger extends KeyedProcessFunction<String, RetrainInput, M
       ModelVersion current = champion.value();
       if (current != null && in.getModel().getVersion() <= current.getVersion()) {
         return; // our own publication read back, or an older version
+      }
+      Validation verified = validator.verify(in.getModel());
+      if (!verified.ok()) {
+        refused.inc();
+        LOG.warn("{}: ignoring a model version as champion: {}", ctx.getCurrentKey(), verified);
+        ctx.output(
+            ALERTS,
+            ModelAlert.newBuilder()
+                .setClassifier(in.getModel().getClassifier())
+                .setVersion(in.getModel().getVersion())
+                .setReason(verified.refusal().orElseThrow().name())
+                .setMessage("retrain-trigger: " + verified.message())
+                .setServingVersion(current == null ? null : current.getVersion())
+                .setSubtask(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())
+                .setDetectedAtMs(ctx.timerService().currentProcessingTime())
+                .build());
+        return;
       }
       champion.update(in.getModel());
       if (pending.value() != null || count(newLabels) >= retrainEvery) {

@@ -3,10 +3,12 @@ package dev.sieve.retrain.io;
 import dev.sieve.core.kafka.KafkaSinks;
 import dev.sieve.core.kafka.RecordKey;
 import dev.sieve.retrain.config.RetrainConfig;
+import dev.sieve.schemas.ModelAlert;
 import dev.sieve.schemas.ModelVersion;
+import dev.sieve.schemas.Topics;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
-/** The Kafka sink of retrain-trigger. */
+/** The Kafka sinks of retrain-trigger. */
 public final class RetrainSinks {
 
   private RetrainSinks() {}
@@ -19,5 +21,15 @@ public final class RetrainSinks {
         config.modelsTopic(),
         ModelVersion.class,
         RecordKey.utf8(ModelVersion::getClassifier));
+  }
+
+  /** {@code sieve.models.alerts}: model versions refused as champions, key = classifier name. */
+  public static KafkaSink<ModelAlert> alerts(RetrainConfig config) {
+    return KafkaSinks.avro(
+        config.common(),
+        "alerts",
+        config.common().topic(Topics.MODEL_ALERTS),
+        ModelAlert.class,
+        RecordKey.utf8(ModelAlert::getClassifier));
   }
 }

@@ -1,5 +1,7 @@
 package dev.sieve.retrain.functions;
 
+import dev.sieve.model.ModelVersions;
+import dev.sieve.model.SigningKey;
 import dev.sieve.schemas.LabelledExample;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.RetrainRequest;
@@ -11,6 +13,7 @@ final class Records {
 
   static final String CLASSIFIER = "spam";
   static final String EMBEDDING = "all-minilm-l6-v2-q";
+  static final SigningKey KEY = SigningKey.generate();
 
   private Records() {}
 
@@ -41,17 +44,19 @@ final class Records {
             .build());
   }
 
+  /** A champion signed with {@link #KEY}. */
   static ModelVersion champion(int version) {
-    return ModelVersion.newBuilder()
-        .setClassifier(CLASSIFIER)
-        .setVersion(version)
-        .setLabels(List.of("ham", "spam"))
-        .setHead(ByteBuffer.wrap(new byte[] {1, 2, 3}))
-        .setEmbeddingModelId(EMBEDDING)
-        .setEmbeddingModelDigest("digest")
-        .setReason("zero-shot")
-        .setCreatedAtMs(0)
-        .setDigest("d")
-        .build();
+    return ModelVersions.signed(
+        ModelVersion.newBuilder()
+            .setClassifier(CLASSIFIER)
+            .setVersion(version)
+            .setLabels(List.of("ham", "spam"))
+            .setHead(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+            .setEmbeddingModelId(EMBEDDING)
+            .setEmbeddingModelDigest("digest")
+            .setReason("zero-shot")
+            .setCreatedAtMs(0)
+            .setDigest("d"),
+        KEY);
   }
 }

@@ -5,6 +5,9 @@ import static dev.sieve.retrain.functions.Records.example;
 import static dev.sieve.retrain.functions.Records.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.model.ModelBounds;
+import dev.sieve.model.ModelVersions;
+import dev.sieve.model.SigningKey;
 import dev.sieve.schemas.ModelVersion;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -24,7 +27,13 @@ class RetrainTriggerTest {
   private void open(boolean publish, int maxExamples) throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new RetrainTrigger(new FakeTraining(publish), EVERY, INTERVAL_MS, maxExamples),
+            new RetrainTrigger(
+                new FakeTraining(publish),
+                EVERY,
+                INTERVAL_MS,
+                maxExamples,
+                Records.KEY.trusted(),
+                ModelBounds.defaults()),
             RetrainInput::classifierOf,
             Types.STRING);
     harness.setProcessingTime(0);
@@ -160,6 +169,31 @@ class RetrainTriggerTest {
     List<ModelVersion> out = harness.extractOutputValues();
     assertThat(out).extracting(ModelVersion::getVersion).containsExactly(2, 3);
     assertThat(out.get(1).getParentVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void anUnverifiedChampionIsIgnoredWithAnAlertAndTheVerifiedOneStaysChampion() throws Exception {
+    open(true, 1_000);
+    harness.processElement(RetrainInput.model(champion(1)), 0);
+    ModelVersion forged = champion(7);
+    forged.setLabels(List.of("spam", "ham")); // head, digest and signature kept
+    ModelVersion otherKey =
+        ModelVersions.signed(ModelVersion.newBuilder(champion(8)), SigningKey.generate());
+
+    harness.processElement(RetrainInput.model(forged), 0);
+    harness.processElement(RetrainInput.model(otherKey), 0);
+    labels("a", EVERY, 0);
+
+    assertThat(harness.getSideOutput(RetrainTrigger.ALERTS))
+        .extracting(r -> r.getValue().getReason() + " v" + r.getValue().getVersion())
+        .containsExactly("RELABELLED v7", "UNKNOWN_KEY v8");
+    assertThat(harness.getSideOutput(RetrainTrigger.ALERTS))
+        .allSatisfy(r -> assertThat(r.getValue().getServingVersion()).isEqualTo(1));
+    // trained on champion 1: version 2, labels in champion 1's order
+    assertThat(harness.extractOutputValues())
+        .extracting(ModelVersion::getVersion)
+        .containsExactly(2);
+    assertThat(harness.extractOutputValues().get(0).getLabels()).containsExactly("ham", "spam");
   }
 
   @Test
