@@ -257,6 +257,9 @@ class UpAcceptanceIT {
 
     assertThat(Sieve.commandLine().execute("down", "--data-dir", harness.dataDir.toString()))
         .isZero();
+    // down returns once the process has exited; this JVM's Process object learns it from its own
+    // reaper thread a moment later
+    assertThat(second.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(second.process().exitValue()).isZero();
   }
 

@@ -89,7 +89,9 @@ class UpDownIT {
     phase("second up, " + FIRST_EVENTS + " events predicted", t0);
 
     assertThat(Sieve.commandLine().execute("down", "--data-dir", dataDir.toString())).isZero();
-    assertThat(second.process().isAlive()).isFalse();
+    // down returns once the process has exited; this JVM's Process object learns it from its own
+    // reaper thread a moment later
+    assertThat(second.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(second.process().exitValue()).isZero();
     for (String job : UpHarness.JOBS) {
       try (Stream<Path> savepoints = Files.list(dataDir.resolve("flink/savepoints").resolve(job))) {
@@ -122,6 +124,9 @@ class UpDownIT {
         .extracting(ModelVersion::getVersion)
         .containsExactly(0);
     assertThat(Sieve.commandLine().execute("down", "--data-dir", dataDir.toString())).isZero();
+    // down returns once the process has exited; this JVM's Process object learns it from its own
+    // reaper thread a moment later
+    assertThat(third.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(third.process().exitValue()).isZero();
   }
 

@@ -97,6 +97,9 @@ class UpExternalIT {
     feed.finished.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     awaitPredicted(bootstrap, registryUrl, CLASSIFIER, feed.ids, DEADLINE);
     assertThat(down()).isZero();
+    // down returns once the process has exited; this JVM's Process object learns it from its own
+    // reaper thread a moment later
+    assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(first.process().exitValue()).isZero();
     assertThat(first.log()).contains("savepoint");
     phase("200 events predicted, down", t0);
@@ -147,6 +150,9 @@ class UpExternalIT {
         .extracting(ModelVersion::getVersion)
         .containsExactly(0);
     assertThat(down()).isZero();
+    // down returns once the process has exited; this JVM's Process object learns it from its own
+    // reaper thread a moment later
+    assertThat(second.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(second.process().exitValue()).isZero();
     assertThat(kafka.isRunning()).as("the user's broker outlives up").isTrue();
     assertThat(registry.isRunning()).as("the user's registry outlives up").isTrue();
