@@ -21,6 +21,8 @@ needs_build() {
 if needs_build; then
   echo "sieve: building (first run, or sources changed) ..." >&2
   (cd "$root" && ./mvnw -q -B -DskipTests -pl local -am package) >&2
+  # the dependency plugin leaves an unchanged classpath file alone: mark this build as the last one
+  touch "$cp_file"
 fi
 
 # DJL must never probe the network (docs/architecture.md): offline, no tracking, before any DJL class loads.
