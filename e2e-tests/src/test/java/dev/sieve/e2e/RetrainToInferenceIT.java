@@ -36,11 +36,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The learning loop closed on the embedded stack (issue 4): the retrain-trigger and the inference
- * job run at once in one MiniCluster (1 TaskManager, 4 slots, each job at parallelism 2,
- * exactly-once, 1 s checkpoints). Labelled examples with real MiniLM embeddings of the demo
- * corpus's messages arrive; the retrain-trigger trains, signs and publishes version 2; the running
- * inference job swaps it in, and its predictions carry version 2.
+ * The learning loop closed on the embedded stack: the retrain-trigger and the inference job run at
+ * once in one MiniCluster (1 TaskManager, 4 slots, each job at parallelism 2, exactly-once, 1 s
+ * checkpoints). Labelled examples with real MiniLM embeddings of the demo corpus's messages arrive;
+ * the retrain-trigger trains, signs and publishes version 2; the running inference job swaps it in,
+ * and its predictions carry version 2.
  *
  * <p>Version 1 is the demo's zero-shot topic head. Measured with the real model: trained on the
  * first 100, 110 or 120 labelled messages (whichever have arrived when the trigger fires), the
