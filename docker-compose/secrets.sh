@@ -8,8 +8,15 @@
 #   secrets/kafka-truststore.p12      that certificate, which every client trusts (PKCS12)
 #   secrets/kafka-broker.properties   keystore.password, truststore.password, admin.password
 #   secrets/kafka-<user>.properties   password, truststore.password: one file per principal
-#                                     (jobs, operator, labeler, registry)
+#                                     (jobs, operator, labeler, registry); for jobs, operator and
+#                                     labeler also registry.user.info=sieve-<user>:<password>, their
+#                                     basic.auth.user.info for the schema registry
+#   secrets/registry-users.properties the schema registry's users sieve-jobs, sieve-operator and
+#                                     sieve-labeler for Apicurio (docker-compose.apicurio.yml):
+#                                     Quarkus' embedded realm entries with hex(SHA-256(user
+#                                     ":Quarkus:" password)), not the passwords
 #
+# The registry's part is added to a directory written by an earlier version of this script.
 # Passwords are 32 random hex characters from /dev/urandom. They go to keytool through its
 # environment (-storepass:env), never through its arguments. The directory is owner-only; the files
 # in it are world-readable so that the containers' own users (flink is uid 9999) can read them once
@@ -19,8 +26,30 @@ set -euo pipefail
 dir=${1:-"$(cd "$(dirname "$0")" && pwd)/secrets"}
 users=(jobs operator labeler registry)
 
+random() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
+
+# The schema registry's users: each client's user info, and the realm entry Apicurio checks it by.
+registry_users() {
+  local sha256=(sha256sum)
+  command -v sha256sum > /dev/null || sha256=(shasum -a 256)
+  umask 022
+  : > "$dir/registry-users.properties"
+  for user in jobs operator labeler; do
+    local password
+    password=$(random)
+    echo "registry.user.info=sieve-$user:$password" >> "$dir/kafka-$user.properties"
+    echo "quarkus.security.users.embedded.users.sieve-$user=$(printf '%s' "sieve-$user:Quarkus:$password" | "${sha256[@]}" | cut -d' ' -f1)" \
+      >> "$dir/registry-users.properties"
+  done
+  chmod 644 "$dir/registry-users.properties"
+  echo "secrets: schema registry users sieve-jobs, sieve-operator, sieve-labeler written to $dir"
+}
+
 if [[ -f "$dir/kafka-broker.p12" ]]; then
-  echo "secrets: $dir/kafka-broker.p12 exists, nothing generated (delete $dir to start over)"
+  if [[ ! -f "$dir/registry-users.properties" ]]; then
+    registry_users
+  fi
+  echo "secrets: $dir/kafka-broker.p12 exists, Kafka's secrets kept (delete $dir to start over)"
   exit 0
 fi
 
@@ -29,8 +58,6 @@ if ! command -v "$keytool" > /dev/null; then
   [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/keytool" ]] && keytool=$JAVA_HOME/bin/keytool
 fi
 command -v "$keytool" > /dev/null || { echo "secrets: no keytool (install a JDK or set JAVA_HOME)" >&2; exit 1; }
-
-random() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
 
 mkdir -p "$dir"
 chmod 700 "$dir"
@@ -62,3 +89,4 @@ for user in "${users[@]}"; do
 done
 chmod 644 "$dir"/*
 echo "secrets: written to $dir (broker certificate for kafka, localhost, 127.0.0.1; users ${users[*]})"
+registry_users

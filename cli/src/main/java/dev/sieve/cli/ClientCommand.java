@@ -1,5 +1,6 @@
 package dev.sieve.cli;
 
+import dev.sieve.core.registry.SchemaRegistryException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
@@ -70,6 +71,10 @@ public abstract class ClientCommand implements Callable<Integer> {
         && t.getCause() != null) {
       t = t.getCause();
     }
+    SchemaRegistryException refused = registryRefusal(t);
+    if (refused != null) {
+      t = refused;
+    }
     String message = t.getMessage();
     if ((t instanceof CliException || t instanceof IllegalArgumentException) && message != null) {
       return message.replace('\n', ' ');
@@ -83,6 +88,13 @@ public abstract class ClientCommand implements Callable<Integer> {
       line +=
           " (check the user and password in sasl.jaas.config, and sasl.mechanism; a password"
               + " read through a config provider comes from the file or variable it names)";
+    } else if (refused != null) {
+      line +=
+          refused.httpStatus() == 401
+              ? " (basic.auth.user.info goes in the --config file: user:password, or a"
+                  + " config-provider reference to the file or variable that holds it)"
+              : " (the registry user, the one in basic.auth.user.info, may not do this; ask the"
+                  + " registry's administrator)";
     } else if (t instanceof org.apache.kafka.common.errors.SslAuthenticationException) {
       line +=
           " (the TLS handshake failed: does ssl.truststore.location hold the CA of the broker's"
@@ -97,6 +109,17 @@ public abstract class ClientCommand implements Callable<Integer> {
                   + ", does security.protocol match its listener, and does the topic exist?)";
     }
     return line.replace('\n', ' ');
+  }
+
+  /** A 401 or 403 answer of the schema registry among {@code t} and its causes, or null. */
+  private static SchemaRegistryException registryRefusal(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof SchemaRegistryException r
+          && (r.httpStatus() == 401 || r.httpStatus() == 403)) {
+        return r;
+      }
+    }
+    return null;
   }
 
   /** The bootstrap servers of the command's connection options, or null. */

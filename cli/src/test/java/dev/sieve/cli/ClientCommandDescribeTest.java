@@ -2,6 +2,7 @@ package dev.sieve.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.core.registry.SchemaRegistryException;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
@@ -39,6 +40,29 @@ class ClientCommandDescribeTest {
     assertThat(line)
         .startsWith("SaslAuthenticationException: Authentication failed")
         .contains("check the user and password in sasl.jaas.config");
+  }
+
+  @Test
+  void aRegistryThatRefusesTheCommandPointsAtTheRegistryUser() {
+    // As the serializer wraps it: the registry's 401 is found among the causes.
+    String line =
+        ClientCommand.describe(
+            new IllegalStateException(
+                "encoding failed",
+                new SchemaRegistryException(
+                    "Registry requires authentication while registering a schema under subject"
+                        + " 'x', and no user and password were sent",
+                    401,
+                    401)));
+
+    assertThat(line)
+        .startsWith("SchemaRegistryException: Registry requires authentication")
+        .contains("basic.auth.user.info goes in the --config file")
+        .doesNotContain("\n");
+    assertThat(
+            ClientCommand.describe(
+                new SchemaRegistryException("Registry denied access while x", 403, 403)))
+        .contains("may not do this");
   }
 
   @Test

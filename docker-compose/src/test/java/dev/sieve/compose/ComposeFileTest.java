@@ -490,6 +490,71 @@ class ComposeFileTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void theApicurioRegistryServesOnlyTheUsersSecretsShWrites(@TempDir Path dir) throws Exception {
+    Process script =
+        new ProcessBuilder(
+                "bash", ComposeFile.MODULE_DIR.resolve("secrets.sh").toString(), dir.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(script.waitFor()).as(out).isZero();
+
+    // The overlay mounts the users as a .properties file (the only kind of location Quarkus loads)
+    // and points Quarkus at it; its health check stays on the open /health.
+    Service apicurio =
+        ComposeFile.load(ComposeFile.MODULE_DIR.resolve("docker-compose.apicurio.yml"))
+            .service("schema-registry");
+    assertThat(compose.secretFiles())
+        .containsEntry("registry-users", "./secrets/registry-users.properties");
+    assertThat((List<Object>) apicurio.spec().get("secrets"))
+        .contains(Map.of("source", "registry-users", "target", "registry-users.properties"));
+    assertThat(apicurio.environment())
+        .containsEntry("QUARKUS_CONFIG_LOCATIONS", "/run/secrets/registry-users.properties");
+    assertThat(apicurio.spec().get("healthcheck").toString()).contains("/health/ready");
+    Map<String, String> quarkus =
+        properties(ComposeFile.MODULE_DIR.resolve("kafka/apicurio.properties"));
+    assertThat(quarkus)
+        .containsEntry("quarkus.http.auth.basic", "true")
+        .containsEntry("quarkus.security.users.embedded.enabled", "true")
+        .containsEntry("quarkus.security.users.embedded.plain-text", "false")
+        .containsEntry("quarkus.security.users.embedded.algorithm", "digest-sha-256")
+        .containsEntry("quarkus.http.auth.permission.everything.paths", "/*")
+        .containsEntry("quarkus.http.auth.permission.everything.policy", "authenticated")
+        .containsEntry("quarkus.http.auth.permission.health.paths", "/health,/health/*")
+        .containsEntry("quarkus.http.auth.permission.health.policy", "permit");
+
+    // Each client sends the user info of its secret, whose digest is the registry's entry.
+    Map<String, String> users = properties(dir.resolve("registry-users.properties"));
+    assertThat(users).hasSize(3);
+    Map<String, String> secretPaths =
+        Map.of(
+            "jobs", "/run/secrets/kafka-jobs",
+            "operator", "secrets/kafka-operator.properties",
+            "labeler", "secrets/kafka-labeler.properties");
+    for (String user : List.of("jobs", "operator", "labeler")) {
+      assertThat(properties(ComposeFile.MODULE_DIR.resolve("kafka/" + user + ".properties")))
+          .as(user)
+          .containsEntry(
+              "basic.auth.user.info", "${file:" + secretPaths.get(user) + ":registry.user.info}");
+      String userInfo =
+          properties(dir.resolve("kafka-" + user + ".properties")).get("registry.user.info");
+      assertThat(userInfo).as(user).startsWith("sieve-" + user + ":");
+      String password = userInfo.substring(userInfo.indexOf(':') + 1);
+      assertThat(password).hasSizeGreaterThanOrEqualTo(32);
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(("sieve-" + user + ":Quarkus:" + password).getBytes(StandardCharsets.UTF_8));
+      assertThat(users)
+          .containsEntry(
+              "quarkus.security.users.embedded.users.sieve-" + user,
+              java.util.HexFormat.of().formatHex(digest));
+      assertThat(Files.readString(dir.resolve("registry-users.properties")))
+          .doesNotContain(password);
+    }
+  }
+
+  @Test
   void noPasswordIsWrittenInTheComposeFilesOrTheClientFiles() throws IOException {
     List<Path> files = new ArrayList<>(list(ComposeFile.MODULE_DIR.resolve("kafka")));
     files.add(ComposeFile.MODULE_DIR.resolve("docker-compose.yml"));
@@ -537,6 +602,16 @@ class ComposeFileTest {
         run.optionValue("-m").orElse("jobmanager:8081"),
         run.jar(),
         Map.of("kafka-properties", compose.hostPath(ComposeFile.SUBMITTER, file).toString()));
+  }
+
+  private static Map<String, String> properties(Path file) throws IOException {
+    java.util.Properties props = new java.util.Properties();
+    try (var in = Files.newInputStream(file)) {
+      props.load(in);
+    }
+    Map<String, String> out = new java.util.TreeMap<>();
+    props.stringPropertyNames().forEach(k -> out.put(k, props.getProperty(k)));
+    return out;
   }
 
   private static List<Path> list(Path dir) throws IOException {

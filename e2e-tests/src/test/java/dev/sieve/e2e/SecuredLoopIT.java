@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.cli.SieveCli;
 import dev.sieve.cli.label.QueueSettings;
+import dev.sieve.core.registry.RegistryConfig;
+import dev.sieve.core.registry.RestSchemaRegistryClient;
+import dev.sieve.embedded.ApicurioRegistry;
 import dev.sieve.embedded.EmbeddedKafka;
 import dev.sieve.learning.datasets.DemoCorpus;
 import dev.sieve.local.DemoJobs;
@@ -60,10 +63,12 @@ import picocli.CommandLine;
 
 /**
  * The whole loop of {@link FullLoopIT} against a broker that authenticates and authorises every
- * client ({@link EmbeddedKafka#startSecured()}: SASL_SSL with SCRAM-SHA-512 on 127.0.0.1 and ACLs),
- * with three principals, each configured only through a properties file whose secrets are Kafka
- * config-provider references to files ({@code FileConfigProvider} for the jobs and the labeler,
- * {@code DirectoryConfigProvider} for the operator):
+ * client ({@link EmbeddedKafka#startSecured()}: SASL_SSL with SCRAM-SHA-512 on 127.0.0.1 and ACLs)
+ * and a schema registry that serves only its users ({@link ApicurioRegistry#startSecured}: HTTP
+ * basic auth), with three principals, each configured only through a properties file whose secrets
+ * (the SASL password, the truststore password, the registry's {@code basic.auth.user.info}) are
+ * Kafka config-provider references to files ({@code FileConfigProvider} for the jobs and the
+ * labeler, {@code DirectoryConfigProvider} for the operator):
  *
  * <ul>
  *   <li>{@code jobs}: the four Flink jobs' sources, sinks and admin clients ({@code
@@ -74,8 +79,6 @@ import picocli.CommandLine;
  *       producer (as {@code sieve label} uses them), allowed to read label requests in its share
  *       group and write labels, and nothing else.
  * </ul>
- *
- * <p>The schema registry (Apicurio) is not secured here: see the README's "Security" section.
  */
 class SecuredLoopIT {
 
@@ -97,17 +100,27 @@ class SecuredLoopIT {
   @TempDir static Path dir;
 
   private static EmbeddedKafka kafka;
+  private static ApicurioRegistry registry;
+  private static RestSchemaRegistryClient registryClient;
   private static final ItStack IT = new ItStack("it-secured", METRICS);
   private static final String PREFIX = IT.prefix();
   private static final Map<String, String> PASSWORDS = new LinkedHashMap<>();
+  private static final Map<String, String> REGISTRY_PASSWORDS = new LinkedHashMap<>();
 
   private static Path jobsProperties;
   private static Path operatorProperties;
   private static Path labelerProperties;
 
   @BeforeAll
-  static void secureBroker() throws IOException {
+  static void secureBrokerAndRegistry() throws IOException {
+    for (String user : List.of("jobs", "operator", "labeler")) {
+      REGISTRY_PASSWORDS.put(user, user + "-registry-" + java.util.UUID.randomUUID());
+    }
+    // The registry's JVM starts while the broker does.
+    CompletableFuture<ApicurioRegistry> securedRegistry =
+        CompletableFuture.supplyAsync(() -> ApicurioRegistry.startSecured(REGISTRY_PASSWORDS));
     kafka = EmbeddedKafka.startSecured();
+    registry = securedRegistry.join();
     for (String user : List.of("jobs", "operator", "labeler")) {
       String password = user + "-" + java.util.UUID.randomUUID();
       PASSWORDS.put(user, password);
@@ -145,13 +158,17 @@ class SecuredLoopIT {
     values.put("jobs.password", PASSWORDS.get("jobs"));
     values.put("labeler.password", PASSWORDS.get("labeler"));
     values.put("truststore.password", kafka.tls().truststorePassword());
+    values.put("jobs.registry", userInfo("jobs"));
+    values.put("labeler.registry", userInfo("labeler"));
     try (var out = Files.newOutputStream(kafkaSecrets)) {
       values.store(out, null);
     }
     Path operatorDir = Files.createDirectories(secrets.resolve("operator"));
     Files.writeString(operatorDir.resolve("password"), PASSWORDS.get("operator"));
     Files.writeString(operatorDir.resolve("truststore-password"), kafka.tls().truststorePassword());
-    for (Path p : List.of(kafkaSecrets, operatorDir.resolve("password"))) {
+    Files.writeString(operatorDir.resolve("registry"), userInfo("operator"));
+    for (Path p :
+        List.of(kafkaSecrets, operatorDir.resolve("password"), operatorDir.resolve("registry"))) {
       Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
     }
 
@@ -163,16 +180,18 @@ class SecuredLoopIT {
                 "file",
                 FILE_PROVIDER,
                 "${file:" + kafkaSecrets + ":jobs.password}",
-                "${file:" + kafkaSecrets + ":truststore.password}"));
+                "${file:" + kafkaSecrets + ":truststore.password}",
+                "${file:" + kafkaSecrets + ":jobs.registry}"));
     Map<String, String> operator =
         clientFile(
             "operator",
             "dir",
             DIR_PROVIDER,
             "${dir:" + operatorDir + ":password}",
-            "${dir:" + operatorDir + ":truststore-password}");
+            "${dir:" + operatorDir + ":truststore-password}",
+            "${dir:" + operatorDir + ":registry}");
     operator.put("bootstrap.servers", kafka.bootstrapServers());
-    operator.put("schema.registry.url", IT.registryUrl());
+    operator.put("schema.registry.url", registry.confluentApiUrl());
     operator.put("sieve.topic.prefix", PREFIX);
     operatorProperties = write("operator.properties", operator);
     Map<String, String> labeler =
@@ -181,17 +200,32 @@ class SecuredLoopIT {
             "file",
             FILE_PROVIDER,
             "${file:" + kafkaSecrets + ":labeler.password}",
-            "${file:" + kafkaSecrets + ":truststore.password}");
+            "${file:" + kafkaSecrets + ":truststore.password}",
+            "${file:" + kafkaSecrets + ":labeler.registry}");
     labeler.put("bootstrap.servers", kafka.bootstrapServers());
-    labeler.put("schema.registry.url", IT.registryUrl());
+    labeler.put("schema.registry.url", registry.confluentApiUrl());
     labelerProperties = write("labeler.properties", labeler);
+    // What the test itself decodes with: the operator's registry client, from its file.
+    registryClient =
+        new RestSchemaRegistryClient(RegistryConfig.fromProperties(read(operatorProperties)));
   }
 
   @AfterAll
-  static void stopBroker() {
+  static void stopBrokerAndRegistry() {
+    if (registryClient != null) {
+      registryClient.close();
+    }
+    if (registry != null) {
+      registry.close();
+    }
     if (kafka != null) {
       kafka.close();
     }
+  }
+
+  /** {@code basic.auth.user.info} of {@code user} on the registry. */
+  private static String userInfo(String user) {
+    return user + ":" + REGISTRY_PASSWORDS.get(user);
   }
 
   @Test
@@ -222,14 +256,14 @@ class SecuredLoopIT {
         new DemoProgress(
             kafka.bootstrapServers(),
             kafka.adminClientProperties(),
-            IT.registry(),
+            registryClient,
             corpus.labels(),
             PREFIX)) {
       var defined =
           DemoJobs.define(
               null,
               kafka.bootstrapServers(),
-              IT.registryUrl(),
+              registry.confluentApiUrl(),
               PREFIX,
               KEYS,
               List.of("--kafka-properties", jobsProperties.toString()));
@@ -239,6 +273,7 @@ class SecuredLoopIT {
         assertThat(shown).containsEntry("kafka.security.protocol", "SASL_SSL");
         assertThat(shown).containsEntry("kafka.sasl.jaas.config", "******");
         assertThat(shown.toString()).doesNotContain(PASSWORDS.get("jobs"));
+        assertThat(shown.toString()).doesNotContain(REGISTRY_PASSWORDS.get("jobs"));
         jobs.add(job.getValue().executeAsync(job.getKey()));
       }
       JobClient inference = jobs.get(1);
@@ -351,6 +386,52 @@ class SecuredLoopIT {
   }
 
   @Test
+  void aCommandWithoutRegistryCredentialsIsRefusedInOneLine() throws IOException {
+    Run topics = sieve("topics", "--create", "--partitions", "2", "--config", op());
+    assertThat(topics.exit()).as(topics.err()).isZero();
+    Path events =
+        Files.writeString(
+            dir.resolve("one-event.jsonl"),
+            "{\"id\":\"r1\",\"text\":\"hello\",\"source\":\"it\"}\n");
+
+    // The operator's Kafka login, but no registry user: the registry refuses the schema lookup.
+    Map<String, String> noUser = read(operatorProperties);
+    noUser.remove("basic.auth.user.info");
+    Run anonymous =
+        sieve(
+            "produce",
+            "--file",
+            events.toString(),
+            "--config",
+            write("no-registry-user.properties", noUser).toString());
+    assertThat(anonymous.exit()).isNotZero();
+    System.out.println("SecuredLoopIT: no registry user: " + anonymous.err().strip());
+    assertThat(anonymous.err().strip().lines()).hasSize(1);
+    assertThat(anonymous.err())
+        .contains("HTTP 401")
+        .contains("no user and password were sent")
+        .contains("basic.auth.user.info");
+
+    // A wrong registry password: refused, and the password is not repeated.
+    Map<String, String> wrong = read(operatorProperties);
+    wrong.put("basic.auth.user.info", "operator:not-the-registry-password");
+    Run refused =
+        sieve(
+            "produce",
+            "--file",
+            events.toString(),
+            "--config",
+            write("wrong-registry-user.properties", wrong).toString());
+    assertThat(refused.exit()).isNotZero();
+    System.out.println("SecuredLoopIT: wrong registry password: " + refused.err().strip());
+    assertThat(refused.err().strip().lines()).hasSize(1);
+    assertThat(refused.err())
+        .contains("HTTP 401")
+        .contains("refused the user and password")
+        .doesNotContain("not-the-registry-password");
+  }
+
+  @Test
   void theLabelerCannotPublishAModelVersion() throws Exception {
     String models = Topics.MODELS.name(PREFIX);
     Run topics = sieve("topics", "--create", "--partitions", "2", "--config", op());
@@ -402,7 +483,12 @@ class SecuredLoopIT {
 
   /** A client file for {@code user}: SASL_SSL, SCRAM, and secrets as provider references. */
   private static Map<String, String> clientFile(
-      String user, String provider, String providerClass, String password, String trustPassword) {
+      String user,
+      String provider,
+      String providerClass,
+      String password,
+      String trustPassword,
+      String registryUserInfo) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("security.protocol", "SASL_SSL");
     p.put("sasl.mechanism", EmbeddedKafka.SCRAM_MECHANISM);
@@ -416,6 +502,7 @@ class SecuredLoopIT {
     p.put("ssl.truststore.location", kafka.tls().truststore().toString());
     p.put("ssl.truststore.type", "PKCS12");
     p.put("ssl.truststore.password", trustPassword);
+    p.put("basic.auth.user.info", registryUserInfo);
     p.put("config.providers", provider);
     p.put("config.providers." + provider + ".class", providerClass);
     return p;
@@ -430,6 +517,9 @@ class SecuredLoopIT {
     }
     String text = Files.readString(file);
     for (String password : PASSWORDS.values()) {
+      assertThat(text).as("a client file holds no password").doesNotContain(password);
+    }
+    for (String password : REGISTRY_PASSWORDS.values()) {
       assertThat(text).as("a client file holds no password").doesNotContain(password);
     }
     return file;

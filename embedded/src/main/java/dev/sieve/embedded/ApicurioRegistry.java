@@ -11,9 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -38,6 +45,16 @@ import org.slf4j.LoggerFactory;
  * {@code registry.log} in its directory ({@link #logFile()}). It is stopped by {@link #close()}
  * and, should a caller forget, by a JVM shutdown hook.
  *
+ * <p>{@link #startSecured(Map)} gives one that serves only clients that authenticate with HTTP
+ * basic auth as one of the given users: Quarkus' own basic authentication mechanism with its
+ * embedded users realm (both in the distribution; Apicurio 3.0.9 hands requests to it when {@code
+ * quarkus.http.auth.basic=true}, no OIDC server involved), and a Quarkus permission policy that
+ * requires an authenticated user on every path but {@code /health} (which the start-up wait uses).
+ * A request without credentials, or with a wrong user or password, gets 401. The users reach the
+ * child in {@value #AUTH_CONFIG}, an owner-only file in its working directory that Quarkus reads as
+ * configuration, with SHA-256 digests of {@code user:Quarkus:password} (the embedded realm's hashed
+ * form) rather than the passwords: nothing secret is on its command line or in its environment.
+ *
  * <p>3.0.9 opens a single listener, the HTTP port (no management interface unless enabled), and it
  * is bound to 127.0.0.1; the management host is pinned to 127.0.0.1 as well in case it is ever
  * switched on.
@@ -50,6 +67,16 @@ public final class ApicurioRegistry implements AutoCloseable {
   /** The H2 database file name in the data directory, without H2's {@code .mv.db} suffix. */
   static final String DATABASE = "registry";
 
+  /**
+   * Where a secured registry's users are, relative to its directory (also its working directory):
+   * Quarkus reads {@code config/application.properties} in the working directory as configuration.
+   */
+  static final String AUTH_CONFIG = "config/application.properties";
+
+  // Fixed when the distribution was built (quarkus.security.users.embedded.realm-name): part of
+  // every password digest.
+  private static final String QUARKUS_REALM = "Quarkus";
+
   private static final Logger LOG = LoggerFactory.getLogger(ApicurioRegistry.class);
   private static final String DEFAULT_VERSION = "3.0.9";
   private static final String CONFLUENT_JSON = "application/vnd.schemaregistry.v1+json";
@@ -60,6 +87,7 @@ public final class ApicurioRegistry implements AutoCloseable {
   private static final Duration SAME_PORT_RETRY_PAUSE = Duration.ofSeconds(2);
 
   private final Path runnerJar;
+  private final Map<String, String> users;
   private final Path dir;
   private final boolean temporary;
   private final Path logFile;
@@ -70,8 +98,10 @@ public final class ApicurioRegistry implements AutoCloseable {
   private boolean hookRegistered;
   private boolean closed;
 
-  private ApicurioRegistry(Path runnerJar, Path dir, boolean temporary, int port) {
+  private ApicurioRegistry(
+      Path runnerJar, Map<String, String> users, Path dir, boolean temporary, int port) {
     this.runnerJar = runnerJar;
+    this.users = users;
     this.dir = dir;
     this.temporary = temporary;
     this.logFile = dir.resolve("registry.log");
@@ -89,11 +119,44 @@ public final class ApicurioRegistry implements AutoCloseable {
    *     does not become ready; the message names the log file and quotes its tail
    */
   public static ApicurioRegistry start() {
+    return startTemporary(Map.of());
+  }
+
+  /**
+   * Like {@link #start()}, but the registry serves only clients that authenticate with HTTP basic
+   * auth as one of {@code users} (user name to password): any other request gets 401, except the
+   * health probes under {@code /health}. Clients send {@code basic.auth.user.info=user:password};
+   * the global compatibility is set as the first user. The passwords are not passed on the child's
+   * command line nor in its environment (see the class comment).
+   *
+   * @param users at least one; names of letters, digits, {@code .}, {@code _} and {@code -};
+   *     passwords not empty
+   * @throws IllegalArgumentException if a user name or password is not usable
+   */
+  public static ApicurioRegistry startSecured(Map<String, String> users) {
+    if (users.isEmpty()) {
+      throw new IllegalArgumentException("a secured registry needs at least one user");
+    }
+    users.forEach(
+        (user, password) -> {
+          if (user == null || !user.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException(
+                "registry user name '" + user + "': use letters, digits, '.', '_' and '-' only");
+          }
+          if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("registry user " + user + ": empty password");
+          }
+        });
+    return startTemporary(new LinkedHashMap<>(users));
+  }
+
+  private static ApicurioRegistry startTemporary(Map<String, String> users) {
     Path runnerJar = findRunnerJar();
     // The free port can be taken by another process before the registry binds it: try fresh ones.
     for (int attempt = 1; ; attempt++) {
       Path dir = TempDirs.create("sieve-apicurio-");
-      ApicurioRegistry registry = new ApicurioRegistry(runnerJar, dir, true, FreePorts.next());
+      ApicurioRegistry registry =
+          new ApicurioRegistry(runnerJar, users, dir, true, FreePorts.next());
       try {
         return registry.launchFirst();
       } catch (PortTakenException e) {
@@ -126,7 +189,11 @@ public final class ApicurioRegistry implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       ApicurioRegistry registry =
           new ApicurioRegistry(
-              runnerJar, dataDir.toAbsolutePath(), false, port == 0 ? FreePorts.next() : port);
+              runnerJar,
+              Map.of(),
+              dataDir.toAbsolutePath(),
+              false,
+              port == 0 ? FreePorts.next() : port);
       try {
         return registry.launchFirst();
       } catch (PortTakenException e) {
@@ -197,6 +264,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     long started = System.nanoTime();
     boolean newDatabase = !Files.exists(databaseFile());
     long logStart = sizeOf(logFile);
+    writeAuthConfig();
     Process child;
     try {
       child =
@@ -238,6 +306,11 @@ public final class ApicurioRegistry implements AutoCloseable {
         dir,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
         logFile);
+  }
+
+  /** Whether this registry requires HTTP basic auth ({@link #startSecured(Map)}). */
+  public boolean isSecured() {
+    return !users.isEmpty();
   }
 
   /**
@@ -306,6 +379,73 @@ public final class ApicurioRegistry implements AutoCloseable {
 
   private Path databaseFile() {
     return dir.resolve(DATABASE + ".mv.db");
+  }
+
+  /**
+   * Writes the users of a secured registry where the child reads them, owner-only from creation
+   * (again at each start: the directory is a temporary one of this registry's).
+   */
+  private void writeAuthConfig() {
+    if (users.isEmpty()) {
+      return;
+    }
+    Path file = dir.resolve(AUTH_CONFIG);
+    try {
+      Files.deleteIfExists(file);
+      Path configDir = file.getParent();
+      if (!Files.isDirectory(configDir)) {
+        Files.createDirectory(
+            configDir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      Properties auth = new Properties();
+      // Apicurio hands requests to Quarkus' basic mechanism when this is true (read at run time).
+      auth.setProperty("quarkus.http.auth.basic", "true");
+      auth.setProperty("quarkus.security.users.embedded.enabled", "true");
+      auth.setProperty("quarkus.security.users.embedded.plain-text", "false");
+      auth.setProperty("quarkus.security.users.embedded.algorithm", "digest-sha-256");
+      users.forEach(
+          (user, password) ->
+              auth.setProperty(
+                  "quarkus.security.users.embedded.users." + user, digest(user, password)));
+      // Every path needs a user, the UI and the native v3 API included; the health probes don't.
+      auth.setProperty("quarkus.http.auth.permission.health.paths", "/health,/health/*");
+      auth.setProperty("quarkus.http.auth.permission.health.policy", "permit");
+      auth.setProperty("quarkus.http.auth.permission.everything.paths", "/*");
+      auth.setProperty("quarkus.http.auth.permission.everything.policy", "authenticated");
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      try (var out = Files.newOutputStream(file)) {
+        auth.store(out, "Written by Sieve's ApicurioRegistry at each start: the registry's users");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the registry's users to " + file, e);
+    }
+  }
+
+  /** The embedded realm's hashed form: hex(SHA-256(user ":" realm ":" password)). */
+  static String digest(String user, String password) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of()
+          .formatHex(
+              sha256.digest(
+                  (user + ":" + QUARKUS_REALM + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  /** The Authorization header a secured registry's first user sends, or null. */
+  private String authorization() {
+    if (users.isEmpty()) {
+      return null;
+    }
+    Map.Entry<String, String> first = users.entrySet().iterator().next();
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString(
+                (first.getKey() + ":" + first.getValue()).getBytes(StandardCharsets.UTF_8));
   }
 
   private static List<String> command(Path runnerJar, int port, Path dir) {
@@ -430,7 +570,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     try {
       HttpResponse<String> put =
           http.send(
-              HttpRequest.newBuilder(config)
+              authorized(HttpRequest.newBuilder(config))
                   .timeout(Duration.ofSeconds(10))
                   .header("Content-Type", CONFLUENT_JSON)
                   .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
@@ -443,7 +583,7 @@ public final class ApicurioRegistry implements AutoCloseable {
       // Confluent answers {"compatibilityLevel":"BACKWARD"} on GET; check the rule really took.
       HttpResponse<String> get =
           http.send(
-              HttpRequest.newBuilder(config)
+              authorized(HttpRequest.newBuilder(config))
                   .timeout(Duration.ofSeconds(10))
                   .header("Accept", CONFLUENT_JSON)
                   .GET()
@@ -464,6 +604,11 @@ public final class ApicurioRegistry implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while configuring Apicurio Registry", e);
     }
+  }
+
+  private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    String authorization = authorization();
+    return authorization == null ? request : request.header("Authorization", authorization);
   }
 
   private void stopProcess() {

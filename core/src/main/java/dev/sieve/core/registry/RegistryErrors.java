@@ -9,8 +9,17 @@ final class RegistryErrors {
 
   private RegistryErrors() {}
 
+  /**
+   * @param credentialsSent whether the request carried {@code basic.auth.user.info}: a 401 then
+   *     means a wrong user or password, otherwise that the registry wants one
+   */
   static SchemaRegistryException toException(
-      int status, ErrorBody error, String rawBody, String what, String url) {
+      int status,
+      ErrorBody error,
+      String rawBody,
+      String what,
+      String url,
+      boolean credentialsSent) {
     int code = error.code(status);
     String said = error.message(rawBody);
     String detail = " (HTTP " + status + ", error code " + code + ": " + said + ")";
@@ -53,13 +62,27 @@ final class RegistryErrors {
           code,
           status);
     }
-    return new SchemaRegistryException(generic(status, what, url) + detail, code, status);
+    return new SchemaRegistryException(
+        generic(status, what, url, credentialsSent) + detail, code, status);
   }
 
-  private static String generic(int status, String what, String url) {
+  private static String generic(int status, String what, String url, boolean credentialsSent) {
     return switch (status) {
-      case 401, 403 ->
-          "Registry refused the credentials while " + what + " (check basic.auth.user.info)";
+      case 401 ->
+          credentialsSent
+              ? "Registry refused the user and password in basic.auth.user.info while "
+                  + what
+                  + " (wrong user or password?)"
+              : "Registry requires authentication while "
+                  + what
+                  + ", and no user and password were sent (set basic.auth.user.info to"
+                  + " user:password)";
+      case 403 ->
+          "Registry denied access while "
+              + what
+              + (credentialsSent
+                  ? " (the user in basic.auth.user.info is not allowed this)"
+                  : " (no user and password were sent: set basic.auth.user.info)");
       case 404 ->
           "Registry answered 'not found' while "
               + what

@@ -87,7 +87,7 @@ final class RegistryTransport {
             http.send(request(method, base + path, json), HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
         if (!isTransient(status)) {
-          return handle(status, response.body(), what, base + path);
+          return handle(status, response.body(), what, base + path, authorization != null);
         }
         lastStatus = status;
         ErrorBody error = ErrorBody.parse(response.body());
@@ -158,7 +158,8 @@ final class RegistryTransport {
     return builder.build();
   }
 
-  private static JsonNode handle(int status, String body, String what, String url) {
+  private static JsonNode handle(
+      int status, String body, String what, String url, boolean credentialsSent) {
     if (status >= 200 && status < 300) {
       try {
         return body == null || body.isBlank() ? JSON.nullNode() : JSON.readTree(body);
@@ -170,7 +171,8 @@ final class RegistryTransport {
             e);
       }
     }
-    throw RegistryErrors.toException(status, ErrorBody.parse(body), body, what, url);
+    throw RegistryErrors.toException(
+        status, ErrorBody.parse(body), body, what, url, credentialsSent);
   }
 
   /** Exponential backoff with ±20 % jitter: base, 2 × base, 4 × base ..., capped. */

@@ -205,8 +205,23 @@ class RestSchemaRegistryClientTest {
 
     assertThatThrownBy(() -> client(3).schemaById(1))
         .isExactlyInstanceOf(SchemaRegistryException.class)
+        .hasMessageContaining("requires authentication")
+        .hasMessageContaining("no user and password were sent")
         .hasMessageContaining("basic.auth.user.info");
     assertThat(server.requestCount()).isEqualTo(1);
+
+    // With a user and password the same answer means they are wrong; they are not repeated.
+    server.script(json(401, "{\"error_code\":401,\"message\":\"Unauthorized\"}"));
+    RestSchemaRegistryClient withUser =
+        new RestSchemaRegistryClient(
+            RegistryConfig.forUrl(server.url())
+                .withRetries(3, 10, 2_000, 10_000)
+                .withBasicAuth("alice:wrong-password"));
+    assertThatThrownBy(() -> withUser.schemaById(1))
+        .isExactlyInstanceOf(SchemaRegistryException.class)
+        .hasMessageContaining("refused the user and password in basic.auth.user.info")
+        .hasMessageNotContaining("wrong-password");
+    assertThat(server.requestCount()).isEqualTo(2);
   }
 
   @Test
