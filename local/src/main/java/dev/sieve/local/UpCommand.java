@@ -29,6 +29,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code ./sieve up}: Sieve on this machine as a durable deployment rather than a demo. Everything
@@ -119,8 +120,12 @@ public final class UpCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     // A signal handler rather than a shutdown hook: hooks run concurrently with Flink's and the
     // registry's own, which would tear the cluster down under the final savepoints.
-    for (String signal : List.of("INT", "TERM")) {
-      Signal.handle(new Signal(signal), s -> stop.countDown());
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    if (Signal.handle(new Signal("INT"), s -> stop.countDown()) == SignalHandler.SIG_IGN) {
+      // A JVM started with SIGINT ignored (a background job of a script, nohup) never sees it.
+      out.println(
+          "sieve up: Ctrl-C does not reach this process (started with SIGINT ignored, e.g. in"
+              + " the background); stop it with ./sieve down");
     }
     try (DataDir dir = DataDir.lock(dataDir)) {
       UpLog.to(dir.log());

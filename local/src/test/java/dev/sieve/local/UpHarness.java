@@ -106,6 +106,9 @@ final class UpHarness implements AutoCloseable {
 
   private Up launch(List<String> args) throws IOException {
     List<String> command = new ArrayList<>();
+    // As from a terminal: SIGINT at its default even when this build runs with it ignored (a
+    // background job of a script, where a JVM never sees a Ctrl-C).
+    command.addAll(List.of("env", "--default-signal=INT"));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Dai.djl.offline=true");
     command.add("-Djava.net.preferIPv4Stack=true");
