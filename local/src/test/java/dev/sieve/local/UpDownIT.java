@@ -13,6 +13,7 @@ import dev.sieve.local.UpHarness.Feed;
 import dev.sieve.local.UpHarness.Up;
 import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Prediction;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +75,11 @@ class UpDownIT {
         .atMost(DEADLINE)
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> !predictions(bootstrap, registryUrl, CLASSIFIER).isEmpty());
+    // killed before its first completed checkpoint, a job has nothing to resume from
+    await("a completed checkpoint of every job")
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> UpHarness.JOBS.stream().allMatch(this::hasCompletedCheckpoint));
     int sentAtKill = feed.acknowledged.get();
     first.process().destroyForcibly().waitFor();
     assertThat(sentAtKill).as("events acknowledged when killed").isLessThan(FIRST_EVENTS);
@@ -162,5 +168,21 @@ class UpDownIT {
 
   private static void phase(String done, long t0) {
     UpHarness.phase("UpDownIT", done, t0);
+  }
+
+  /**
+   * Whether {@code job} has a completed checkpoint: flink/checkpoints/<job>/<job
+   * id>/chk-N/_metadata.
+   */
+  private boolean hasCompletedCheckpoint(String job) {
+    Path dir = dataDir.resolve("flink/checkpoints").resolve(job);
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.walk(dir, 3)) {
+      return files.anyMatch(f -> f.getFileName().toString().equals("_metadata"));
+    } catch (IOException e) {
+      return false; // a checkpoint directory being written or removed: look again
+    }
   }
 }
