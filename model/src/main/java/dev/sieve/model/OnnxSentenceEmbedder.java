@@ -296,7 +296,9 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
      */
     long[] tokenIds(String text) {
       TokenizersLibrary lib = TokenizersLibrary.LIB;
-      long encoding = lib.encode(tokenizer.getHandle(), text, true);
+      String prefix = model.textPrefix();
+      long encoding =
+          lib.encode(tokenizer.getHandle(), prefix.isEmpty() ? text : prefix + text, true);
       try {
         return lib.getTokenIds(encoding);
       } finally {
