@@ -4,6 +4,7 @@ import dev.sieve.model.ModelSigning;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.TrustedKeys;
 import dev.sieve.model.VersionReason;
+import dev.sieve.schemas.CandidateScore;
 import dev.sieve.schemas.ClassMetrics;
 import dev.sieve.schemas.ModelMetrics;
 import dev.sieve.schemas.ModelVersion;
@@ -147,6 +148,18 @@ final class ModelTables {
     facts.row(
         "embedding",
         v.getEmbeddingModelId() + " (sha256 " + shortDigest(v.getEmbeddingModelDigest()) + ")");
+    String features = v.getFeatures() == null ? "" : v.getFeatures().toString();
+    if (!features.isEmpty()) {
+      byte[] featuriser = ModelVersions.featuriserBytes(v);
+      facts.row(
+          "features",
+          features
+              + (featuriser == null
+                  ? ""
+                  : String.format(
+                      ", lexical featuriser %d bytes (sha256 %s)",
+                      featuriser.length, shortDigest(ModelSigning.sha256Hex(featuriser)))));
+    }
     byte[] head = ModelVersions.headBytes(v);
     boolean digestOk = ModelSigning.sha256Hex(head).equalsIgnoreCase(v.getDigest());
     facts.row(
@@ -194,7 +207,34 @@ final class ModelTables {
     out.append(perClass.render("  "));
     out.append("confusion matrix (rows: true label, columns: predicted label)\n");
     out.append(confusion(v.getLabels(), m.getConfusion()).render("  "));
+    if (!v.getCandidates().isEmpty()) {
+      out.append(
+          "candidates (cross-validated on the same folds; cost: measured events/s per core)\n");
+      out.append(candidates(v.getCandidates()).render("  "));
+    }
     return out.toString();
+  }
+
+  static TextTable candidates(List<CandidateScore> candidates) {
+    TextTable table =
+        new TextTable(
+            List.of("CANDIDATE", "MACRO-F1", "EVENTS/S/CORE", "BUDGET", ""),
+            false,
+            true,
+            true,
+            false,
+            false);
+    for (CandidateScore c : candidates) {
+      table.row(
+          c.getName(),
+          fixed(c.getMacroF1()),
+          c.getEventsPerSecondPerCore() > 0
+              ? String.format(Locale.ROOT, "%.0f", c.getEventsPerSecondPerCore())
+              : NONE,
+          c.getWithinBudget() ? "fits" : "too slow",
+          c.getChosen() ? "chosen" : "");
+    }
+    return table;
   }
 
   static TextTable confusion(List<String> labels, List<List<Integer>> matrix) {

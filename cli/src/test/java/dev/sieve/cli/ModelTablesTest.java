@@ -4,7 +4,9 @@ import static dev.sieve.cli.ModelFixtures.metrics;
 import static dev.sieve.cli.ModelFixtures.version;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SigningKey;
+import dev.sieve.schemas.CandidateScore;
 import dev.sieve.schemas.ModelVersion;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -93,6 +95,37 @@ class ModelTablesTest {
               true \\ predicted  spam  ham
               spam                32    8
               ham                  4  156
+            """);
+  }
+
+  @Test
+  void showPrintsWhatTheHeadReadsAndTheCandidateTable() {
+    ModelVersion hybrid =
+        ModelVersions.signed(
+            ModelVersion.newBuilder(versions.get(2))
+                .setFeatures("lexical+embedding")
+                .setFeaturiser(ByteBuffer.wrap(new byte[1234]))
+                .setCandidates(
+                    List.of(
+                        new CandidateScore(
+                            "lexical+e5-small-v2-q+query/lr-c10", 0.9412, 310.0, true, true),
+                        new CandidateScore(
+                            "e5-small-v2-q+query/lr-c10", 0.9377, 320.0, true, false),
+                        new CandidateScore("lexical/lr-c1", 0.9105, 0.0, false, false))),
+            ModelFixtures.KEY);
+
+    String shown = ModelTables.show(hybrid, true, ModelFixtures.TRUSTED);
+
+    assertThat(shown)
+        .contains("  features   lexical+embedding, lexical featuriser 1234 bytes (sha256 ")
+        .contains("signed this whole version")
+        .endsWith(
+            """
+            candidates (cross-validated on the same folds; cost: measured events/s per core)
+              CANDIDATE                           MACRO-F1  EVENTS/S/CORE  BUDGET
+              lexical+e5-small-v2-q+query/lr-c10     0.941            310  fits      chosen
+              e5-small-v2-q+query/lr-c10             0.938            320  fits
+              lexical/lr-c1                          0.911              -  too slow
             """);
   }
 

@@ -22,19 +22,22 @@ import java.util.Locale;
  * {@code java.security} provider) over its <em>canonical bytes</em>, a versioned, length-prefixed
  * encoding of every field that decides what a prediction means — classifier, version, parent,
  * labels and label descriptions in order, head format, head digest (SHA-256 of the head bytes),
- * embedding network id and digest, creation time and the signing key's id. Changing any of them (a
- * head replayed as a higher version, under another classifier's name, with its labels swapped or
- * with another parent) breaks the signature. Only holders of a private key (retrain-trigger, {@code
+ * embedding network id and digest, creation time, the signing key's id, and what the head reads
+ * (features and the lexical featuriser's digest, when there are any). Changing any of them (a head
+ * replayed as a higher version, under another classifier's name, with its labels swapped or with
+ * another parent) breaks the signature. Only holders of a private key (retrain-trigger, {@code
  * classifier create}, {@code rollback}) can sign; the inference job and retrain-trigger hold only
  * public keys ({@link TrustedKeys}).
  *
  * <p>The encoding ({@link #DOMAIN}, documented in model/README.md): the UTF-8 domain string, then
  * in this order: classifier, version, parent, labels, label descriptions, head format, digest,
- * embedding model id, embedding model digest, created-at, key id. A string is a 4-byte big-endian
- * length followed by its UTF-8 bytes (length -1 for a null); an int is 4 bytes big-endian, a long
- * 8; the parent is one byte 0 (absent) or 1 followed by the int; a list is its 4-byte count
- * followed by its strings. The digest is lower-cased before encoding. The metrics, reason and
- * training time are not signed: they describe a version but do not change what it predicts.
+ * embedding model id, embedding model digest, created-at, key id, and — only when the version's
+ * {@code features} are not empty or it has a {@code featuriser} — the features and the SHA-256
+ * (hex) of the featuriser bytes (null when absent). A string is a 4-byte big-endian length followed
+ * by its UTF-8 bytes (length -1 for a null); an int is 4 bytes big-endian, a long 8; the parent is
+ * one byte 0 (absent) or 1 followed by the int; a list is its 4-byte count followed by its strings.
+ * The digest is lower-cased before encoding. The metrics, reason and training time are not signed:
+ * they describe a version but do not change what it predicts.
  */
 public final class ModelSigning {
 
@@ -83,6 +86,15 @@ public final class ModelSigning {
       string(out, str(v.getEmbeddingModelDigest()));
       out.writeLong(v.getCreatedAtMs());
       string(out, str(v.getKeyId()));
+      // Appended only for heads that read more than the embedding, so every version signed before
+      // these fields existed still verifies; removing them from such a version breaks its
+      // signature.
+      String features = v.getFeatures() == null ? "" : v.getFeatures().toString();
+      byte[] featuriser = ModelVersions.featuriserBytes(v);
+      if (!features.isEmpty() || featuriser != null) {
+        string(out, features);
+        string(out, featuriser == null ? null : sha256Hex(featuriser));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
     }

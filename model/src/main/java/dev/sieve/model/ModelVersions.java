@@ -65,6 +65,11 @@ public final class ModelVersions {
     return bytes(version.getHead());
   }
 
+  /** A copy of the lexical featuriser's parameters, or null when the version has none. */
+  public static byte[] featuriserBytes(ModelVersion version) {
+    return version.getFeaturiser() == null ? null : bytes(version.getFeaturiser());
+  }
+
   private static byte[] bytes(ByteBuffer buffer) {
     ByteBuffer view = buffer.duplicate();
     byte[] out = new byte[view.remaining()];

@@ -58,7 +58,9 @@ class ModelSigningTest {
             b -> b.setEmbeddingModelId("other"),
             b -> b.setEmbeddingModelDigest("ef".repeat(32)),
             b -> b.setCreatedAtMs(1),
-            b -> b.setKeyId("0011223344556677"));
+            b -> b.setKeyId("0011223344556677"),
+            b -> b.setFeatures("lexical+embedding"),
+            b -> b.setFeaturiser(ByteBuffer.wrap(new byte[] {1, 2, 3})));
     for (Consumer<ModelVersion.Builder> edit : edits) {
       ModelVersion.Builder b = version();
       edit.accept(b);
@@ -67,6 +69,34 @@ class ModelSigningTest {
     // not signed: they describe a version, they do not change its predictions
     assertThat(ModelSigning.canonicalBytes(version().setReason("rollback").build()))
         .isEqualTo(base);
+    assertThat(
+            ModelSigning.canonicalBytes(
+                version()
+                    .setCandidates(
+                        List.of(
+                            new dev.sieve.schemas.CandidateScore(
+                                "lexical/lr-c1", 0.9, 0.0, true, true)))
+                    .build()))
+        .isEqualTo(base);
+  }
+
+  @Test
+  void aHeadThatReadsLexicalFeaturesIsSignedWithItsFeaturiser() {
+    ModelVersion signed =
+        ModelVersions.signed(
+            version()
+                .setFeatures("lexical+embedding")
+                .setFeaturiser(ByteBuffer.wrap(new byte[] {1, 2, 3})),
+            KEY);
+    assertThat(ModelSigning.verify(signed, KEY.publicKey())).isTrue();
+
+    signed.setFeaturiser(ByteBuffer.wrap(new byte[] {1, 2, 4}));
+    assertThat(ModelSigning.verify(signed, KEY.publicKey())).isFalse();
+    signed.setFeaturiser(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    signed.setFeatures("");
+    assertThat(ModelSigning.verify(signed, KEY.publicKey())).isFalse();
+    signed.setFeatures("lexical+embedding");
+    assertThat(ModelSigning.verify(signed, KEY.publicKey())).isTrue();
   }
 
   @Test
