@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -23,13 +24,19 @@ public final class LabelledSet {
 
   private final List<String> labelOrder;
   private final String[] contentIds;
+  private final String[] texts;
   private final float[][] rows;
   private final int[] labelIndex;
 
   private LabelledSet(
-      List<String> labelOrder, String[] contentIds, float[][] rows, int[] labelIndex) {
+      List<String> labelOrder,
+      String[] contentIds,
+      String[] texts,
+      float[][] rows,
+      int[] labelIndex) {
     this.labelOrder = List.copyOf(labelOrder);
     this.contentIds = contentIds;
+    this.texts = texts;
     this.rows = rows;
     this.labelIndex = labelIndex;
   }
@@ -82,6 +89,20 @@ public final class LabelledSet {
     return contentIds[i];
   }
 
+  /**
+   * The texts, in example order, when every example was added with its text (from a {@code
+   * LabelledExample}); empty otherwise. What a candidate other than the stored embedding — another
+   * network, lexical features — is computed from.
+   */
+  public Optional<List<String>> texts() {
+    for (String t : texts) {
+      if (t == null) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(List.of(texts));
+  }
+
   /** Examples per class, in label order. */
   public int[] classCounts() {
     int[] counts = new int[labelOrder.size()];
@@ -94,14 +115,16 @@ public final class LabelledSet {
   /** The examples at {@code indices} (same label order), for a cross-validation fold. */
   public LabelledSet subset(int[] indices) {
     String[] ids = new String[indices.length];
+    String[] t = new String[indices.length];
     float[][] r = new float[indices.length][];
     int[] y = new int[indices.length];
     for (int j = 0; j < indices.length; j++) {
       ids[j] = contentIds[indices[j]];
+      t[j] = texts[indices[j]];
       r[j] = rows[indices[j]];
       y[j] = labelIndex[indices[j]];
     }
-    return new LabelledSet(labelOrder, ids, r, y);
+    return new LabelledSet(labelOrder, ids, t, r, y);
   }
 
   // Package-private zero-copy views for the trainer and cross-validation (rows are never
@@ -134,6 +157,12 @@ public final class LabelledSet {
 
     /** Adds (or replaces, when newer) the example of {@code contentId}. */
     public Builder add(String contentId, String label, float[] embedding, long labeledAtMs) {
+      return add(contentId, label, null, embedding, labeledAtMs);
+    }
+
+    /** Adds (or replaces, when newer) the example of {@code contentId}, with its text. */
+    public Builder add(
+        String contentId, String label, String text, float[] embedding, long labeledAtMs) {
       Objects.requireNonNull(contentId, "contentId");
       Objects.requireNonNull(label, "label");
       if (dimension < 0) {
@@ -142,7 +171,7 @@ public final class LabelledSet {
         throw new IllegalArgumentException(
             "embedding of " + contentId + " has " + embedding.length + " dims, not " + dimension);
       }
-      Entry candidate = new Entry(label, embedding.clone(), labeledAtMs, arrival++);
+      Entry candidate = new Entry(label, text, embedding.clone(), labeledAtMs, arrival++);
       // Latest label wins; on equal times the later arrival wins (a relabel replayed in
       // order).
       byId.merge(
@@ -161,7 +190,12 @@ public final class LabelledSet {
       for (int i = 0; i < embedding.length; i++) {
         embedding[i] = e.get(i);
       }
-      return add(example.getContentId(), example.getLabel(), embedding, example.getLabeledAtMs());
+      return add(
+          example.getContentId(),
+          example.getLabel(),
+          example.getText() == null ? null : example.getText().toString(),
+          embedding,
+          example.getLabeledAtMs());
     }
 
     public int size() {
@@ -183,19 +217,22 @@ public final class LabelledSet {
         index.put(order.get(i), i);
       }
       String[] ids = sorted.keySet().toArray(String[]::new);
+      String[] texts = new String[ids.length];
       float[][] rows = new float[ids.length][];
       int[] y = new int[ids.length];
       int i = 0;
       for (Entry e : sorted.values()) {
+        texts[i] = e.text;
         rows[i] = e.embedding;
         y[i] = index.get(e.label);
         i++;
       }
-      return new LabelledSet(order, ids, rows, y);
+      return new LabelledSet(order, ids, texts, rows, y);
     }
   }
 
-  private record Entry(String label, float[] embedding, long labeledAtMs, long arrival) {}
+  private record Entry(
+      String label, String text, float[] embedding, long labeledAtMs, long arrival) {}
 
   @Override
   public String toString() {

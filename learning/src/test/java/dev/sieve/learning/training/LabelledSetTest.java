@@ -26,6 +26,22 @@ class LabelledSetTest {
   }
 
   @Test
+  void textsTravelWithTheirExamplesWhenEveryExampleHasOne() {
+    LabelledSet set =
+        LabelledSet.builder()
+            .add("b", "ham", "see you at noon", X2, 1_000)
+            .add("a", "spam", "WIN a prize now", X1, 1_000)
+            .add("a", "ham", "win a prize? no, a tie", X1, 2_000) // the correction's text wins
+            .build();
+
+    assertThat(set.texts()).contains(List.of("win a prize? no, a tie", "see you at noon"));
+    assertThat(set.subset(new int[] {1}).texts()).contains(List.of("see you at noon"));
+    assertThat(LabelledSet.builder().add("a", "x", X1).add("b", "y", "text", X2, 1).build().texts())
+        .as("one example without a text")
+        .isEmpty();
+  }
+
+  @Test
   void arrivalOrderDoesNotChangeTheSet() {
     LabelledSet forward = LabelledSet.builder().add("b", "y", X2).add("a", "x", X1).build();
     LabelledSet backward = LabelledSet.builder().add("a", "x", X1).add("b", "y", X2).build();
