@@ -29,6 +29,7 @@ public final class Evaluation {
   /** What an evaluation measured; {@code trainSeconds} counts training only, not embedding. */
   public record Report(
       String dataset,
+      String chosen,
       int nTrain,
       int nTest,
       Metrics test,
@@ -39,14 +40,21 @@ public final class Evaluation {
     public String evalLine() {
       return String.format(
           Locale.ROOT,
-          "EVAL dataset=%s n_train=%d accuracy=%.4f macro_f1=%.4f train_s=%.2f",
+          "EVAL dataset=%s n_train=%d chosen=%s accuracy=%.4f macro_f1=%.4f train_s=%.2f",
           dataset,
           nTrain,
+          chosen,
           test.accuracy(),
           test.macroF1(),
           trainSeconds);
     }
   }
+
+  /**
+   * The name of this evaluation's head in the {@code EVAL} line: Tribuo's AdaGrad logistic
+   * regression, as retrain-trigger trains it ({@code <network>/lr-sgd}).
+   */
+  public static final String SGD_HEAD = "lr-sgd";
 
   private Evaluation() {}
 
@@ -106,6 +114,7 @@ public final class Evaluation {
     Report report =
         new Report(
             data.name(),
+            model.id() + "/" + SGD_HEAD,
             set.size(),
             test.size(),
             metrics,
@@ -146,8 +155,14 @@ public final class Evaluation {
     if (cacheDir == null) {
       return ParallelEmbedding.embed(embedder, texts, threads, split, err);
     }
+    // Two networks can share one .onnx (e5 with and without its "query: " prefix): the prefix
+    // changes every embedding, so it is part of the name.
+    String prefix = EmbeddingModel.byId(embedder.modelId()).textPrefix();
+    String model =
+        embedder.modelDigest()
+            + (prefix.isEmpty() ? "" : "-" + embedder.modelId().replaceAll("[^a-z0-9.-]", "_"));
     return EmbeddingCache.load(
-        cacheDir.resolve(cacheKey(dataset, split, rows, embedder.modelDigest())),
+        cacheDir.resolve(cacheKey(dataset, split, rows, model)),
         () -> ParallelEmbedding.embed(embedder, texts, threads, split, err));
   }
 
@@ -166,7 +181,7 @@ public final class Evaluation {
         split,
         rows.size(),
         rows.stream().map(LabelledTexts.Row::id).toList().hashCode() * 31 + texts.hashCode(),
-        modelDigest.substring(0, 12));
+        modelDigest.substring(0, 12) + modelDigest.substring(Math.min(64, modelDigest.length())));
   }
 
   /** For a run without the CLI: {@code Evaluation <file.jsonl> [limitTrain] [cacheDir]}. */

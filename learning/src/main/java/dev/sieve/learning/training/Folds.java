@@ -22,18 +22,25 @@ public final class Folds {
 
   /** Splits {@code set} in {@code min(k, size)} folds. */
   public static Folds stratified(LabelledSet set, int k, long seed) {
+    return stratified(set.labelIndexView(), set.classCount(), k, seed);
+  }
+
+  /**
+   * Splits examples whose labels are {@code y} (indices below {@code classCount}) in {@code min(k,
+   * n)} folds: the same folds as a labelled set with these labels in this order.
+   */
+  public static Folds stratified(int[] y, int classCount, int k, long seed) {
     if (k < 2) {
       throw new IllegalArgumentException("need at least 2 folds, asked for " + k);
     }
-    if (set.size() < 2) {
+    if (y.length < 2) {
       throw new IllegalArgumentException("need at least 2 examples to cross-validate");
     }
-    int folds = Math.min(k, set.size());
-    int[] y = set.labelIndexView();
+    int folds = Math.min(k, y.length);
     int[] foldOf = new int[y.length];
     SplittableRandom random = new SplittableRandom(seed);
     int next = 0;
-    for (int c = 0; c < set.classCount(); c++) {
+    for (int c = 0; c < classCount; c++) {
       int[] members = new int[y.length];
       int m = 0;
       for (int i = 0; i < y.length; i++) {

@@ -1,5 +1,7 @@
 package dev.sieve.tools.eval;
 
+import dev.sieve.learning.candidates.CandidateSelection;
+import dev.sieve.learning.datasets.CandidateEvaluation;
 import dev.sieve.learning.datasets.Evaluation;
 import dev.sieve.model.EmbeddingModel;
 import java.nio.file.Path;
@@ -8,17 +10,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sieve eval}: trains a head on a labelled JSONL dataset's train split and reports on its
- * test split, with the same embedding network, trainer and ONNX runtime as the running jobs.
+ * {@code sieve eval}: chooses a feature extractor and head on a labelled JSONL dataset's train
+ * split by cross-validation (every candidate on the same folds, under a throughput budget), trains
+ * it and reports on the test split, with the same embedding networks and ONNX runtime as the
+ * running jobs. {@code --embedding} instead forces one network and the retrain job's trainer.
  * Progress goes to stderr; the report, ending with a parseable {@code EVAL} line, to stdout.
  */
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
     description = {
-      "Evaluate the classifier on a labelled JSONL dataset (id, text, label,"
-          + " split=train|test).",
-      "Ends with: EVAL dataset=<name> n_train=<n> accuracy=<a> macro_f1=<f> train_s=<t>"
+      "Evaluate on a labelled JSONL dataset (id, text, label, split=train|test): choose the"
+          + " feature extractor and head by cross-validation on the train split, score the test"
+          + " split.",
+      "Prints the candidate table, then ends with: EVAL dataset=<name> n_train=<n>"
+          + " chosen=<extractor/head> accuracy=<a> macro_f1=<f> train_s=<t>"
     })
 public final class EvalCommand implements Callable<Integer> {
 
@@ -26,9 +32,25 @@ public final class EvalCommand implements Callable<Integer> {
   Path dataset;
 
   @Option(
+      names = "--candidates",
+      description =
+          "Choose among every candidate and print their table (what eval does without"
+              + " --embedding; the flag only says so).")
+  boolean candidates;
+
+  @Option(
+      names = "--min-throughput",
+      defaultValue = "0",
+      description =
+          "Only choose extractors that sustain this many events/s per core, as measured by"
+              + " 'sieve bench extractors' (0 = no budget; default: ${DEFAULT-VALUE}).")
+  double minThroughput;
+
+  @Option(
       names = "--embedding",
-      defaultValue = "all-minilm-l6-v2-q",
-      description = "Embedding network id (default: ${DEFAULT-VALUE}).")
+      description =
+          "Skip the choice: train the retrain job's head on this embedding network"
+              + " (all-minilm-l6-v2-q, e5-small-v2-q, e5-small-v2-q+query, all-minilm-l6-v2).")
   String embedding;
 
   @Option(
@@ -44,8 +66,22 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Evaluation.run(
-        dataset, EmbeddingModel.byId(embedding), limitTrain, cacheDir, System.out, System.err);
+    if (embedding != null) {
+      if (candidates) {
+        throw new IllegalArgumentException("--candidates and --embedding exclude each other");
+      }
+      Evaluation.run(
+          dataset, EmbeddingModel.byId(embedding), limitTrain, cacheDir, System.out, System.err);
+      return 0;
+    }
+    CandidateEvaluation.run(
+        dataset,
+        CandidateEvaluation.NETWORKS,
+        CandidateSelection.Settings.defaults().withMinThroughput(minThroughput),
+        limitTrain,
+        cacheDir,
+        System.out,
+        System.err);
     return 0;
   }
 }

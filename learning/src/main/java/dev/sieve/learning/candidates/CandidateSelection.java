@@ -1,0 +1,489 @@
+package dev.sieve.learning.candidates;
+
+import ai.onnxruntime.OrtException;
+import de.bwaldvogel.liblinear.Model;
+import de.bwaldvogel.liblinear.Problem;
+import dev.sieve.learning.training.CrossValidation;
+import dev.sieve.learning.training.Folds;
+import dev.sieve.learning.training.Head;
+import dev.sieve.learning.training.LinearHead;
+import dev.sieve.learning.training.Metrics;
+import dev.sieve.model.ExtractorCosts;
+import dev.sieve.model.HeadFeatures;
+import dev.sieve.model.HeadRunner;
+import dev.sieve.model.LexicalFeaturiser;
+import dev.sieve.model.OnnxHeads;
+import dev.sieve.schemas.CandidateScore;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Chooses what a classifier's head reads and how strongly it is regularised, by cross-validation,
+ * the way an AutoML service does. Candidates are every feature extractor — {@code lexical} (a
+ * {@link LexicalFeaturiser} fitted on the texts), each network whose embeddings the caller passes,
+ * and {@code lexical+<network>} (both concatenated, each L2-normalised) — times every C of the grid
+ * of an L2-regularised, class-balanced {@link LogisticRegression}, named {@code
+ * <extractor>/lr-c<C>}. Every candidate is scored on the same stratified folds ({@link Folds}, the
+ * seed and k of {@link CrossValidation}); the lexical vocabulary is refitted on each fold's
+ * training part, so no fold sees its test texts. The best pooled macro-F1 wins among candidates
+ * whose extractor's measured cost ({@link ExtractorCosts}, events/s per core) is at least {@code
+ * minThroughput} (0: no budget; an extractor never measured fits no budget); on a tie the earlier
+ * candidate wins (lexical, then networks in the caller's order, then hybrids; smaller C first).
+ * Only then is the winner trained on every example, exported as an ONNX {@code linearSoftmax} head
+ * and checked against LIBLINEAR's own predictions.
+ *
+ * <p>No Flink and no network: the caller embeds (retrain-trigger from its labelled examples, {@code
+ * sieve eval} from a dataset). {@link Outcome} carries what a {@code ModelVersion} needs: the head
+ * bytes, {@link HeadFeatures}, the network id, the featuriser bytes and the candidate table.
+ */
+public final class CandidateSelection {
+
+  /** The C grid: LIBLINEAR's default, and one step weaker and one stronger regularisation. */
+  public static final List<Double> DEFAULT_C_GRID = List.of(1.0, 10.0, 100.0);
+
+  /** Fraction of training rows on which the ONNX head must pick LIBLINEAR's class. */
+  static final double MIN_ARGMAX_AGREEMENT = 0.999;
+
+  /** Settings of a selection; {@link #defaults()} is what {@code sieve eval} runs. */
+  public record Settings(
+      List<Double> cGrid,
+      int vocabularySize,
+      int minDf,
+      double minThroughput,
+      ExtractorCosts costs,
+      int folds,
+      long seed,
+      int parallelism) {
+
+    public Settings {
+      if (cGrid.isEmpty() || cGrid.stream().anyMatch(c -> !(c > 0))) {
+        throw new IllegalArgumentException("the C grid must hold positive values");
+      }
+      if (minThroughput < 0) {
+        throw new IllegalArgumentException("minThroughput must be >= 0");
+      }
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("parallelism must be >= 1");
+      }
+      cGrid = List.copyOf(new TreeSet<>(cGrid));
+      Objects.requireNonNull(costs, "costs");
+    }
+
+    public static Settings defaults() {
+      return new Settings(
+          DEFAULT_C_GRID,
+          LexicalVocabulary.DEFAULT_BUCKETS,
+          LexicalVocabulary.DEFAULT_MIN_DF,
+          0,
+          ExtractorCosts.recorded(),
+          CrossValidation.DEFAULT_FOLDS,
+          CrossValidation.DEFAULT_SEED,
+          Math.min(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public Settings withMinThroughput(double value) {
+      return new Settings(cGrid, vocabularySize, minDf, value, costs, folds, seed, parallelism);
+    }
+
+    public Settings withCosts(ExtractorCosts value) {
+      return new Settings(
+          cGrid, vocabularySize, minDf, minThroughput, value, folds, seed, parallelism);
+    }
+
+    public Settings withCGrid(List<Double> value) {
+      return new Settings(
+          value, vocabularySize, minDf, minThroughput, costs, folds, seed, parallelism);
+    }
+  }
+
+  /**
+   * The labelled texts, one label each, in a fixed order (the caller's order decides the folds),
+   * and per network id the embedding rows of the same texts in the same order (unit length).
+   */
+  public record Input(
+      List<String> texts,
+      List<String> labels,
+      List<String> labelOrder,
+      Map<String, float[][]> embeddings) {
+
+    public Input {
+      if (texts.size() != labels.size()) {
+        throw new IllegalArgumentException(
+            texts.size() + " texts but " + labels.size() + " labels");
+      }
+      for (var e : embeddings.entrySet()) {
+        if (e.getValue().length != texts.size()) {
+          throw new IllegalArgumentException(
+              e.getKey()
+                  + ": "
+                  + e.getValue().length
+                  + " embeddings for "
+                  + texts.size()
+                  + " texts");
+        }
+      }
+      texts = List.copyOf(texts);
+      labels = List.copyOf(labels);
+      // declared labels first, then any other label seen, by name (as LabelledSet orders them)
+      LinkedHashSet<String> order = new LinkedHashSet<>(labelOrder);
+      order.addAll(new TreeSet<>(labels));
+      labelOrder = List.copyOf(order);
+      embeddings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(embeddings));
+    }
+  }
+
+  /** One row of the table. */
+  public record Candidate(
+      String name,
+      String extractor,
+      double c,
+      double macroF1,
+      double eventsPerSecondPerCore,
+      boolean withinBudget,
+      boolean chosen) {
+
+    /** The row as {@code ModelVersion.candidates} stores it. */
+    public CandidateScore toScore() {
+      return new CandidateScore(name, macroF1, eventsPerSecondPerCore, withinBudget, chosen);
+    }
+  }
+
+  /**
+   * The selection's result. {@code embeddingModelId} is null for a lexical head, {@code featuriser}
+   * null for an embedding head; {@code cv} holds the winner's pooled and per-fold metrics.
+   */
+  public record Outcome(
+      List<Candidate> table,
+      Candidate chosen,
+      HeadFeatures features,
+      String embeddingModelId,
+      LexicalFeaturiser featuriser,
+      LinearHead head,
+      byte[] onnx,
+      CrossValidation.Result cv,
+      int folds,
+      int trainingSize,
+      long trainingMs) {
+
+    /** The table as {@code ModelVersion.candidates}. */
+    public List<CandidateScore> scores() {
+      return table.stream().map(Candidate::toScore).toList();
+    }
+
+    /** The head's input row for one text and its embedding (null for a lexical head). */
+    public float[] row(String text, float[] embedding) {
+      return features.assemble(featuriser == null ? null : featuriser.features(text), embedding);
+    }
+
+    /** The table as text, one candidate a line. */
+    public String render() {
+      StringBuilder out = new StringBuilder();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-40s %9s %14s %9s %s%n",
+              "CANDIDATE",
+              "CV-MACRO-F1",
+              "EVENTS/S/CORE",
+              "BUDGET",
+              ""));
+      for (Candidate c : table) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "%-40s %11.4f %14s %9s %s%n",
+                c.name(),
+                c.macroF1(),
+                c.eventsPerSecondPerCore() > 0
+                    ? String.format(Locale.ROOT, "%.0f", c.eventsPerSecondPerCore())
+                    : "-",
+                c.withinBudget() ? "fits" : "too slow",
+                c.chosen() ? "chosen" : ""));
+      }
+      return out.toString();
+    }
+  }
+
+  private final Settings settings;
+
+  public CandidateSelection(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** Runs the selection; progress lines go to {@code progress} (nullable). */
+  public Outcome select(Input input, PrintStream progress) {
+    long start = System.nanoTime();
+    List<String> labels = input.labelOrder();
+    int n = input.texts().size();
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = labels.indexOf(input.labels().get(i));
+    }
+    Folds folds = Folds.stratified(y, labels.size(), settings.folds(), settings.seed());
+    List<int[]> terms = new ArrayList<>(n);
+    for (String t : input.texts()) {
+      terms.add(LexicalFeaturiser.terms(t));
+    }
+    List<String> extractors = new ArrayList<>();
+    extractors.add(ExtractorCosts.LEXICAL);
+    extractors.addAll(input.embeddings().keySet());
+    for (String network : input.embeddings().keySet()) {
+      extractors.add(ExtractorCosts.LEXICAL + "+" + network);
+    }
+
+    // The lexical rows of every text under each fold's vocabulary (fitted on its training part).
+    LexicalFeaturiser.Sparse[][] lexicalByFold = new LexicalFeaturiser.Sparse[folds.count()][];
+    int[] lexicalDim = new int[folds.count()];
+    for (int f = 0; f < folds.count(); f++) {
+      LexicalFeaturiser fx =
+          LexicalVocabulary.fitTerms(
+              subset(terms, folds.train(f)), settings.vocabularySize(), settings.minDf());
+      lexicalByFold[f] = sparseAll(fx, terms);
+      lexicalDim[f] = fx.dimension();
+    }
+
+    List<Double> grid = settings.cGrid();
+    List<Callable<int[][]>> tasks = new ArrayList<>();
+    for (String extractor : extractors) {
+      for (int f = 0; f < folds.count(); f++) {
+        int fold = f;
+        tasks.add(
+            () -> {
+              SparseRows rows = rows(extractor, input, lexicalByFold[fold], lexicalDim[fold]);
+              int[] train = folds.train(fold);
+              int[] test = folds.test(fold);
+              Problem problem = LogisticRegression.problem(rows, y, train);
+              int[][] predicted = new int[grid.size()][test.length];
+              for (int g = 0; g < grid.size(); g++) {
+                Model model = LogisticRegression.train(problem, labels.size(), grid.get(g), true);
+                for (int j = 0; j < test.length; j++) {
+                  predicted[g][j] = LogisticRegression.predict(model, rows.nodes(test[j]));
+                }
+              }
+              if (progress != null) {
+                synchronized (progress) {
+                  progress.printf(
+                      Locale.ROOT,
+                      "candidates: %s fold %d/%d done%n",
+                      extractor,
+                      fold + 1,
+                      folds.count());
+                }
+              }
+              return predicted;
+            });
+      }
+    }
+    List<int[][]> results = run(tasks);
+
+    List<Candidate> table = new ArrayList<>();
+    List<CrossValidation.Result> cvs = new ArrayList<>();
+    int best = -1;
+    for (int e = 0; e < extractors.size(); e++) {
+      String extractor = extractors.get(e);
+      double cost = settings.costs().eventsPerSecondPerCore(extractor);
+      boolean fits = settings.minThroughput() <= 0 || cost >= settings.minThroughput();
+      for (int g = 0; g < grid.size(); g++) {
+        List<Metrics> perFold = new ArrayList<>();
+        for (int f = 0; f < folds.count(); f++) {
+          int[] test = folds.test(f);
+          int[] truth = new int[test.length];
+          for (int j = 0; j < test.length; j++) {
+            truth[j] = y[test[j]];
+          }
+          perFold.add(Metrics.of(labels, truth, results.get(e * folds.count() + f)[g]));
+        }
+        CrossValidation.Result result =
+            new CrossValidation.Result(Metrics.pooled(perFold), List.copyOf(perFold));
+        cvs.add(result);
+        table.add(
+            new Candidate(
+                extractor + "/lr-c" + formatC(grid.get(g)),
+                extractor,
+                grid.get(g),
+                result.macroF1(),
+                cost,
+                fits,
+                false));
+        int index = table.size() - 1;
+        if (fits && (best < 0 || result.macroF1() > table.get(best).macroF1())) {
+          best = index;
+        }
+      }
+    }
+    if (best < 0) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "no candidate extractor sustains %.0f events/s per core (measured %s)",
+              settings.minThroughput(),
+              settings.costs().measuredOn()));
+    }
+    Candidate winner = table.get(best);
+    table.set(
+        best,
+        new Candidate(
+            winner.name(),
+            winner.extractor(),
+            winner.c(),
+            winner.macroF1(),
+            winner.eventsPerSecondPerCore(),
+            true,
+            true));
+    winner = table.get(best);
+    if (progress != null) {
+      progress.printf(
+          Locale.ROOT, "candidates: training %s on all %d examples%n", winner.name(), n);
+    }
+
+    // The winner, on everything.
+    String extractor = winner.extractor();
+    HeadFeatures features =
+        extractor.equals(ExtractorCosts.LEXICAL)
+            ? HeadFeatures.LEXICAL
+            : extractor.startsWith(ExtractorCosts.LEXICAL + "+")
+                ? HeadFeatures.LEXICAL_EMBEDDING
+                : HeadFeatures.EMBEDDING;
+    String network =
+        features == HeadFeatures.LEXICAL
+            ? null
+            : features == HeadFeatures.LEXICAL_EMBEDDING
+                ? extractor.substring(ExtractorCosts.LEXICAL.length() + 1)
+                : extractor;
+    LexicalFeaturiser featuriser =
+        features.needsFeaturiser()
+            ? LexicalVocabulary.fitTerms(terms, settings.vocabularySize(), settings.minDf())
+            : null;
+    SparseRows rows =
+        rows(
+            extractor,
+            input,
+            featuriser == null ? null : sparseAll(featuriser, terms),
+            featuriser == null ? 0 : featuriser.dimension());
+    int[] all = new int[n];
+    java.util.Arrays.setAll(all, i -> i);
+    Problem problem = LogisticRegression.problem(rows, y, all);
+    Model model = LogisticRegression.train(problem, labels.size(), winner.c(), true);
+    LinearHead head = LogisticRegression.head(model, labels, rows.dimension());
+    byte[] onnx = OnnxHeads.linearSoftmax(head.weights(), head.bias());
+    checkOnnx(onnx, model, rows, labels);
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    return new Outcome(
+        List.copyOf(table),
+        winner,
+        features,
+        network,
+        featuriser,
+        head,
+        onnx,
+        cvs.get(best),
+        folds.count(),
+        n,
+        ms);
+  }
+
+  static String formatC(double c) {
+    return c == Math.rint(c) ? String.valueOf((long) c) : String.valueOf(c).replaceAll("0+$", "");
+  }
+
+  private static SparseRows rows(
+      String extractor, Input input, LexicalFeaturiser.Sparse[] lexical, int lexicalDim) {
+    if (extractor.equals(ExtractorCosts.LEXICAL)) {
+      return new SparseRows(lexicalDim, lexical, lexicalDim, null);
+    }
+    if (extractor.startsWith(ExtractorCosts.LEXICAL + "+")) {
+      float[][] e =
+          input.embeddings().get(extractor.substring(ExtractorCosts.LEXICAL.length() + 1));
+      return new SparseRows(lexicalDim + e[0].length, lexical, lexicalDim, e);
+    }
+    float[][] e = input.embeddings().get(extractor);
+    return new SparseRows(e[0].length, null, 0, e);
+  }
+
+  private static LexicalFeaturiser.Sparse[] sparseAll(LexicalFeaturiser fx, List<int[]> terms) {
+    LexicalFeaturiser.Sparse[] out = new LexicalFeaturiser.Sparse[terms.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = fx.sparse(terms.get(i));
+    }
+    return out;
+  }
+
+  private static List<int[]> subset(List<int[]> all, int[] indices) {
+    List<int[]> out = new ArrayList<>(indices.length);
+    for (int i : indices) {
+      out.add(all.get(i));
+    }
+    return out;
+  }
+
+  /** Runs the exported head on (up to 2,000) training rows: it must pick LIBLINEAR's class. */
+  private static void checkOnnx(byte[] onnx, Model model, SparseRows rows, List<String> labels) {
+    int m = Math.min(rows.size(), 2000);
+    float[][] dense = new float[m][];
+    for (int i = 0; i < m; i++) {
+      dense[i] = rows.dense(i);
+    }
+    float[][] p;
+    try (HeadRunner runner = new HeadRunner(onnx)) {
+      p = runner.predict(dense);
+    } catch (OrtException e) {
+      throw new IllegalStateException("the exported head does not load in ONNX Runtime", e);
+    }
+    int agree = 0;
+    for (int i = 0; i < m; i++) {
+      if (Head.argmax(p[i]) == LogisticRegression.predict(model, rows.nodes(i))) {
+        agree++;
+      }
+    }
+    if (agree < MIN_ARGMAX_AGREEMENT * m) {
+      throw new IllegalStateException(
+          String.format(
+              Locale.ROOT,
+              "ONNX head does not reproduce LIBLINEAR: %d of %d rows agree (%d labels)",
+              agree,
+              m,
+              labels.size()));
+    }
+  }
+
+  private <T> List<T> run(List<Callable<T>> tasks) {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            settings.parallelism(),
+            r -> {
+              Thread t = new Thread(r, "sieve-candidates");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<T>> futures = new ArrayList<>();
+      for (Callable<T> task : tasks) {
+        futures.add(pool.submit(task));
+      }
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("candidate selection interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a candidate fold failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
