@@ -302,8 +302,13 @@ class InferenceRecoveryIT {
    */
   private record FaultyRuntime(ModelRuntime runtime, String name) implements ModelRuntime {
     @Override
-    public Embedder acquireEmbedder() {
-      Embedder embedder = runtime.acquireEmbedder();
+    public String primaryNetwork() {
+      return runtime.primaryNetwork();
+    }
+
+    @Override
+    public Embedder acquireEmbedder(String network) {
+      Embedder embedder = runtime.acquireEmbedder(network);
       return new Embedder() {
         @Override
         public String modelId() {
@@ -334,8 +339,8 @@ class InferenceRecoveryIT {
     }
 
     @Override
-    public VersionValidator validator(Embedder embedder) {
-      return runtime.validator(embedder);
+    public VersionValidator validator() {
+      return runtime.validator();
     }
   }
 }

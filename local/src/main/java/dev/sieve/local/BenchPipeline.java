@@ -98,8 +98,13 @@ final class BenchPipeline implements AutoCloseable {
 
   /** Publishes a signed zero-shot version of {@code classifier} and returns when it is written. */
   long publish(String classifier, int version) throws Exception {
+    return publish(classifier, version, embedder);
+  }
+
+  /** {@link #publish(String, int)}, the head made for (and read from) the network {@code on}. */
+  long publish(String classifier, int version, SentenceEmbedder on) throws Exception {
     ModelVersion signed =
-        ModelVersions.zeroShot(classifier, version, LABELS, DESCRIPTIONS, embedder, key);
+        ModelVersions.zeroShot(classifier, version, LABELS, DESCRIPTIONS, on, key);
     String topic = Topics.MODELS.name(prefix);
     long at = System.currentTimeMillis();
     producer

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,11 @@ import picocli.CommandLine.Option;
 /**
  * {@code sieve bench inference}: measures, in one run on this machine, (a) the embedding network
  * alone on raw ONNX Runtime, (b) the inference job Kafka to Kafka, (c) end-to-end latency at half
- * the measured maximum rate, (d) hot-swap latency with lost and duplicated counts, and (e) the cost
- * of 5 classifiers against 1. Prints the figures and the parsed {@code BENCH} lines.
+ * the measured maximum rate, (d) hot-swap latency with lost and duplicated counts, (e) the cost of
+ * 5 classifiers against 1, and (f) two classifiers on two embedding networks (int8 MiniLM, the
+ * job's primary network, and int8 e5-small-v2 with its "query: " prefix), each event embedded once
+ * per network, against the one-network figure of (b), with the share of embedding time each network
+ * took. Prints the figures and the parsed {@code BENCH} lines.
  */
 @Command(
     name = "inference",
@@ -64,6 +68,9 @@ final class InferenceBenchCommand implements Callable<Integer> {
       description = "Length of the latency run (default: ${DEFAULT-VALUE}).")
   int latencySeconds;
 
+  /** The second network of run (f). */
+  private static final EmbeddingModel SECOND_NETWORK = EmbeddingModel.E5_SMALL_V2_Q_QUERY;
+
   private final PrintStream out = System.out;
 
   @Override
@@ -90,7 +97,9 @@ final class InferenceBenchCommand implements Callable<Integer> {
         RestSchemaRegistryClient registry =
             new RestSchemaRegistryClient(
                 RegistryConfig.forUrl(stack.registry().confluentApiUrl()));
-        EmbedderHandle embedder = SharedEmbedders.acquire()) {
+        EmbedderHandle embedder = SharedEmbedders.acquire();
+        // Held for the whole run, so the job's subtasks share this copy (and its counters).
+        EmbedderHandle e5 = SharedEmbedders.acquire(SECOND_NETWORK, EmbedderOptions.defaults())) {
       // Warm-up (JIT, Flink and Kafka code paths) on a short run that is not reported: in a cold
       // JVM the compiler threads took a fifth of the CPU during the first measured run.
       throughput(
@@ -102,6 +111,33 @@ final class InferenceBenchCommand implements Callable<Integer> {
           one, from, Instant.now());
       double five = throughput(stack, registry, embedder, "bench5.", texts, 5, batch);
       out.printf("(e) 5 classifiers: %.0f/s%n", five);
+      long[] before = {
+        embedder.shared().embedNanos(),
+        e5.shared().embedNanos(),
+        embedder.shared().embeddedTexts(),
+        e5.shared().embeddedTexts()
+      };
+      double two =
+          throughput(stack, registry, embedder, "bench2n.", texts, List.of(embedder, e5), batch);
+      double miniLmSeconds = (embedder.shared().embedNanos() - before[0]) / 1e9;
+      double e5Seconds = (e5.shared().embedNanos() - before[1]) / 1e9;
+      double embedSeconds = Math.max(1e-9, miniLmSeconds + e5Seconds);
+      // Texts per second of one caller's time: events/s per core each network sustains alone.
+      double miniLmPerCore =
+          (embedder.shared().embeddedTexts() - before[2]) / Math.max(1e-9, miniLmSeconds);
+      double e5PerCore = (e5.shared().embeddedTexts() - before[3]) / Math.max(1e-9, e5Seconds);
+      out.printf(
+          "(f) 2 classifiers on 2 networks (%s, %s): %.0f/s; embedding time %.1f s + %.1f s"
+              + " (%.0f + %.0f texts/s per core); %s loaded in %d ms%n",
+          embedder.modelId(),
+          e5.modelId(),
+          two,
+          miniLmSeconds,
+          e5Seconds,
+          miniLmPerCore,
+          e5PerCore,
+          e5.modelId(),
+          e5.shared().loadMillis());
       LatencyAndSwaps live = latencyAndSwaps(stack, registry, embedder, texts, one / 2, batch);
 
       out.printf(
@@ -113,6 +149,22 @@ final class InferenceBenchCommand implements Callable<Integer> {
           "BENCH swap_p50_ms=%d swap_p99_ms=%d swaps=%d lost=%d duplicated=%d%n",
           live.swapP50, live.swapP99, live.swaps, live.lost, live.duplicated);
       out.printf("BENCH classifiers=5 cost_vs_1=%.3f%n", one / five);
+      out.printf(
+          "BENCH networks=2 pipeline_per_s=%.0f vs_1_network=%.3f time_share_%s=%.2f"
+              + " time_share_%s=%.2f per_core_per_s_%s=%.0f per_core_per_s_%s=%.0f"
+              + " load_ms_%s=%d%n",
+          two,
+          two / one,
+          embedder.modelId(),
+          miniLmSeconds / embedSeconds,
+          e5.modelId(),
+          e5Seconds / embedSeconds,
+          embedder.modelId(),
+          miniLmPerCore,
+          e5.modelId(),
+          e5PerCore,
+          e5.modelId(),
+          e5.shared().loadMillis());
     }
     return 0;
   }
@@ -127,9 +179,30 @@ final class InferenceBenchCommand implements Callable<Integer> {
       int classifiers,
       int batch)
       throws Exception {
+    return throughput(
+        stack,
+        registry,
+        embedder,
+        prefix,
+        texts,
+        Collections.nCopies(classifiers, embedder),
+        batch);
+  }
+
+  /** {@link #throughput}, classifier {@code c<i>} reading the network {@code networks.get(i)}. */
+  private double throughput(
+      DemoStack stack,
+      RestSchemaRegistryClient registry,
+      EmbedderHandle embedder,
+      String prefix,
+      List<String> texts,
+      List<EmbedderHandle> networks,
+      int batch)
+      throws Exception {
+    int classifiers = networks.size();
     try (BenchPipeline run = new BenchPipeline(stack, registry, embedder, prefix)) {
       for (int c = 0; c < classifiers; c++) {
-        run.publish("c" + c, 1);
+        run.publish("c" + c, 1, networks.get(c));
       }
       for (int i = 0; i < texts.size(); i++) {
         run.send("t-" + i, texts.get(i), i % BenchPipeline.PARTITIONS);

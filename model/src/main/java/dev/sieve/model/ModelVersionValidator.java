@@ -2,9 +2,14 @@ package dev.sieve.model;
 
 import dev.sieve.schemas.ModelVersion;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * Decides whether a {@link ModelVersion} may be served beside this embedder. Checks run cheapest
@@ -19,17 +24,25 @@ import java.util.Random;
  * Refusal#REPLAYED} rather than a bare {@link Refusal#BAD_SIGNATURE}. It remembers the signed
  * fields (not the heads) of the last {@link ModelBounds#maxVersionsKept()} verified versions per
  * classifier, so it is not thread-safe: one per subtask.
+ *
+ * <p>A validator serves heads beside one network (the constructors, {@link #forEmbedder}) or beside
+ * any of several ({@link #forNetworks}): the version's {@code embeddingModelId} picks the network,
+ * whose digest and dimension the version must then match. Neither loads a network: the digest of a
+ * known network is the SHA-256 of its {@code .onnx} resource, computed once per JVM.
  */
 public final class ModelVersionValidator {
 
   private static final double SUM_TOLERANCE = 1e-3;
 
+  /** A network heads may be served beside: its id, the SHA-256 of its weights, its dimension. */
+  private record Network(String id, String digest, int dimension) {}
+
   private final TrustedKeys keys;
   private final ModelBounds bounds;
-  private final String embeddingModelId;
-  private final String embeddingModelDigest;
-  private final int dimension;
-  private final float[][] smokeInputs;
+  // Null for a signatures-only validator; otherwise the network a version's id names, or null.
+  private final Function<String, Network> networks;
+  private final String served;
+  private final Map<Integer, float[][]> smokeInputs = new HashMap<>();
   private final VersionHistory history;
 
   public ModelVersionValidator(
@@ -43,12 +56,24 @@ public final class ModelVersionValidator {
       String embeddingModelId,
       String embeddingModelDigest,
       int dimension) {
+    this(
+        keys,
+        bounds,
+        embeddingModelId == null
+            ? null
+            : id ->
+                embeddingModelId.equals(id)
+                    ? new Network(embeddingModelId, embeddingModelDigest, dimension)
+                    : null,
+        embeddingModelId + " (" + embeddingModelDigest + ")");
+  }
+
+  private ModelVersionValidator(
+      TrustedKeys keys, ModelBounds bounds, Function<String, Network> networks, String served) {
     this.keys = java.util.Objects.requireNonNull(keys, "keys");
     this.bounds = java.util.Objects.requireNonNull(bounds, "bounds");
-    this.embeddingModelId = embeddingModelId;
-    this.embeddingModelDigest = embeddingModelDigest;
-    this.dimension = dimension;
-    this.smokeInputs = dimension > 0 ? smokeInputs(dimension) : new float[0][];
+    this.networks = networks;
+    this.served = served;
     this.history = new VersionHistory(bounds.maxVersionsKept());
   }
 
@@ -60,11 +85,32 @@ public final class ModelVersionValidator {
   }
 
   /**
+   * A validator for heads served beside any of {@code networks}, each version beside the one it
+   * names (by id, then checked by digest and dimension). Loads none of them.
+   */
+  public static ModelVersionValidator forNetworks(
+      TrustedKeys keys, ModelBounds bounds, Collection<EmbeddingModel> networks) {
+    Map<String, EmbeddingModel> byId = new LinkedHashMap<>();
+    networks.forEach(m -> byId.put(m.id(), m));
+    if (byId.isEmpty()) {
+      throw new IllegalArgumentException("no network to serve heads beside");
+    }
+    return new ModelVersionValidator(
+        keys,
+        bounds,
+        id -> {
+          EmbeddingModel m = id == null ? null : byId.get(id);
+          return m == null ? null : new Network(m.id(), m.digest(), m.dimension());
+        },
+        String.join(", ", byId.keySet()));
+  }
+
+  /**
    * A validator that only {@link #verify}s (bounds, digest, signature), for a job that loads heads
    * itself without serving them beside one embedder (retrain-trigger's champion).
    */
   public static ModelVersionValidator signaturesOnly(TrustedKeys keys, ModelBounds bounds) {
-    return new ModelVersionValidator(keys, bounds, null, null, 0);
+    return new ModelVersionValidator(keys, bounds, null, "no network");
   }
 
   /**
@@ -131,7 +177,7 @@ public final class ModelVersionValidator {
 
   /** {@link #verify}, then the embedding network, load, dimension, labels and smoke test. */
   public Validation validate(ModelVersion v) {
-    if (embeddingModelId == null) {
+    if (networks == null) {
       throw new IllegalStateException("a signatures-only validator cannot load heads");
     }
     Validation verified = verify(v);
@@ -140,8 +186,8 @@ public final class ModelVersionValidator {
     }
     String who = "classifier '" + v.getClassifier() + "' version " + v.getVersion();
     byte[] head = ModelVersions.headBytes(v);
-    if (!embeddingModelId.equals(v.getEmbeddingModelId())
-        || !embeddingModelDigest.equalsIgnoreCase(v.getEmbeddingModelDigest())) {
+    Network network = networks.apply(v.getEmbeddingModelId());
+    if (network == null) {
       return refuse(
           Refusal.EMBEDDING_MISMATCH,
           who,
@@ -149,11 +195,21 @@ public final class ModelVersionValidator {
               + v.getEmbeddingModelId()
               + " ("
               + v.getEmbeddingModelDigest()
-              + "), this job serves "
-              + embeddingModelId
-              + " ("
-              + embeddingModelDigest
-              + ")");
+              + "), a network this job does not serve; it serves "
+              + served);
+    }
+    if (!network.digest().equalsIgnoreCase(v.getEmbeddingModelDigest())) {
+      return refuse(
+          Refusal.EMBEDDING_MISMATCH,
+          who,
+          "head was trained on "
+              + v.getEmbeddingModelId()
+              + " with weights "
+              + v.getEmbeddingModelDigest()
+              + ", this job's "
+              + network.id()
+              + " has weights "
+              + network.digest());
     }
     if (!"onnx".equalsIgnoreCase(v.getHeadFormat())) {
       return refuse(
@@ -166,14 +222,14 @@ public final class ModelVersionValidator {
       return refuse(
           Refusal.UNLOADABLE_HEAD, who, "ONNX Runtime cannot load the head: " + e.getMessage());
     }
-    Validation result = check(v, who, runner);
+    Validation result = check(v, who, runner, network.dimension());
     if (!result.ok()) {
       runner.close();
     }
     return result;
   }
 
-  private Validation check(ModelVersion v, String who, HeadRunner runner) {
+  private Validation check(ModelVersion v, String who, HeadRunner runner, int dimension) {
     if (runner.inputDimension() != dimension) {
       return refuse(
           Refusal.WRONG_INPUT_DIMENSION,
@@ -197,7 +253,7 @@ public final class ModelVersionValidator {
           who,
           descriptions.size() + " label descriptions for " + labels.size() + " labels");
     }
-    String smoke = smokeTest(runner, labels.size());
+    String smoke = smokeTest(runner, labels.size(), dimension);
     if (smoke != null) {
       return refuse(Refusal.SMOKE_TEST_FAILED, who, smoke);
     }
@@ -205,7 +261,9 @@ public final class ModelVersionValidator {
   }
 
   /** Null when the head passes; otherwise what went wrong. */
-  private String smokeTest(HeadRunner runner, int k) {
+  private String smokeTest(HeadRunner runner, int k, int dimension) {
+    float[][] smokeInputs =
+        this.smokeInputs.computeIfAbsent(dimension, ModelVersionValidator::smokeInputs);
     float[][] out;
     try {
       out = runner.predict(smokeInputs);

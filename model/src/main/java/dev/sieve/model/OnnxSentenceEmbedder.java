@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,11 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
   private final String outputName;
   private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
   private final List<Worker> all = new ArrayList<>();
+  // What this network has cost since it was loaded, over every caller (a JVM-wide figure when
+  // shared through SharedEmbedders): the benchmark's share of time per network.
+  private final LongAdder embedNanos = new LongAdder();
+  private final LongAdder embeddedTexts = new LongAdder();
+  private volatile long loadMillis;
   private boolean closed;
 
   private OnnxSentenceEmbedder(
@@ -117,13 +123,14 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
       OnnxSentenceEmbedder embedder =
           new OnnxSentenceEmbedder(model, options, tokenizer, env, sessionOptions, session);
       embedder.release(embedder.newWorker()); // fail now, not on the first event
+      embedder.loadMillis = (System.nanoTime() - start) / 1_000_000;
       LOG.info(
           "Loaded {} ({} intra-op threads, max {} tokens, sub-batches of {}) in {} ms",
           model.id(),
           options.intraOpThreads(),
           options.maxLength(),
           options.maxSubBatch(),
-          (System.nanoTime() - start) / 1_000_000);
+          embedder.loadMillis);
       return embedder;
     } catch (OrtException | RuntimeException e) {
       closeQuietly(session);
@@ -155,11 +162,27 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
     return options;
   }
 
+  /** Wall time {@link #load} took (copying the files if needed, session, first worker). */
+  public long loadMillis() {
+    return loadMillis;
+  }
+
+  /** Wall time spent in {@link #embed} since the load, summed over concurrent callers. */
+  public long embedNanos() {
+    return embedNanos.sum();
+  }
+
+  /** Texts {@link #embed} has embedded since the load. */
+  public long embeddedTexts() {
+    return embeddedTexts.sum();
+  }
+
   @Override
   public float[][] embed(List<String> texts) {
     if (texts.isEmpty()) {
       return new float[0][];
     }
+    long start = System.nanoTime();
     Worker worker = borrow();
     try {
       long[][] ids = new long[texts.size()][];
@@ -178,6 +201,8 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
       throw new IllegalStateException("embedding with " + model.id() + " failed", e);
     } finally {
       release(worker);
+      embedNanos.add(System.nanoTime() - start);
+      embeddedTexts.add(texts.size());
     }
   }
 

@@ -227,6 +227,54 @@ class ModelVersionValidatorTest {
   }
 
   @Test
+  void aValidatorForSeveralNetworksServesEachVersionBesideTheOneItNames() {
+    ModelVersionValidator several =
+        ModelVersionValidator.forNetworks(
+            KEY.trusted(),
+            ModelBounds.defaults(),
+            List.of(EmbeddingModel.MINILM_L6_V2_Q, EmbeddingModel.E5_SMALL_V2_Q_QUERY));
+    EmbeddingModel e5 = EmbeddingModel.E5_SMALL_V2_Q_QUERY;
+
+    Validation onE5 =
+        several.validate(
+            ModelVersions.signed(
+                version(head(2, D))
+                    .setEmbeddingModelId(e5.id())
+                    .setEmbeddingModelDigest(e5.digest()),
+                KEY));
+    assertThat(onE5.ok()).as(onE5.message()).isTrue();
+    onE5.head().close();
+    Validation onMiniLm =
+        several.validate(
+            ModelVersions.signed(
+                version(head(2, D))
+                    .setEmbeddingModelId(EmbeddingModel.MINILM_L6_V2_Q.id())
+                    .setEmbeddingModelDigest(EmbeddingModel.MINILM_L6_V2_Q.digest()),
+                KEY));
+    assertThat(onMiniLm.ok()).as(onMiniLm.message()).isTrue();
+    onMiniLm.head().close();
+
+    // MiniLM's weights under e5's id; a network this validator does not serve.
+    Validation wrongWeights =
+        several.validate(
+            ModelVersions.signed(
+                version(head(2, D))
+                    .setEmbeddingModelId(e5.id())
+                    .setEmbeddingModelDigest(EmbeddingModel.MINILM_L6_V2_Q.digest()),
+                KEY));
+    assertThat(wrongWeights.refusal()).contains(Refusal.EMBEDDING_MISMATCH);
+    assertThat(wrongWeights.message()).contains(e5.id() + " has weights " + e5.digest());
+    Validation unknown =
+        several.validate(
+            ModelVersions.signed(
+                version(head(2, D)).setEmbeddingModelId("bert-base-uncased"), KEY));
+    assertThat(unknown.refusal()).contains(Refusal.EMBEDDING_MISMATCH);
+    assertThat(unknown.message())
+        .contains("bert-base-uncased")
+        .contains("it serves all-minilm-l6-v2-q, e5-small-v2-q+query");
+  }
+
+  @Test
   void bytesThatAreNotOnnxAreRefused() {
     assertRefused(
         ModelVersions.signed(version("not a model".getBytes()), KEY), Refusal.UNLOADABLE_HEAD);

@@ -1,7 +1,7 @@
 package dev.sieve.inference.functions;
 
 import dev.sieve.inference.scoring.BatchScorer;
-import dev.sieve.inference.scoring.Embedder;
+import dev.sieve.inference.scoring.EmbeddingNetworks;
 import dev.sieve.inference.scoring.ModelAlerts;
 import dev.sieve.inference.scoring.ModelRuntime;
 import dev.sieve.inference.scoring.PendingEvent;
@@ -17,6 +17,7 @@ import dev.sieve.schemas.ScoredContent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -47,8 +48,13 @@ import org.apache.flink.util.OutputTag;
  * broadcast state (never the native head), from which {@link #open} reloads the heads after a
  * restore. A version at or below the serving one is ignored (replays of the compacted topic); a
  * refused one becomes a {@link ModelAlert} on {@link #ALERTS} while the old version keeps serving.
- * Latency is measured from the event's arrival in this operator, not from its Kafka timestamp, so
- * it is the job's own cost (batch wait plus inference), free of upstream lag and clock skew.
+ * Each version is served beside the embedding network it names ({@link EmbeddingNetworks}): the
+ * network is acquired when the first accepted version needs it (a load, if no one else in the JVM
+ * holds it, on this thread, after the pending batch has been scored) and released once no served
+ * version reads it; the primary network ({@code --embedding-model}, whose embedding goes into
+ * {@link ScoredContent}) is held from {@link #open} to {@link #close}. Latency is measured from the
+ * event's arrival in this operator, not from its Kafka timestamp, so it is the job's own cost
+ * (batch wait plus inference), free of upstream lag and clock skew.
  *
  * <p><b>Catch-up.</b> On every start the content and model sources race; content scored before a
  * classifier's current version has been read would get no prediction for it. So content is only
@@ -109,7 +115,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
   private transient int heldCount;
   private transient boolean caughtUp;
   private transient BroadcastState<String, ModelVersion> accepted;
-  private transient Embedder embedder;
+  private transient EmbeddingNetworks networks;
   private transient VersionValidator validator;
   private transient ServingModels serving;
   private transient BatchScorer scorer;
@@ -147,25 +153,28 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     restoreAlerts = new ArrayList<>();
     serving = new ServingModels();
     metrics = new InferenceMetrics(getMetricGroup(), serving);
-    embedder = runtime.acquireEmbedder();
-    validator = runtime.validator(embedder);
-    scorer = new BatchScorer(embedder);
+    networks = EmbeddingNetworks.of(runtime);
+    validator = runtime.validator();
+    scorer = new BatchScorer(networks);
     caughtUp = false; // after a restore too: the decoder announces again once it has caught up
     heldCount = 0;
     held.get().forEach(e -> heldCount++);
     getMetricGroup().addGroup("sieve").gauge("heldEvents", () -> heldCount);
+    getMetricGroup().addGroup("sieve").gauge("embeddingNetworks", () -> networks.size());
     // Re-validate what the checkpoint holds: the key or the embedding network may have changed.
     List<ModelVersion> restored = new ArrayList<>();
     accepted.entries().forEach(e -> restored.add(e.getValue()));
     for (ModelVersion version : restored) {
       Verdict verdict = validator.validate(version);
-      if (verdict.isAccepted()) {
+      ModelAlert refused =
+          verdict.isAccepted() ? requireNetwork(version, verdict) : alert(version, verdict);
+      if (refused == null) {
         serve(version, verdict);
       } else {
         accepted.remove(version.getClassifier());
         metrics.rejected.inc();
         // Emitted with the first record: an operator should not emit from open().
-        restoreAlerts.add(alert(version, verdict));
+        restoreAlerts.add(refused);
       }
     }
   }
@@ -202,10 +211,52 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
       return;
     }
     flush(); // the pending events were waiting for the old version: score them with it
+    ModelAlert unavailable = requireNetwork(version, verdict);
+    if (unavailable != null) {
+      metrics.rejected.inc();
+      output.collect(ALERTS, new StreamRecord<>(unavailable));
+      return;
+    }
     serve(version, verdict);
     accepted.put(version.getClassifier(), version);
     metrics.accepted.inc();
-    LOG.info("Serving {} v{}", version.getClassifier(), version.getVersion());
+    LOG.info(
+        "Serving {} v{} on {}",
+        version.getClassifier(),
+        version.getVersion(),
+        version.getEmbeddingModelId());
+    Set<String> released = networks.retainOnly(serving.networksInUse());
+    if (!released.isEmpty()) {
+      LOG.info("Released embedding network(s) {}: no served version reads them", released);
+    }
+  }
+
+  /**
+   * Acquires the network an accepted version reads (loading it if no one in the JVM holds it). Null
+   * when it is held; otherwise the head is closed and the alert to publish is returned.
+   */
+  private ModelAlert requireNetwork(ModelVersion version, Verdict verdict) {
+    try {
+      networks.require(version.getEmbeddingModelId());
+      return null;
+    } catch (RuntimeException e) {
+      verdict.head().close();
+      LOG.warn("Cannot load embedding network {}", version.getEmbeddingModelId(), e);
+      return alert(
+          version,
+          Verdict.refused(
+              ModelAlerts.EMBEDDING_UNAVAILABLE,
+              "classifier '"
+                  + version.getClassifier()
+                  + "' version "
+                  + version.getVersion()
+                  + " refused ("
+                  + ModelAlerts.EMBEDDING_UNAVAILABLE
+                  + "): cannot load embedding network "
+                  + version.getEmbeddingModelId()
+                  + ": "
+                  + e.getMessage()));
+    }
   }
 
   /** The model stream ended: nothing more can arrive on it, so there is nothing to wait for. */
@@ -237,8 +288,8 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
       if (serving != null) {
         serving.close();
       }
-      if (embedder != null) {
-        embedder.close(); // releases this subtask's reference to the shared network
+      if (networks != null) {
+        networks.close(); // releases this subtask's references to the shared networks
       }
     } finally {
       super.close();

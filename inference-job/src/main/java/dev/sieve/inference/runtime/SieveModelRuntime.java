@@ -17,14 +17,16 @@ import dev.sieve.model.TrustedKeys;
 import dev.sieve.model.Validation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The production {@link ModelRuntime}: the embedding network shared by every subtask of the JVM
- * through {@link SharedEmbedders} (loaded once, closed when the last subtask releases it), and
- * {@link ModelVersionValidator} for model versions. It carries only configuration to the task
- * managers: the trusted public keys and the bounds, no secret.
+ * The production {@link ModelRuntime}: the embedding networks of {@link EmbeddingModel}, each
+ * shared by every subtask of the JVM through {@link SharedEmbedders} (loaded on first use, closed
+ * when the last subtask releases it), and {@link ModelVersionValidator#forNetworks} for model
+ * versions on any of them. It carries only configuration to the task managers: the primary network
+ * ({@code --embedding-model}), the trusted public keys and the bounds, no secret.
  */
 public final class SieveModelRuntime implements ModelRuntime {
 
@@ -66,21 +68,24 @@ public final class SieveModelRuntime implements ModelRuntime {
   }
 
   @Override
-  public Embedder acquireEmbedder() {
-    EmbedderOptions options = embedderOptions();
+  public String primaryNetwork() {
+    return embeddingModel;
+  }
+
+  @Override
+  public Embedder acquireEmbedder(String networkId) {
+    EmbeddingModel model = EmbeddingModel.byId(networkId);
     try {
-      return new SharedEmbedder(
-          SharedEmbedders.acquire(EmbeddingModel.byId(embeddingModel), options));
+      return new SharedEmbedder(SharedEmbedders.acquire(model, embedderOptions()));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot load embedding model " + embeddingModel, e);
+      throw new UncheckedIOException("cannot load embedding network " + networkId, e);
     }
   }
 
   @Override
-  public VersionValidator validator(Embedder embedder) {
+  public VersionValidator validator() {
     ModelVersionValidator validator =
-        new ModelVersionValidator(
-            trustedKeys, bounds, embedder.modelId(), embedder.modelDigest(), embedder.dimension());
+        ModelVersionValidator.forNetworks(trustedKeys, bounds, EnumSet.allOf(EmbeddingModel.class));
     return version -> {
       Validation result = validator.validate(version);
       return result.ok()

@@ -12,17 +12,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns one micro-batch of content events into predictions: embeds all texts in one call (the
- * embedder splits them into sub-batches of similar length, which is what makes batching pay), runs
- * every served classifier's head once over all the embeddings, and builds one {@link Prediction}
- * per event and classifier plus one {@link ScoredContent} per event. Plain Java, no Flink.
+ * Turns one micro-batch of content events into predictions: embeds all texts once per network in
+ * use — the primary network (its embedding goes into {@link ScoredContent}) and each network a
+ * served version reads, each in one call (the embedder splits them into sub-batches of similar
+ * length, which is what makes batching pay), however many classifiers read it — runs every served
+ * classifier's head once over its network's embeddings, and builds one {@link Prediction} per event
+ * and classifier plus one {@link ScoredContent} per event. Plain Java, no Flink.
  */
 public final class BatchScorer {
 
-  private final Embedder embedder;
+  private final EmbeddingNetworks networks;
 
-  public BatchScorer(Embedder embedder) {
-    this.embedder = Objects.requireNonNull(embedder, "embedder");
+  public BatchScorer(EmbeddingNetworks networks) {
+    this.networks = Objects.requireNonNull(networks, "networks");
   }
 
   /**
@@ -35,16 +37,16 @@ public final class BatchScorer {
     }
     List<String> texts = new ArrayList<>(batch.size());
     batch.forEach(p -> texts.add(p.event().getText()));
-    float[][] embeddings = embedder.embed(texts);
-    if (embeddings.length != batch.size()) {
-      throw new IllegalStateException(
-          "embedder returned " + embeddings.length + " vectors for " + batch.size() + " texts");
-    }
+    Map<String, float[][]> byNetwork = new HashMap<>();
+    float[][] embeddings = embed(networks.primary(), texts);
+    byNetwork.put(networks.primaryId(), embeddings);
 
     List<ServingModels.Serving> served = List.copyOf(models.all());
     List<float[][]> probabilities = new ArrayList<>(served.size());
     for (ServingModels.Serving serving : served) {
-      float[][] p = serving.head().predict(embeddings);
+      float[][] input =
+          byNetwork.computeIfAbsent(serving.network(), id -> embed(networks.get(id), texts));
+      float[][] p = serving.head().predict(input);
       checkShape(serving.version(), p, batch.size());
       probabilities.add(p);
     }
@@ -89,7 +91,7 @@ public final class BatchScorer {
           ScoredContent.newBuilder()
               .setContentId(id)
               .setText(pending.event().getText())
-              .setEmbeddingModel(embedder.modelId())
+              .setEmbeddingModel(networks.primary().modelId())
               .setEmbedding(boxed(embeddings[i]))
               .setClassifiers(perClassifier)
               .setScoredAtMs(nowMs)
@@ -97,6 +99,20 @@ public final class BatchScorer {
       out.add(new ScoredEvent(pending, predictions, scored));
     }
     return out;
+  }
+
+  private static float[][] embed(Embedder embedder, List<String> texts) {
+    float[][] embeddings = embedder.embed(texts);
+    if (embeddings.length != texts.size()) {
+      throw new IllegalStateException(
+          embedder.modelId()
+              + " returned "
+              + embeddings.length
+              + " vectors for "
+              + texts.size()
+              + " texts");
+    }
+    return embeddings;
   }
 
   /** Validation checked the label count on a smoke input; a head must not drift from it later. */

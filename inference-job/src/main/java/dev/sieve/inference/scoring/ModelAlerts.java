@@ -8,6 +8,12 @@ public final class ModelAlerts {
   /** Reason code of a {@code sieve.models} record that is not a readable ModelVersion. */
   public static final String MALFORMED_RECORD = "MALFORMED_RECORD";
 
+  /**
+   * Reason code of a version that passed validation but whose embedding network could not be loaded
+   * on this task manager (its resources missing from the class path, out of memory).
+   */
+  public static final String EMBEDDING_UNAVAILABLE = "EMBEDDING_UNAVAILABLE";
+
   /** Version number of an alert about a record whose version could not be read. */
   public static final int UNKNOWN_VERSION = -1;
 

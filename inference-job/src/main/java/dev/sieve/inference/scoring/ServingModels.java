@@ -3,8 +3,10 @@ package dev.sieve.inference.scoring;
 import dev.sieve.schemas.ModelVersion;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,6 +26,11 @@ public final class ServingModels implements AutoCloseable {
 
     public int number() {
       return version.getVersion();
+    }
+
+    /** Id of the embedding network the head reads ({@code ModelVersion.embeddingModelId}). */
+    public String network() {
+      return version.getEmbeddingModelId();
     }
   }
 
@@ -58,6 +65,13 @@ public final class ServingModels implements AutoCloseable {
   /** Every served classifier, by name. */
   public Collection<Serving> all() {
     return Collections.unmodifiableCollection(byClassifier.values());
+  }
+
+  /** Ids of the embedding networks the served versions read, in classifier order, each once. */
+  public Set<String> networksInUse() {
+    Set<String> out = new LinkedHashSet<>();
+    byClassifier.values().forEach(s -> out.add(s.network()));
+    return out;
   }
 
   public boolean isEmpty() {

@@ -298,6 +298,118 @@ class MicroBatchInferenceOperatorTest {
     assertThat(runtime.headsClosed).hasValue(1);
   }
 
+  // ---------------------------------------------------------------- several embedding networks
+
+  @Test
+  void loadsANetworkWhenAnAcceptedVersionNeedsItAndReleasesItWhenNoneDoes() throws Exception {
+    harness = open(runtime, null);
+    assertThat(runtime.loaded()).containsExactly(FakeRuntime.PRIMARY); // always held
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+    assertThat(runtime.loaded()).containsExactly(FakeRuntime.PRIMARY);
+
+    // A refused version on the other network loads nothing.
+    harness.processElement2(
+        ModelUpdate.of(
+            Samples.version(TOXIC, 1, FakeRuntime.head(0.2, 0.8))
+                .setEmbeddingModelId(FakeRuntime.OTHER)
+                .setEmbeddingModelDigest(FakeRuntime.OTHER + "-digest")
+                .setSignature("forged")
+                .build()),
+        0);
+    assertThat(runtime.loaded()).containsExactly(FakeRuntime.PRIMARY);
+
+    harness.processElement2(ModelUpdate.of(accepted(TOXIC, 2, 0.2, FakeRuntime.OTHER)), 0);
+    assertThat(runtime.loaded()).containsExactly(FakeRuntime.OTHER, FakeRuntime.PRIMARY);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 2, 0.7, FakeRuntime.OTHER)), 0);
+    assertThat(runtime.loaded()).containsExactly(FakeRuntime.OTHER, FakeRuntime.PRIMARY);
+    assertThat(runtime.held.get(FakeRuntime.OTHER)).hasValue(1); // one reference per subtask
+
+    // Toxic moves back to the primary network; spam still reads the other one.
+    harness.processElement2(ModelUpdate.of(accepted(TOXIC, 3, 0.2)), 0);
+    assertThat(runtime.loaded()).containsExactly(FakeRuntime.OTHER, FakeRuntime.PRIMARY);
+    // Spam moves back too: no served version reads the other network any more.
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 3, 0.7)), 0);
+    assertThat(runtime.loaded()).containsExactly(FakeRuntime.PRIMARY);
+
+    harness.close();
+    harness = null;
+    assertThat(runtime.loaded()).isEmpty();
+    assertThat(runtime.released).hasValue(runtime.acquired.get());
+  }
+
+  @Test
+  void swapsAClassifierToAnotherNetworkBetweenBatchesAndEmbedsOncePerNetwork() throws Exception {
+    harness = open(runtime, null);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+    harness.processElement2(ModelUpdate.of(accepted(TOXIC, 1, 0.8)), 0);
+    harness.processElement1(content("c1", "one"), 0);
+
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 2, 0.3, FakeRuntime.OTHER)), 0);
+    harness.processElement2(ModelUpdate.of(accepted(TOXIC, 2, 0.4, FakeRuntime.OTHER)), 0);
+    harness.processElement1(content("c2", "two"), 0);
+    harness.processElement1(content("c3", "three"), 0);
+    harness.prepareSnapshotPreBarrier(1);
+
+    assertThat(predictions())
+        .extracting(
+            Prediction::getContentId, Prediction::getClassifier, Prediction::getModelVersion)
+        .containsExactly(
+            tuple("c1", SPAM, 1), tuple("c1", TOXIC, 1),
+            tuple("c2", SPAM, 2), tuple("c2", TOXIC, 2),
+            tuple("c3", SPAM, 2), tuple("c3", TOXIC, 2));
+    // c1 before the swap: the primary network only. After it: the primary network (for
+    // ScoredContent) and the other one once for both classifiers.
+    assertThat(runtime.embedCallsByNetwork)
+        .containsExactly(
+            java.util.Map.entry(FakeRuntime.PRIMARY, List.of("one")),
+            java.util.Map.entry(FakeRuntime.PRIMARY, List.of("two", "three")),
+            java.util.Map.entry(FakeRuntime.OTHER, List.of("two", "three")));
+    assertThat(scored())
+        .allSatisfy(s -> assertThat(s.getEmbeddingModel()).isEqualTo(FakeRuntime.PRIMARY));
+    assertThat(alerts()).isEmpty();
+  }
+
+  @Test
+  void aVersionOnAnUnknownOrUnloadableNetworkIsAlertedAndTheOldVersionKeepsServing()
+      throws Exception {
+    harness = open(runtime, null);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 2, 0.1, "no-such-network")), 0);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 3, 0.1, FakeRuntime.BROKEN)), 0);
+    harness.processElement1(content("c1", "one"), 0);
+    harness.prepareSnapshotPreBarrier(1);
+
+    assertThat(alerts())
+        .extracting(ModelAlert::getVersion, ModelAlert::getReason, ModelAlert::getServingVersion)
+        .containsExactly(tuple(2, "EMBEDDING_MISMATCH", 1), tuple(3, "EMBEDDING_UNAVAILABLE", 1));
+    assertThat(alerts().get(1).getMessage())
+        .contains("cannot load embedding network " + FakeRuntime.BROKEN);
+    assertThat(runtime.headsClosed).hasValue(1); // the unloadable network's head
+    assertThat(predictions())
+        .extracting(Prediction::getModelVersion, Prediction::getLabel)
+        .containsExactly(tuple(1, "yes"));
+    assertThat(runtime.loaded()).containsExactly(FakeRuntime.PRIMARY);
+  }
+
+  @Test
+  void aRestoreLoadsTheNetworksTheRestoredVersionsRead() throws Exception {
+    harness = open(runtime, null);
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9, FakeRuntime.OTHER)), 0);
+    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+    harness.close();
+    assertThat(runtime.loaded()).isEmpty();
+
+    FakeRuntime restoredRuntime = new FakeRuntime();
+    harness = open(restoredRuntime, snapshot);
+    assertThat(restoredRuntime.loaded()).containsExactly(FakeRuntime.OTHER, FakeRuntime.PRIMARY);
+    harness.processElement1(content("c1", "one"), 0);
+    harness.prepareSnapshotPreBarrier(2);
+
+    assertThat(predictions())
+        .extracting(Prediction::getModelVersion, Prediction::getLabel)
+        .containsExactly(tuple(1, "yes"));
+  }
+
   // ---------------------------------------------------------------- catch-up at the start
 
   @Test

@@ -7,18 +7,20 @@ import static dev.sieve.inference.testing.Samples.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.sieve.inference.testing.FakeRuntime;
 import dev.sieve.schemas.ClassifierScores;
 import dev.sieve.schemas.Prediction;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BatchScorerTest {
 
   private final FakeRuntime runtime = new FakeRuntime();
-  private final Embedder embedder = runtime.acquireEmbedder();
-  private final VersionValidator validator = runtime.validator(embedder);
+  private final EmbeddingNetworks networks = EmbeddingNetworks.of(runtime);
+  private final VersionValidator validator = runtime.validator();
 
   @Test
   void embedsTheBatchOnceAndScoresItWithEveryClassifier() {
@@ -29,7 +31,7 @@ class BatchScorerTest {
         List.of(
             PendingEvent.of(content("a", "hi"), 100), PendingEvent.of(content("b", "hello"), 104));
 
-    List<ScoredEvent> out = new BatchScorer(embedder).score(batch, models, 110);
+    List<ScoredEvent> out = new BatchScorer(networks).score(batch, models, 110);
 
     assertThat(runtime.embedCalls).containsExactly(List.of("hi", "hello"));
     assertThat(out).hasSize(2);
@@ -53,9 +55,56 @@ class BatchScorerTest {
   }
 
   @Test
+  void embedsEachEventOncePerNetworkInUseNotPerClassifier() {
+    ServingModels models = new ServingModels();
+    serve(models, accepted("a-primary", 1, 0.9)); // reads the primary network
+    serve(models, accepted("b-e5", 1, 0.8, FakeRuntime.OTHER));
+    serve(models, accepted("c-e5", 1, 0.3, FakeRuntime.OTHER));
+    serve(models, accepted("d-e5", 1, 0.6, FakeRuntime.OTHER));
+    networks.require(FakeRuntime.OTHER);
+    List<PendingEvent> batch =
+        List.of(PendingEvent.of(content("x", "one"), 0), PendingEvent.of(content("y", "three"), 0));
+
+    List<ScoredEvent> out = new BatchScorer(networks).score(batch, models, 1);
+
+    // Two networks in use, four classifiers: two embedding calls over the whole batch.
+    assertThat(runtime.embedCallsByNetwork)
+        .containsExactly(
+            Map.entry(FakeRuntime.PRIMARY, List.of("one", "three")),
+            Map.entry(FakeRuntime.OTHER, List.of("one", "three")));
+    // Each head got its own network's embeddings (the fake head fails on another's).
+    assertThat(out.get(1).predictions())
+        .extracting(Prediction::getClassifier, Prediction::getLabel)
+        .containsExactly(
+            tuple("a-primary", "yes"),
+            tuple("b-e5", "yes"),
+            tuple("c-e5", "no"),
+            tuple("d-e5", "yes"));
+    // ScoredContent carries the primary network's embedding, whatever the classifiers read.
+    assertThat(out.get(1).scored().getEmbeddingModel()).isEqualTo(FakeRuntime.PRIMARY);
+    assertThat(out.get(1).scored().getEmbedding()).containsExactly(5f, 1f);
+  }
+
+  @Test
+  void thePrimaryNetworkIsEmbeddedEvenWhenNoClassifierReadsIt() {
+    ServingModels models = new ServingModels();
+    serve(models, accepted(SPAM, 1, 0.9, FakeRuntime.OTHER));
+    networks.require(FakeRuntime.OTHER);
+
+    List<ScoredEvent> out =
+        new BatchScorer(networks).score(List.of(PendingEvent.of(content("x", "hi"), 0)), models, 1);
+
+    assertThat(runtime.embedCallsByNetwork)
+        .extracting(Map.Entry::getKey)
+        .containsExactly(FakeRuntime.PRIMARY, FakeRuntime.OTHER);
+    assertThat(out.get(0).scored().getEmbedding()).containsExactly(2f, 1f);
+    assertThat(out.get(0).predictions()).extracting(Prediction::getLabel).containsExactly("yes");
+  }
+
+  @Test
   void withoutClassifiersItStillEmbedsButPredictsNothing() {
     List<ScoredEvent> out =
-        new BatchScorer(embedder)
+        new BatchScorer(networks)
             .score(List.of(PendingEvent.of(content("a", "hi"), 0)), new ServingModels(), 1);
 
     assertThat(out.get(0).predictions()).isEmpty();
@@ -65,7 +114,7 @@ class BatchScorerTest {
 
   @Test
   void anEmptyBatchCallsNothing() {
-    assertThat(new BatchScorer(embedder).score(List.of(), new ServingModels(), 1)).isEmpty();
+    assertThat(new BatchScorer(networks).score(List.of(), new ServingModels(), 1)).isEmpty();
     assertThat(runtime.embedCalls).isEmpty();
   }
 
@@ -86,10 +135,16 @@ class BatchScorerTest {
 
     assertThatThrownBy(
             () ->
-                new BatchScorer(embedder)
+                new BatchScorer(networks)
                     .score(List.of(PendingEvent.of(content("a", "hi"), 0)), models, 1))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("spam v1");
+  }
+
+  private void serve(ServingModels models, dev.sieve.schemas.ModelVersion version) {
+    Verdict verdict = validator.validate(version);
+    assertThat(verdict.isAccepted()).as(verdict.message()).isTrue();
+    models.swap(version, verdict.head());
   }
 
   @Test

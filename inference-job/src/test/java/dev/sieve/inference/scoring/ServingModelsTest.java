@@ -5,6 +5,7 @@ import static dev.sieve.inference.testing.Samples.TOXIC;
 import static dev.sieve.inference.testing.Samples.accepted;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.inference.testing.FakeRuntime;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,21 @@ class ServingModelsTest {
 
     assertThat(closed).hasValue(3);
     assertThat(models.isEmpty()).isTrue();
+  }
+
+  @Test
+  void theNetworksInUseFollowTheServedVersions() {
+    ServingModels models = new ServingModels();
+    assertThat(models.networksInUse()).isEmpty();
+    models.swap(accepted(SPAM, 1, 0.5), head());
+    models.swap(accepted(TOXIC, 1, 0.5, FakeRuntime.OTHER), head());
+    assertThat(models.networksInUse()).containsExactly(FakeRuntime.PRIMARY, FakeRuntime.OTHER);
+
+    models.swap(accepted(SPAM, 2, 0.5, FakeRuntime.OTHER), head());
+    assertThat(models.networksInUse()).containsExactly(FakeRuntime.OTHER);
+    models.swap(accepted(TOXIC, 2, 0.5), head());
+    models.swap(accepted(SPAM, 3, 0.5), head());
+    assertThat(models.networksInUse()).containsExactly(FakeRuntime.PRIMARY);
   }
 
   private Head head() {

@@ -24,8 +24,8 @@ public final class Samples {
         .setVersion(version)
         .setLabels(List.of("yes", "no"))
         .setHead(head)
-        .setEmbeddingModelId("fake-embedder")
-        .setEmbeddingModelDigest("fake-digest")
+        .setEmbeddingModelId(FakeRuntime.PRIMARY)
+        .setEmbeddingModelDigest(FakeRuntime.PRIMARY + "-digest")
         .setReason("manual")
         .setCreatedAtMs(1_000L)
         .setDigest("d")
@@ -35,5 +35,13 @@ public final class Samples {
   /** An accepted version answering {@code yes} with probability {@code pYes}. */
   public static ModelVersion accepted(String classifier, int version, double pYes) {
     return version(classifier, version, FakeRuntime.head(pYes, 1 - pYes)).build();
+  }
+
+  /** {@link #accepted}, but read from the embedding network {@code network}. */
+  public static ModelVersion accepted(String classifier, int version, double pYes, String network) {
+    return version(classifier, version, FakeRuntime.head(pYes, 1 - pYes))
+        .setEmbeddingModelId(network)
+        .setEmbeddingModelDigest(network + "-digest")
+        .build();
   }
 }
