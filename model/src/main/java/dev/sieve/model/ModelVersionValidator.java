@@ -16,8 +16,10 @@ import java.util.function.Function;
  * and most security-relevant first, and nothing is loaded into ONNX Runtime before the signature
  * has been verified: bounds (classifier name, version, head size), digest, signature (key id
  * trusted, Ed25519 over the canonical bytes of the whole version: {@link ModelSigning}), the cap on
- * classifiers, embedding network, load, input dimension, labels, then a smoke test on fixed inputs.
- * The first failure refuses the version; the old version keeps serving.
+ * classifiers, what the head reads (its features and lexical featuriser, when it has one),
+ * embedding network (none for a head that reads lexical features only), load, input dimension,
+ * labels, then a smoke test on fixed inputs. The first failure refuses the version; the old version
+ * keeps serving.
  *
  * <p>A signature that fails is explained when this validator has verified a version with the same
  * head: {@link Refusal#RENAMED}, {@link Refusal#RELABELLED}, {@link Refusal#REPARENTED} or {@link
@@ -186,6 +188,32 @@ public final class ModelVersionValidator {
     }
     String who = "classifier '" + v.getClassifier() + "' version " + v.getVersion();
     byte[] head = ModelVersions.headBytes(v);
+    HeadFeatures features;
+    try {
+      features = HeadFeatures.byId(v.getFeatures() == null ? "" : v.getFeatures().toString());
+    } catch (IllegalArgumentException e) {
+      return refuse(Refusal.UNLOADABLE_HEAD, who, e.getMessage());
+    }
+    LexicalFeaturiser featuriser = null;
+    byte[] featuriserBytes = ModelVersions.featuriserBytes(v);
+    if (features.needsFeaturiser()) {
+      if (featuriserBytes == null) {
+        return refuse(
+            Refusal.UNLOADABLE_HEAD, who, "head reads " + features.id() + " but has no featuriser");
+      }
+      try {
+        featuriser = LexicalFeaturiser.fromBytes(featuriserBytes);
+      } catch (IllegalArgumentException e) {
+        return refuse(Refusal.UNLOADABLE_HEAD, who, "featuriser: " + e.getMessage());
+      }
+    } else if (featuriserBytes != null) {
+      return refuse(
+          Refusal.UNLOADABLE_HEAD, who, "a featuriser comes with a head that reads no features");
+    }
+    int lexicalDimension = featuriser == null ? 0 : featuriser.dimension();
+    if (!features.needsEmbedding()) {
+      return load(v, who, head, features, featuriser, lexicalDimension);
+    }
     Network network = networks.apply(v.getEmbeddingModelId());
     if (network == null) {
       return refuse(
@@ -211,6 +239,16 @@ public final class ModelVersionValidator {
               + " has weights "
               + network.digest());
     }
+    return load(v, who, head, features, featuriser, lexicalDimension + network.dimension());
+  }
+
+  private Validation load(
+      ModelVersion v,
+      String who,
+      byte[] head,
+      HeadFeatures features,
+      LexicalFeaturiser featuriser,
+      int dimension) {
     if (!"onnx".equalsIgnoreCase(v.getHeadFormat())) {
       return refuse(
           Refusal.UNLOADABLE_HEAD, who, "head format '" + v.getHeadFormat() + "' is not onnx");
@@ -222,19 +260,30 @@ public final class ModelVersionValidator {
       return refuse(
           Refusal.UNLOADABLE_HEAD, who, "ONNX Runtime cannot load the head: " + e.getMessage());
     }
-    Validation result = check(v, who, runner, network.dimension());
+    Validation result = check(v, who, runner, features, featuriser, dimension);
     if (!result.ok()) {
       runner.close();
     }
     return result;
   }
 
-  private Validation check(ModelVersion v, String who, HeadRunner runner, int dimension) {
+  private Validation check(
+      ModelVersion v,
+      String who,
+      HeadRunner runner,
+      HeadFeatures features,
+      LexicalFeaturiser featuriser,
+      int dimension) {
     if (runner.inputDimension() != dimension) {
       return refuse(
           Refusal.WRONG_INPUT_DIMENSION,
           who,
-          "head takes " + runner.inputDimension() + " values, embeddings have " + dimension);
+          "head takes "
+              + runner.inputDimension()
+              + " values, its "
+              + (features == HeadFeatures.EMBEDDING ? "embeddings" : features.id() + " features")
+              + " have "
+              + dimension);
     }
     List<String> labels = v.getLabels();
     if (labels.isEmpty() || new HashSet<>(labels).size() != labels.size()) {
@@ -257,7 +306,8 @@ public final class ModelVersionValidator {
     if (smoke != null) {
       return refuse(Refusal.SMOKE_TEST_FAILED, who, smoke);
     }
-    return Validation.accepted(runner, who + " accepted (" + labels.size() + " labels)");
+    return Validation.accepted(
+        runner, features, featuriser, who + " accepted (" + labels.size() + " labels)");
   }
 
   /** Null when the head passes; otherwise what went wrong. */

@@ -10,26 +10,36 @@ import java.util.Optional;
 public final class Validation {
 
   private final HeadRunner head;
+  private final HeadFeatures features;
+  private final LexicalFeaturiser featuriser;
   private final Refusal refusal;
   private final String message;
 
-  private Validation(HeadRunner head, Refusal refusal, String message) {
+  private Validation(
+      HeadRunner head,
+      HeadFeatures features,
+      LexicalFeaturiser featuriser,
+      Refusal refusal,
+      String message) {
     this.head = head;
+    this.features = features;
+    this.featuriser = featuriser;
     this.refusal = refusal;
     this.message = message;
   }
 
-  static Validation accepted(HeadRunner head, String message) {
-    return new Validation(head, null, message);
+  static Validation accepted(
+      HeadRunner head, HeadFeatures features, LexicalFeaturiser featuriser, String message) {
+    return new Validation(head, features, featuriser, null, message);
   }
 
   /** Signature and bounds checked, nothing loaded: {@link #head()} is not available. */
   static Validation verified(String message) {
-    return new Validation(null, null, message);
+    return new Validation(null, null, null, null, message);
   }
 
   static Validation refused(Refusal refusal, String message) {
-    return new Validation(null, refusal, message);
+    return new Validation(null, null, null, refusal, message);
   }
 
   public boolean ok() {
@@ -42,6 +52,18 @@ public final class Validation {
       throw new IllegalStateException("refused version has no head: " + message);
     }
     return head;
+  }
+
+  /** What the accepted head reads (its input row is {@link HeadFeatures#assemble}d from them). */
+  public HeadFeatures features() {
+    head();
+    return features;
+  }
+
+  /** The accepted head's lexical featuriser; null when it reads the embedding only. */
+  public LexicalFeaturiser featuriser() {
+    head();
+    return featuriser;
   }
 
   /** The refusal code, empty when accepted. */

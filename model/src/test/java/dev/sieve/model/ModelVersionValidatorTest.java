@@ -286,6 +286,63 @@ class ModelVersionValidatorTest {
   }
 
   @Test
+  void headsThatReadLexicalFeaturesAreAcceptedWithTheirFeaturiser() {
+    LexicalFeaturiser featuriser =
+        new LexicalFeaturiser(new int[] {-5, 3, 17}, new float[] {1f, 2f, 3f});
+    ByteBuffer bytes = ByteBuffer.wrap(featuriser.toBytes());
+
+    Validation hybrid =
+        validator.validate(
+            ModelVersions.signed(
+                version(head(2, 3 + D)).setFeatures("lexical+embedding").setFeaturiser(bytes),
+                KEY));
+    assertThat(hybrid.ok()).as(hybrid.message()).isTrue();
+    assertThat(hybrid.features()).isEqualTo(HeadFeatures.LEXICAL_EMBEDDING);
+    assertThat(hybrid.featuriser().dimension()).isEqualTo(3);
+    hybrid.head().close();
+
+    // a lexical head needs no network at all
+    Validation lexical =
+        validator.validate(
+            ModelVersions.signed(
+                version(head(2, 3))
+                    .setVersion(4)
+                    .setFeatures("lexical")
+                    .setFeaturiser(bytes)
+                    .setEmbeddingModelId("")
+                    .setEmbeddingModelDigest(""),
+                KEY));
+    assertThat(lexical.ok()).as(lexical.message()).isTrue();
+    assertThat(lexical.features()).isEqualTo(HeadFeatures.LEXICAL);
+    lexical.head().close();
+  }
+
+  @Test
+  void aLexicalHeadWithoutAUsableFeaturiserOrOfTheWrongSizeIsRefused() {
+    ByteBuffer three =
+        ByteBuffer.wrap(
+            new LexicalFeaturiser(new int[] {1, 2, 3}, new float[] {1, 1, 1}).toBytes());
+    assertRefused(
+        ModelVersions.signed(version(head(2, 3 + D)).setFeatures("lexical+embedding"), KEY),
+        Refusal.UNLOADABLE_HEAD);
+    assertRefused(
+        ModelVersions.signed(
+            version(head(2, 3 + D))
+                .setFeatures("lexical+embedding")
+                .setFeaturiser(ByteBuffer.wrap(new byte[] {1, 2, 3})),
+            KEY),
+        Refusal.UNLOADABLE_HEAD);
+    assertRefused(
+        ModelVersions.signed(
+            version(head(2, 3 + D)).setFeatures("tf-idf").setFeaturiser(three), KEY),
+        Refusal.UNLOADABLE_HEAD);
+    assertRefused(
+        ModelVersions.signed(
+            version(head(2, D)).setFeatures("lexical+embedding").setFeaturiser(three), KEY),
+        Refusal.WRONG_INPUT_DIMENSION);
+  }
+
+  @Test
   void labelsThatDoNotMatchTheHeadAreRefused() {
     assertRefused(ModelVersions.signed(version(head(3, D)), KEY), Refusal.LABEL_COUNT_MISMATCH);
     assertRefused(

@@ -236,8 +236,12 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
    * when it is held; otherwise the head is closed and the alert to publish is returned.
    */
   private ModelAlert requireNetwork(ModelVersion version, Verdict verdict) {
+    String network = ServingModels.network(version);
+    if (network == null) {
+      return null; // reads lexical features only
+    }
     try {
-      networks.require(version.getEmbeddingModelId());
+      networks.require(network);
       return null;
     } catch (RuntimeException e) {
       verdict.head().close();

@@ -9,7 +9,9 @@ import dev.sieve.inference.scoring.VersionValidator;
 import dev.sieve.model.EmbedderHandle;
 import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
+import dev.sieve.model.HeadFeatures;
 import dev.sieve.model.HeadRunner;
+import dev.sieve.model.LexicalFeaturiser;
 import dev.sieve.model.ModelBounds;
 import dev.sieve.model.ModelVersionValidator;
 import dev.sieve.model.SharedEmbedders;
@@ -89,7 +91,7 @@ public final class SieveModelRuntime implements ModelRuntime {
     return version -> {
       Validation result = validator.validate(version);
       return result.ok()
-          ? Verdict.accepted(new OnnxHead(result.head()))
+          ? Verdict.accepted(new OnnxHead(result.head(), result.features(), result.featuriser()))
           : Verdict.refused(result.refusal().orElseThrow().name(), result.message());
     };
   }
@@ -135,11 +137,29 @@ public final class SieveModelRuntime implements ModelRuntime {
     }
   }
 
-  /** A head loaded into ONNX Runtime. */
-  private record OnnxHead(HeadRunner runner) implements Head {
+  /**
+   * A head loaded into ONNX Runtime, with the lexical featuriser its version carries when it reads
+   * lexical features (each row then assembled as training built it: {@link HeadFeatures}).
+   */
+  private record OnnxHead(HeadRunner runner, HeadFeatures features, LexicalFeaturiser featuriser)
+      implements Head {
     @Override
     public float[][] predict(float[][] embeddings) {
       return runner.predict(embeddings);
+    }
+
+    @Override
+    public float[][] predict(List<String> texts, float[][] embeddings) {
+      if (features == HeadFeatures.EMBEDDING) {
+        return runner.predict(embeddings);
+      }
+      float[][] rows = new float[texts.size()][];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] =
+            features.assemble(
+                featuriser.features(texts.get(i)), embeddings == null ? null : embeddings[i]);
+      }
+      return runner.predict(rows);
     }
 
     @Override

@@ -44,9 +44,12 @@ public final class BatchScorer {
     List<ServingModels.Serving> served = List.copyOf(models.all());
     List<float[][]> probabilities = new ArrayList<>(served.size());
     for (ServingModels.Serving serving : served) {
+      String network = serving.network();
       float[][] input =
-          byNetwork.computeIfAbsent(serving.network(), id -> embed(networks.get(id), texts));
-      float[][] p = serving.head().predict(input);
+          network == null
+              ? null
+              : byNetwork.computeIfAbsent(network, id -> embed(networks.get(id), texts));
+      float[][] p = serving.head().predict(texts, input);
       checkShape(serving.version(), p, batch.size());
       probabilities.add(p);
     }

@@ -1,5 +1,6 @@
 package dev.sieve.inference.scoring;
 
+import dev.sieve.model.HeadFeatures;
 import dev.sieve.schemas.ModelVersion;
 import java.util.Collection;
 import java.util.Collections;
@@ -28,9 +29,12 @@ public final class ServingModels implements AutoCloseable {
       return version.getVersion();
     }
 
-    /** Id of the embedding network the head reads ({@code ModelVersion.embeddingModelId}). */
+    /**
+     * Id of the embedding network the head reads ({@code ModelVersion.embeddingModelId}); null for
+     * a head that reads lexical features only.
+     */
     public String network() {
-      return version.getEmbeddingModelId();
+      return ServingModels.network(version);
     }
   }
 
@@ -70,8 +74,16 @@ public final class ServingModels implements AutoCloseable {
   /** Ids of the embedding networks the served versions read, in classifier order, each once. */
   public Set<String> networksInUse() {
     Set<String> out = new LinkedHashSet<>();
-    byClassifier.values().forEach(s -> out.add(s.network()));
+    byClassifier.values().stream().map(Serving::network).filter(Objects::nonNull).forEach(out::add);
     return out;
+  }
+
+  /** The network a version's head reads, or null when it reads lexical features only. */
+  public static String network(ModelVersion version) {
+    CharSequence features = version.getFeatures();
+    return HeadFeatures.byId(features == null ? "" : features.toString()).needsEmbedding()
+        ? version.getEmbeddingModelId()
+        : null;
   }
 
   public boolean isEmpty() {
