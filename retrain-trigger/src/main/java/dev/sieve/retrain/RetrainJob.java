@@ -1,8 +1,8 @@
 package dev.sieve.retrain;
 
 import dev.sieve.core.job.JobEnvironment;
+import dev.sieve.learning.candidates.CandidateRetraining;
 import dev.sieve.learning.training.ChallengerTraining;
-import dev.sieve.learning.training.SignedRetraining;
 import dev.sieve.retrain.config.RetrainConfig;
 import dev.sieve.retrain.functions.RetrainInput;
 import dev.sieve.retrain.functions.RetrainTrigger;
@@ -63,7 +63,11 @@ public final class RetrainJob {
         RetrainSinks.models(config),
         RetrainSinks.alerts(config),
         config,
-        new SignedRetraining(config.publishMargin(), config.signingKey()));
+        new CandidateRetraining(
+            config.publishMargin(),
+            config.signingKey(),
+            config.minThroughput(),
+            config.candidateNetworks()));
   }
 
   /**

@@ -27,4 +27,9 @@ public interface ChallengerTraining extends Serializable {
 
   /** Called once where the training runs, before the first one (reads keys, for example). */
   default void open() {}
+
+  /**
+   * Called once when the job stops: releases what {@link #train} loaded (networks, for example).
+   */
+  default void close() {}
 }

@@ -3,7 +3,9 @@ package dev.sieve.retrain.config;
 import dev.sieve.core.config.CommonConfig;
 import dev.sieve.core.config.ConfigException;
 import dev.sieve.core.config.JobArguments;
+import dev.sieve.learning.candidates.CandidateRetraining;
 import dev.sieve.learning.training.PublishDecision;
+import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.ModelBounds;
 import dev.sieve.model.SigningKey;
 import dev.sieve.model.SigningKeySource;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +33,10 @@ import java.util.Map;
  *     inside it is remembered and served when it has passed
  * @param publishMargin a challenger must beat the champion's cross-validated macro-F1 by this much
  * @param maxExamples labelled examples kept per classifier; above it the oldest (by label time) go
+ * @param candidateNetworks the embedding networks each retraining tries (with the lexical
+ *     featuriser alone and beside each of them)
+ * @param minThroughput events/s per core the inference job must sustain: a candidate whose measured
+ *     cost is lower is not chosen (0: no budget, the most accurate candidate wins)
  */
 public record RetrainConfig(
     CommonConfig common,
@@ -39,7 +46,9 @@ public record RetrainConfig(
     int retrainEvery,
     Duration minRetrainInterval,
     double publishMargin,
-    int maxExamples)
+    int maxExamples,
+    List<String> candidateNetworks,
+    double minThroughput)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -59,6 +68,8 @@ public record RetrainConfig(
   public static final String MIN_RETRAIN_INTERVAL = "min-retrain-interval";
   public static final String PUBLISH_MARGIN = "publish-margin";
   public static final String MAX_EXAMPLES = "max-examples";
+  public static final String CANDIDATE_NETWORKS = "candidate-networks";
+  public static final String MIN_THROUGHPUT = "min-throughput";
 
   /** Fifty labels move a small head measurably, and a training of a few seconds stays rare. */
   public static final int DEFAULT_RETRAIN_EVERY = 50;
@@ -102,6 +113,20 @@ public record RetrainConfig(
     if (maxExamples < 10) {
       throw new ConfigException("--" + MAX_EXAMPLES + " must be at least 10");
     }
+    if (candidateNetworks == null || candidateNetworks.isEmpty()) {
+      throw new ConfigException("--" + CANDIDATE_NETWORKS + " must name at least one network");
+    }
+    for (String id : candidateNetworks) {
+      try {
+        EmbeddingModel.byId(id);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--" + CANDIDATE_NETWORKS + ": " + e.getMessage(), e);
+      }
+    }
+    candidateNetworks = List.copyOf(candidateNetworks);
+    if (!(minThroughput >= 0)) {
+      throw new ConfigException("--" + MIN_THROUGHPUT + " must be >= 0 (events/s per core)");
+    }
   }
 
   /** Parses the arguments of {@code main}; fails with a message naming any missing or bad key. */
@@ -122,7 +147,12 @@ public record RetrainConfig(
             args.intValue(RETRAIN_EVERY, DEFAULT_RETRAIN_EVERY, 1),
             args.duration(MIN_RETRAIN_INTERVAL, DEFAULT_MIN_RETRAIN_INTERVAL),
             margin(args.string(PUBLISH_MARGIN, Double.toString(DEFAULT_PUBLISH_MARGIN))),
-            args.intValue(MAX_EXAMPLES, DEFAULT_MAX_EXAMPLES, 10));
+            args.intValue(MAX_EXAMPLES, DEFAULT_MAX_EXAMPLES, 10),
+            List.of(
+                args.string(
+                        CANDIDATE_NETWORKS, String.join(",", CandidateRetraining.DEFAULT_NETWORKS))
+                    .split("\\s*,\\s*")),
+            number(MIN_THROUGHPUT, args.string(MIN_THROUGHPUT, "0")));
     args.failOnUnknown();
     return config;
   }
@@ -169,6 +199,14 @@ public record RetrainConfig(
     }
   }
 
+  private static double number(String key, String text) {
+    try {
+      return Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException("--" + key + " must be a number, got: " + text, e);
+    }
+  }
+
   private static double margin(String text) {
     try {
       return Double.parseDouble(text.trim());
@@ -201,6 +239,8 @@ public record RetrainConfig(
     out.put(MIN_RETRAIN_INTERVAL, minRetrainInterval.toMillis() + " ms");
     out.put(PUBLISH_MARGIN, Double.toString(publishMargin));
     out.put(MAX_EXAMPLES, Integer.toString(maxExamples));
+    out.put(CANDIDATE_NETWORKS, String.join(",", candidateNetworks));
+    out.put(MIN_THROUGHPUT, Double.toString(minThroughput));
     return out;
   }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -81,13 +82,24 @@ final class LabelledExamples {
   }
 
   /**
-   * The training set against {@code champion}: its labels first (new classes appended), and only
-   * the examples embedded by its embedding network.
+   * The training set against {@code champion}: its labels first (new classes appended), with each
+   * example's text (what the candidates embed and featurise). Labels normally all arrive embedded
+   * by one network (the active-learning job's); should they not, only the examples of the most
+   * common network are kept, so the stored embeddings have one dimension.
    */
   LabelledSet trainingSet(ModelVersion champion) throws Exception {
+    Map<String, Integer> perNetwork = new TreeMap<>();
+    for (LabelledExample e : examples.values()) {
+      perNetwork.merge(e.getEmbeddingModel(), 1, Integer::sum);
+    }
+    String network =
+        perNetwork.entrySet().stream()
+            .max(Map.Entry.comparingByValue())
+            .map(Map.Entry::getKey)
+            .orElse(champion.getEmbeddingModelId());
     LabelledSet.Builder builder = LabelledSet.builder().labelOrder(champion.getLabels());
     for (LabelledExample e : examples.values()) {
-      if (e.getEmbeddingModel().equals(champion.getEmbeddingModelId())) {
+      if (e.getEmbeddingModel().equals(network)) {
         builder.add(e);
       }
     }

@@ -138,6 +138,12 @@ public class RetrainTrigger extends KeyedProcessFunction<String, RetrainInput, M
   }
 
   @Override
+  public void close() throws Exception {
+    training.close();
+    super.close();
+  }
+
+  @Override
   public void processElement(RetrainInput in, Context ctx, Collector<ModelVersion> out)
       throws Exception {
     if (in.getExample() != null) {
