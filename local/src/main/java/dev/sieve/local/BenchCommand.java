@@ -1,5 +1,6 @@
 package dev.sieve.local;
 
+import dev.sieve.tools.bench.ExtractorBenchCommand;
 import picocli.CommandLine.Command;
 
 /** {@code sieve bench}: benchmarks, as commands that print figures (never as timed tests). */
@@ -7,5 +8,5 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures.",
-    subcommands = {InferenceBenchCommand.class})
+    subcommands = {InferenceBenchCommand.class, ExtractorBenchCommand.class})
 public final class BenchCommand {}
