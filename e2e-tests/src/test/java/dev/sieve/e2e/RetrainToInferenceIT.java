@@ -160,7 +160,21 @@ class RetrainToInferenceIT {
       assertThat(v2.getLabels()).isEqualTo(LABELS);
       System.out.println("LOOP version 2: " + v2.getReason());
       assertThat(v2.getReason()).startsWith("new-labels: better");
-      assertThat(v2.getEmbeddingModelId()).isEqualTo(zeroShot.getEmbeddingModelId());
+      // Chosen among candidates: a network retrain-trigger tries, or none for a lexical head; the
+      // candidate table says which won, and the inference job loads the network it names.
+      System.out.println(
+          "LOOP version 2 reads: " + v2.getFeatures() + " " + v2.getEmbeddingModelId());
+      assertThat(v2.getCandidates()).filteredOn(c -> c.getChosen()).hasSize(1);
+      assertThat(v2.getReason())
+          .contains(
+              v2.getCandidates().stream()
+                  .filter(c -> c.getChosen())
+                  .findFirst()
+                  .orElseThrow()
+                  .getName());
+      if (!"lexical".contentEquals(v2.getFeatures())) {
+        assertThat(v2.getEmbeddingModelId()).isIn(retrain.candidateNetworks().toArray());
+      }
       assertThat(v2.getMetrics()).isNotNull();
       assertThat(v2.getMetrics().getTrainingSize()).isBetween(EVERY, EXAMPLES);
       assertThat(v2.getDigest()).isEqualTo(ModelSigning.sha256Hex(ModelVersions.headBytes(v2)));
