@@ -35,6 +35,18 @@ class OnnxSentenceEmbedderTest {
   }
 
   @Test
+  void countsTheTextsItEmbedsForTheBenchmark() {
+    long texts = embedder.embeddedTexts();
+    long nanos = embedder.embedNanos();
+
+    embedder.embed(List.of("one", "two", "three"));
+    embedder.embed(List.of());
+
+    assertThat(embedder.embeddedTexts() - texts).isEqualTo(3);
+    assertThat(embedder.embedNanos()).isGreaterThan(nanos);
+  }
+
+  @Test
   void closeSentencesAreMoreSimilarThanUnrelatedOnes() {
     float[][] e =
         embedder.embed(

@@ -18,8 +18,9 @@ import java.util.Map;
  * holds no secret: the job verifies model versions with public keys only.
  *
  * @param common Kafka, registry, delivery guarantee and checkpointing (see {@link CommonConfig})
- * @param embeddingModel id of the embedding network; every served head must name it (and its
- *     digest)
+ * @param embeddingModel id of the primary embedding network: always loaded, and the one whose
+ *     embedding goes into every {@code ScoredContent}; a head may name any known network (id and
+ *     digest) and is served beside the one it names
  * @param trustedKeys the Ed25519 public keys a model version may be signed with (several during a
  *     key rotation)
  * @param bounds caps on head size, classifiers and remembered versions
