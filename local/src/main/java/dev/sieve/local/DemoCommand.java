@@ -532,12 +532,13 @@ public final class DemoCommand implements Callable<Integer> {
     Map<Integer, Double> served = progress.accuracyByVersion();
     for (DemoProgress.Version v : progress.versions().values()) {
       out.printf(
-          "  v%-3d %-12s cv accuracy %-5s  trained on %4d  served accuracy %s%n",
+          "  v%-3d %-12s cv accuracy %-5s  trained on %4d  served accuracy %s%s%n",
           v.version(),
           v.reason().split(":")[0],
           Double.isNaN(v.cvAccuracy()) ? "-" : String.format("%.3f", v.cvAccuracy()),
           v.trainingSize(),
-          served.containsKey(v.version()) ? String.format("%.3f", served.get(v.version())) : "-");
+          served.containsKey(v.version()) ? String.format("%.3f", served.get(v.version())) : "-",
+          v.chosen().isEmpty() ? "" : "  chosen " + v.chosen());
     }
     out.printf(
         "Held-back slice (%d messages after the shift, never labelled): version 0 %.3f, serving"

@@ -36,7 +36,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class DemoProgress implements AutoCloseable {
 
   /** What the demo knows about one model version. */
-  public record Version(int version, String reason, double cvAccuracy, int trainingSize) {}
+  /**
+   * One published version; {@code chosen} names the winning candidate ("" when none was chosen).
+   */
+  public record Version(
+      int version, String reason, double cvAccuracy, int trainingSize, String chosen) {}
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<String, String> truth;
@@ -150,7 +154,12 @@ public final class DemoProgress implements AutoCloseable {
                   v.getVersion(),
                   v.getReason(),
                   v.getMetrics() == null ? Double.NaN : v.getMetrics().getAccuracy(),
-                  v.getMetrics() == null ? 0 : v.getMetrics().getTrainingSize()));
+                  v.getMetrics() == null ? 0 : v.getMetrics().getTrainingSize(),
+                  v.getCandidates().stream()
+                      .filter(c -> c.getChosen())
+                      .map(c -> c.getName().toString())
+                      .findFirst()
+                      .orElse("")));
         }
         case "drift" -> {
           driftAlerts++;
