@@ -155,15 +155,20 @@ public final class Evaluation {
     if (cacheDir == null) {
       return ParallelEmbedding.embed(embedder, texts, threads, split, err);
     }
-    // Two networks can share one .onnx (e5 with and without its "query: " prefix): the prefix
-    // changes every embedding, so it is part of the name.
-    String prefix = EmbeddingModel.byId(embedder.modelId()).textPrefix();
-    String model =
-        embedder.modelDigest()
-            + (prefix.isEmpty() ? "" : "-" + embedder.modelId().replaceAll("[^a-z0-9.-]", "_"));
+    String model = cacheModel(EmbeddingModel.byId(embedder.modelId()));
     return EmbeddingCache.load(
         cacheDir.resolve(cacheKey(dataset, split, rows, model)),
         () -> ParallelEmbedding.embed(embedder, texts, threads, split, err));
+  }
+
+  /**
+   * What names a network in a cache file: its digest, and for a network with a text prefix also its
+   * id — two networks can share one {@code .onnx} (e5 with and without its "query: " prefix), and
+   * the prefix changes every embedding.
+   */
+  public static String cacheModel(EmbeddingModel model) {
+    return model.digest()
+        + (model.textPrefix().isEmpty() ? "" : "-" + model.id().replaceAll("[^a-z0-9.-]", "_"));
   }
 
   /**

@@ -39,7 +39,7 @@ final class DatasetEmbeddings implements AutoCloseable {
       return compute(texts, dataset + " " + split);
     }
     return EmbeddingCache.load(
-        cacheDir.resolve(Evaluation.cacheKey(dataset, split, rows, model.digest())),
+        cacheDir.resolve(Evaluation.cacheKey(dataset, split, rows, Evaluation.cacheModel(model))),
         () -> compute(texts, dataset + " " + split));
   }
 
