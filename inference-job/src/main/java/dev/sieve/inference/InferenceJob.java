@@ -129,8 +129,11 @@ public final class InferenceJob {
             .transform(
                 "Micro-batch inference",
                 PREDICTION,
-                new MicroBatchInferenceOperator(
-                    runtime, config.batchMaxSize(), config.batchMaxWait().toMillis()))
+                MicroBatchInferenceOperator.latencyAware(
+                    runtime,
+                    config.batchMaxSize(),
+                    config.batchMaxWait().toMillis(),
+                    config.maxSubBatch()))
             .uid("micro-batch-inference");
 
     predictions.sinkTo(predictionSink).uid("predictions-sink").name("Write predictions");

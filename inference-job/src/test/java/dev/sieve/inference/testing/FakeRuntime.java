@@ -29,6 +29,9 @@ public final class FakeRuntime implements ModelRuntime {
   public final AtomicInteger headsClosed = new AtomicInteger();
   public final List<List<String>> embedCalls = new ArrayList<>();
 
+  /** Runs at the start of every embedding call (to look at what was emitted before it). */
+  public transient Runnable beforeEmbed;
+
   private final String acceptedSignature;
 
   public FakeRuntime() {
@@ -61,6 +64,9 @@ public final class FakeRuntime implements ModelRuntime {
 
       @Override
       public float[][] embed(List<String> texts) {
+        if (beforeEmbed != null) {
+          beforeEmbed.run();
+        }
         embedCalls.add(List.copyOf(texts));
         float[][] out = new float[texts.size()][];
         for (int i = 0; i < texts.size(); i++) {
