@@ -39,6 +39,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class BenchPipeline implements AutoCloseable {
 
   static final int PARTITIONS = 2;
+
+  /** Client id of the benchmark's own producer and consumer (not the job's). */
+  static final String CLIENT_ID = "sieve-bench-client";
+
   private static final List<String> LABELS = List.of("offensive", "not-offensive");
   private static final List<String> DESCRIPTIONS =
       List.of(
@@ -72,6 +76,7 @@ final class BenchPipeline implements AutoCloseable {
     String bootstrap = stack.kafka().bootstrapServers();
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
     // On a loaded 2-core machine the idempotent producer was seen to restart a partition's
     // sequence at 0 and have every later batch refused (OutOfOrderSequenceException) until its
@@ -85,6 +90,7 @@ final class BenchPipeline implements AutoCloseable {
     producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);

@@ -11,6 +11,7 @@ import dev.sieve.schemas.Prediction;
 import dev.sieve.tools.bench.BenchTexts;
 import dev.sieve.tools.bench.RawOrtThroughput;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,10 +97,20 @@ final class InferenceBenchCommand implements Callable<Integer> {
       throughput(
           stack, registry, embedder, "benchwarm.", texts.subList(0, texts.size() / 5), 1, batch);
       Instant from = Instant.now();
+      StageProfile profile = startProfile();
       double one = throughput(stack, registry, embedder, "bench1.", texts, 1, batch);
       out.printf(
           "(b) inference job, Kafka to Kafka, 1 classifier: %.0f/s  [%s .. %s, for profiles]%n",
           one, from, Instant.now());
+      Map<String, Long> stages = null;
+      if (profile != null) {
+        Path collapsed = Files.createTempFile("sieve-bench-inference-", ".collapsed");
+        stages = profile.stop(collapsed);
+        out.printf(
+            "(f) CPU during (b) by stage, ms (async-profiler, every %d ms of CPU; stacks in %s):"
+                + " %s%n",
+            StageProfile.INTERVAL_MS, collapsed, stages);
+      }
       double five = throughput(stack, registry, embedder, "bench5.", texts, 5, batch);
       out.printf("(e) 5 classifiers: %.0f/s%n", five);
       LatencyAndSwaps live = latencyAndSwaps(stack, registry, embedder, texts, one / 2, batch);
@@ -113,8 +124,24 @@ final class InferenceBenchCommand implements Callable<Integer> {
           "BENCH swap_p50_ms=%d swap_p99_ms=%d swaps=%d lost=%d duplicated=%d%n",
           live.swapP50, live.swapP99, live.swaps, live.lost, live.duplicated);
       out.printf("BENCH classifiers=5 cost_vs_1=%.3f%n", one / five);
+      out.printf(
+          "BENCH job_latency_p50_ms=%d job_latency_p99_ms=%d rate_per_s=%.0f%n",
+          live.jobP50, live.jobP99, one / 2);
+      if (stages != null) {
+        out.printf("BENCH stage_cpu_per_event %s%n", StageProfile.perEvent(stages, texts.size()));
+      }
     }
     return 0;
+  }
+
+  /** Starts the CPU profile of (b), or says why there is none (the figures go on without it). */
+  private StageProfile startProfile() {
+    try {
+      return StageProfile.start();
+    } catch (Throwable e) { // e.g. UnsatisfiedLinkError on a platform async-profiler lacks
+      out.printf("(f) no CPU profile: %s%n", e);
+      return null;
+    }
   }
 
   /** Events per second through the job: all texts pre-loaded, timed from first to last output. */
@@ -157,7 +184,15 @@ final class InferenceBenchCommand implements Callable<Integer> {
   }
 
   private record LatencyAndSwaps(
-      long p50, long p99, long swapP50, long swapP99, int swaps, int lost, int duplicated) {}
+      long p50,
+      long p99,
+      long jobP50,
+      long jobP99,
+      long swapP50,
+      long swapP99,
+      int swaps,
+      int lost,
+      int duplicated) {}
 
   /**
    * Streams texts at {@code rate} for a while, publishing a new version every 1.5 s after a
@@ -180,6 +215,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
       Map<String, Integer> partitionOf = new HashMap<>();
       Map<String, Integer> predictions = new HashMap<>();
       List<Long> latencies = new ArrayList<>();
+      List<Long> jobLatencies = new ArrayList<>();
       Map<Integer, Long> published = new TreeMap<>();
       Map<Integer, Map<Integer, Long>> firstServed = new HashMap<>(); // version -> partition -> ms
       AtomicInteger version = new AtomicInteger(1);
@@ -210,14 +246,32 @@ final class InferenceBenchCommand implements Callable<Integer> {
         boolean measuring = now > warmUp;
         run.poll(
             Duration.ofMillis(1),
-            a -> record(a, measuring, sentAt, partitionOf, predictions, latencies, firstServed));
+            a ->
+                record(
+                    a,
+                    measuring,
+                    sentAt,
+                    partitionOf,
+                    predictions,
+                    latencies,
+                    jobLatencies,
+                    firstServed));
       }
       run.flush();
       long drain = System.nanoTime() + Duration.ofSeconds(15).toNanos();
       while (predictions.size() < sentAt.size() && System.nanoTime() < drain) {
         run.poll(
             Duration.ofMillis(100),
-            a -> record(a, false, sentAt, partitionOf, predictions, latencies, firstServed));
+            a ->
+                record(
+                    a,
+                    false,
+                    sentAt,
+                    partitionOf,
+                    predictions,
+                    latencies,
+                    jobLatencies,
+                    firstServed));
       }
       int lost = sentAt.size() - predictions.size();
       int duplicated = (int) predictions.values().stream().filter(n -> n > 1).count();
@@ -235,12 +289,15 @@ final class InferenceBenchCommand implements Callable<Integer> {
               .sorted()
               .toArray();
       long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      long[] jobLat = jobLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
       out.printf(
           "(c) latency at %.0f/s: %d samples; (d) %d swaps: %s ms%n",
           rate, lat.length, swapMs.length, Arrays.toString(swapMs));
       return new LatencyAndSwaps(
           percentile(lat, 50),
           percentile(lat, 99),
+          percentile(jobLat, 50),
+          percentile(jobLat, 99),
           percentile(swapMs, 50),
           percentile(swapMs, 99),
           swapMs.length,
@@ -256,6 +313,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
       Map<String, Integer> partitionOf,
       Map<String, Integer> predictions,
       List<Long> latencies,
+      List<Long> jobLatencies,
       Map<Integer, Map<Integer, Long>> firstServed) {
     Prediction p = a.prediction();
     String id = p.getContentId();
@@ -263,6 +321,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
     Long sent = sentAt.get(id);
     if (measuring && sent != null) {
       latencies.add(a.receivedAtMs() - sent);
+      jobLatencies.add(p.getLatencyMs()); // inside the job: arrival in the operator to emission
     }
     Integer partition = partitionOf.get(id);
     if (partition != null) {
