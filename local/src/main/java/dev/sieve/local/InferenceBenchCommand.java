@@ -8,6 +8,7 @@ import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.SharedEmbedders;
 import dev.sieve.schemas.Prediction;
+import dev.sieve.tools.bench.BatchFlipCandidates;
 import dev.sieve.tools.bench.BenchTexts;
 import dev.sieve.tools.bench.RawOrtThroughput;
 import java.io.PrintStream;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -65,6 +67,14 @@ final class InferenceBenchCommand implements Callable<Integer> {
       description = "Length of the latency run (default: ${DEFAULT-VALUE}).")
   int latencySeconds;
 
+  @Option(
+      names = "--flip-texts",
+      defaultValue = "300",
+      description =
+          "Test texts per dataset for the label flips of batching, (g); 0 skips it (default:"
+              + " ${DEFAULT-VALUE}).")
+  int flipTexts;
+
   private final PrintStream out = System.out;
 
   @Override
@@ -86,6 +96,20 @@ final class InferenceBenchCommand implements Callable<Integer> {
     out.printf(
         "(a) raw ONNX Runtime, %d sessions x 1 thread: batch 1 %.0f/s, length-bucketed batch %d %.0f/s%n",
         BenchPipeline.PARTITIONS, rawOne, batch, rawBatch, rawBatch);
+
+    BatchFlipCandidates.Result flips = null;
+    if (flipTexts > 0) {
+      flips = BatchFlipCandidates.measure(datasets, flipTexts);
+      out.printf(
+          "(g) label flips of batching against one text per call, zero-shot, up to %d test texts"
+              + " per dataset, micro-batches of %d; 1 thread: int8 one text per call %.0f/s%n",
+          flipTexts, BatchFlipCandidates.MICRO_BATCH, flips.defaultPerSecond());
+      for (BatchFlipCandidates.Candidate c : flips.candidates()) {
+        out.printf(
+            "    %-18s %6.0f/s (%.2fx)  flips %s%n",
+            c.name(), c.perSecond(), c.vsDefault(), describe(c.flips()));
+      }
+    }
 
     try (DemoStack stack = DemoStack.start(BenchPipeline.PARTITIONS);
         RestSchemaRegistryClient registry =
@@ -130,8 +154,38 @@ final class InferenceBenchCommand implements Callable<Integer> {
       if (stages != null) {
         out.printf("BENCH stage_cpu_per_event %s%n", StageProfile.perEvent(stages, texts.size()));
       }
+      if (flips != null) {
+        for (BatchFlipCandidates.Candidate c : flips.candidates()) {
+          if (!c.flips().isEmpty()) {
+            out.printf(
+                Locale.ROOT,
+                "BENCH batching=%s max_flip_pct=%.2f throughput_vs_default=%.3f%n",
+                c.name(),
+                c.maxFlipPercent(),
+                c.vsDefault());
+          }
+        }
+      }
     }
     return 0;
+  }
+
+  private static String describe(Map<String, int[]> flips) {
+    if (flips.isEmpty()) {
+      return "(reference)";
+    }
+    StringBuilder out = new StringBuilder();
+    flips.forEach(
+        (dataset, f) ->
+            out.append(
+                String.format(
+                    Locale.ROOT,
+                    "%s %d/%d (%.2f %%)  ",
+                    dataset,
+                    f[0],
+                    f[1],
+                    100.0 * f[0] / f[1])));
+    return out.toString().trim();
   }
 
   /** Starts the CPU profile of (b), or says why there is none (the figures go on without it). */
