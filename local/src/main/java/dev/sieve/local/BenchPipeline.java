@@ -34,7 +34,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * One inference-job run for a benchmark, under its own topic prefix on the embedded stack: topics,
  * signed zero-shot versions of some classifiers, the job itself (at-least-once, so output is
- * visible at once), a producer of content events and a consumer of predictions.
+ * visible at once, unless a run asks for exactly-once), a producer of content events and a consumer
+ * of predictions.
  */
 final class BenchPipeline implements AutoCloseable {
 
@@ -94,6 +95,9 @@ final class BenchPipeline implements AutoCloseable {
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    // as a downstream consumer of an exactly-once job reads; at-least-once output is visible at
+    // once
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
     for (int i = 0; i < PARTITIONS; i++) {
@@ -141,6 +145,14 @@ final class BenchPipeline implements AutoCloseable {
 
   /** Starts the inference job on the stack's MiniCluster, parallelism 2, at-least-once. */
   void startJob(int batchMaxSize) throws Exception {
+    startJob(batchMaxSize, "at-least-once", "1s");
+  }
+
+  /**
+   * Starts the inference job with a delivery mode and checkpoint interval (with exactly-once, the
+   * benchmark's {@code read_committed} consumer sees a prediction when its checkpoint commits).
+   */
+  void startJob(int batchMaxSize, String delivery, String checkpointInterval) throws Exception {
     InferenceConfig config =
         InferenceConfig.fromArgs(
             "--bootstrap-servers",
@@ -150,9 +162,9 @@ final class BenchPipeline implements AutoCloseable {
             "--topic-prefix",
             prefix,
             "--delivery",
-            "at-least-once",
+            delivery,
             "--checkpoint-interval",
-            "1s",
+            checkpointInterval,
             "--batch-max-size",
             Integer.toString(batchMaxSize),
             "--model-trusted-keys",

@@ -68,6 +68,22 @@ final class InferenceBenchCommand implements Callable<Integer> {
   int latencySeconds;
 
   @Option(
+      names = "--delivery",
+      defaultValue = "at-least-once",
+      description =
+          "Delivery mode of the job in the latency run (c): at-least-once or exactly-once, where a"
+              + " prediction becomes visible when its checkpoint commits (default: ${DEFAULT-VALUE}).")
+  String delivery;
+
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "1s",
+      description =
+          "Checkpoint interval of the job in the latency run (c); with exactly-once, the"
+              + " visibility delay (default: ${DEFAULT-VALUE}).")
+  String checkpointInterval;
+
+  @Option(
       names = "--flip-texts",
       defaultValue = "300",
       description =
@@ -142,8 +158,8 @@ final class InferenceBenchCommand implements Callable<Integer> {
       out.printf(
           "BENCH raw_ort_per_s=%.0f pipeline_per_s=%.0f ratio=%.3f%n", rawBest, one, one / rawBest);
       out.printf(
-          "BENCH latency_p50_ms=%d latency_p99_ms=%d rate_per_s=%.0f%n",
-          live.p50, live.p99, one / 2);
+          "BENCH latency_p50_ms=%d latency_p99_ms=%d rate_per_s=%.0f delivery=%s%n",
+          live.p50, live.p99, one / 2, delivery);
       out.printf(
           "BENCH swap_p50_ms=%d swap_p99_ms=%d swaps=%d lost=%d duplicated=%d%n",
           live.swapP50, live.swapP99, live.swaps, live.lost, live.duplicated);
@@ -264,7 +280,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
       throws Exception {
     try (BenchPipeline run = new BenchPipeline(stack, registry, embedder, "benchlat.")) {
       run.publish("c0", 1);
-      run.startJob(batch);
+      run.startJob(batch, delivery, checkpointInterval);
       Map<String, Long> sentAt = new HashMap<>();
       Map<String, Integer> partitionOf = new HashMap<>();
       Map<String, Integer> predictions = new HashMap<>();
@@ -345,8 +361,8 @@ final class InferenceBenchCommand implements Callable<Integer> {
       long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       long[] jobLat = jobLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
       out.printf(
-          "(c) latency at %.0f/s: %d samples; (d) %d swaps: %s ms%n",
-          rate, lat.length, swapMs.length, Arrays.toString(swapMs));
+          "(c) latency at %.0f/s, %s, checkpoints every %s: %d samples; (d) %d swaps: %s ms%n",
+          rate, delivery, checkpointInterval, lat.length, swapMs.length, Arrays.toString(swapMs));
       return new LatencyAndSwaps(
           percentile(lat, 50),
           percentile(lat, 99),
