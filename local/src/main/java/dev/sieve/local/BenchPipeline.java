@@ -34,11 +34,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * One inference-job run for a benchmark, under its own topic prefix on the embedded stack: topics,
  * signed zero-shot versions of some classifiers, the job itself (at-least-once, so output is
- * visible at once), a producer of content events and a consumer of predictions.
+ * visible at once, unless a run asks for exactly-once), a producer of content events and a consumer
+ * of predictions.
  */
 final class BenchPipeline implements AutoCloseable {
 
   static final int PARTITIONS = 2;
+
+  /** Client id of the benchmark's own producer and consumer (not the job's). */
+  static final String CLIENT_ID = "sieve-bench-client";
+
   private static final List<String> LABELS = List.of("offensive", "not-offensive");
   private static final List<String> DESCRIPTIONS =
       List.of(
@@ -72,6 +77,7 @@ final class BenchPipeline implements AutoCloseable {
     String bootstrap = stack.kafka().bootstrapServers();
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
     // On a loaded 2-core machine the idempotent producer was seen to restart a partition's
     // sequence at 0 and have every later batch refused (OutOfOrderSequenceException) until its
@@ -85,9 +91,13 @@ final class BenchPipeline implements AutoCloseable {
     producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    // as a downstream consumer of an exactly-once job reads; at-least-once output is visible at
+    // once
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
     for (int i = 0; i < PARTITIONS; i++) {
@@ -140,6 +150,14 @@ final class BenchPipeline implements AutoCloseable {
 
   /** Starts the inference job on the stack's MiniCluster, parallelism 2, at-least-once. */
   void startJob(int batchMaxSize) throws Exception {
+    startJob(batchMaxSize, "at-least-once", "1s");
+  }
+
+  /**
+   * Starts the inference job with a delivery mode and checkpoint interval (with exactly-once, the
+   * benchmark's {@code read_committed} consumer sees a prediction when its checkpoint commits).
+   */
+  void startJob(int batchMaxSize, String delivery, String checkpointInterval) throws Exception {
     InferenceConfig config =
         InferenceConfig.fromArgs(
             "--bootstrap-servers",
@@ -149,9 +167,9 @@ final class BenchPipeline implements AutoCloseable {
             "--topic-prefix",
             prefix,
             "--delivery",
-            "at-least-once",
+            delivery,
             "--checkpoint-interval",
-            "1s",
+            checkpointInterval,
             "--batch-max-size",
             Integer.toString(batchMaxSize),
             "--model-trusted-keys",

@@ -8,9 +8,11 @@ import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.SharedEmbedders;
 import dev.sieve.schemas.Prediction;
+import dev.sieve.tools.bench.BatchFlipCandidates;
 import dev.sieve.tools.bench.BenchTexts;
 import dev.sieve.tools.bench.RawOrtThroughput;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +22,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -71,6 +74,30 @@ final class InferenceBenchCommand implements Callable<Integer> {
   /** The second network of run (f). */
   private static final EmbeddingModel SECOND_NETWORK = EmbeddingModel.E5_SMALL_V2_Q_QUERY;
 
+  @Option(
+      names = "--delivery",
+      defaultValue = "at-least-once",
+      description =
+          "Delivery mode of the job in the latency run (c): at-least-once or exactly-once, where a"
+              + " prediction becomes visible when its checkpoint commits (default: ${DEFAULT-VALUE}).")
+  String delivery;
+
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "1s",
+      description =
+          "Checkpoint interval of the job in the latency run (c); with exactly-once, the"
+              + " visibility delay (default: ${DEFAULT-VALUE}).")
+  String checkpointInterval;
+
+  @Option(
+      names = "--flip-texts",
+      defaultValue = "300",
+      description =
+          "Test texts per dataset for the label flips of batching, (g); 0 skips it (default:"
+              + " ${DEFAULT-VALUE}).")
+  int flipTexts;
+
   private final PrintStream out = System.out;
 
   @Override
@@ -93,6 +120,20 @@ final class InferenceBenchCommand implements Callable<Integer> {
         "(a) raw ONNX Runtime, %d sessions x 1 thread: batch 1 %.0f/s, length-bucketed batch %d %.0f/s%n",
         BenchPipeline.PARTITIONS, rawOne, batch, rawBatch, rawBatch);
 
+    BatchFlipCandidates.Result flips = null;
+    if (flipTexts > 0) {
+      flips = BatchFlipCandidates.measure(datasets, flipTexts);
+      out.printf(
+          "(g) label flips of batching against one text per call, zero-shot, up to %d test texts"
+              + " per dataset, micro-batches of %d; 1 thread: int8 one text per call %.0f/s%n",
+          flipTexts, BatchFlipCandidates.MICRO_BATCH, flips.defaultPerSecond());
+      for (BatchFlipCandidates.Candidate c : flips.candidates()) {
+        out.printf(
+            "    %-18s %6.0f/s (%.2fx)  flips %s%n",
+            c.name(), c.perSecond(), c.vsDefault(), describe(c.flips()));
+      }
+    }
+
     try (DemoStack stack = DemoStack.start(BenchPipeline.PARTITIONS);
         RestSchemaRegistryClient registry =
             new RestSchemaRegistryClient(
@@ -105,10 +146,20 @@ final class InferenceBenchCommand implements Callable<Integer> {
       throughput(
           stack, registry, embedder, "benchwarm.", texts.subList(0, texts.size() / 5), 1, batch);
       Instant from = Instant.now();
+      StageProfile profile = startProfile();
       double one = throughput(stack, registry, embedder, "bench1.", texts, 1, batch);
       out.printf(
           "(b) inference job, Kafka to Kafka, 1 classifier: %.0f/s  [%s .. %s, for profiles]%n",
           one, from, Instant.now());
+      Map<String, Long> stages = null;
+      if (profile != null) {
+        Path collapsed = Files.createTempFile("sieve-bench-inference-", ".collapsed");
+        stages = profile.stop(collapsed);
+        out.printf(
+            "(f) CPU during (b) by stage, ms (async-profiler, every %d ms of CPU; stacks in %s):"
+                + " %s%n",
+            StageProfile.INTERVAL_MS, collapsed, stages);
+      }
       double five = throughput(stack, registry, embedder, "bench5.", texts, 5, batch);
       out.printf("(e) 5 classifiers: %.0f/s%n", five);
       long[] before = {
@@ -127,7 +178,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
           (embedder.shared().embeddedTexts() - before[2]) / Math.max(1e-9, miniLmSeconds);
       double e5PerCore = (e5.shared().embeddedTexts() - before[3]) / Math.max(1e-9, e5Seconds);
       out.printf(
-          "(f) 2 classifiers on 2 networks (%s, %s): %.0f/s; embedding time %.1f s + %.1f s"
+          "(h) 2 classifiers on 2 networks (%s, %s): %.0f/s; embedding time %.1f s + %.1f s"
               + " (%.0f + %.0f texts/s per core); %s loaded in %d ms%n",
           embedder.modelId(),
           e5.modelId(),
@@ -143,12 +194,30 @@ final class InferenceBenchCommand implements Callable<Integer> {
       out.printf(
           "BENCH raw_ort_per_s=%.0f pipeline_per_s=%.0f ratio=%.3f%n", rawBest, one, one / rawBest);
       out.printf(
-          "BENCH latency_p50_ms=%d latency_p99_ms=%d rate_per_s=%.0f%n",
-          live.p50, live.p99, one / 2);
+          "BENCH latency_p50_ms=%d latency_p99_ms=%d rate_per_s=%.0f delivery=%s%n",
+          live.p50, live.p99, one / 2, delivery);
       out.printf(
           "BENCH swap_p50_ms=%d swap_p99_ms=%d swaps=%d lost=%d duplicated=%d%n",
           live.swapP50, live.swapP99, live.swaps, live.lost, live.duplicated);
       out.printf("BENCH classifiers=5 cost_vs_1=%.3f%n", one / five);
+      out.printf(
+          "BENCH job_latency_p50_ms=%d job_latency_p99_ms=%d rate_per_s=%.0f%n",
+          live.jobP50, live.jobP99, one / 2);
+      if (stages != null) {
+        out.printf("BENCH stage_cpu_per_event %s%n", StageProfile.perEvent(stages, texts.size()));
+      }
+      if (flips != null) {
+        for (BatchFlipCandidates.Candidate c : flips.candidates()) {
+          if (!c.flips().isEmpty()) {
+            out.printf(
+                Locale.ROOT,
+                "BENCH batching=%s max_flip_pct=%.2f throughput_vs_default=%.3f%n",
+                c.name(),
+                c.maxFlipPercent(),
+                c.vsDefault());
+          }
+        }
+      }
       out.printf(
           "BENCH networks=2 pipeline_per_s=%.0f vs_1_network=%.3f time_share_%s=%.2f"
               + " time_share_%s=%.2f per_core_per_s_%s=%.0f per_core_per_s_%s=%.0f"
@@ -167,6 +236,34 @@ final class InferenceBenchCommand implements Callable<Integer> {
           e5.shared().loadMillis());
     }
     return 0;
+  }
+
+  private static String describe(Map<String, int[]> flips) {
+    if (flips.isEmpty()) {
+      return "(reference)";
+    }
+    StringBuilder out = new StringBuilder();
+    flips.forEach(
+        (dataset, f) ->
+            out.append(
+                String.format(
+                    Locale.ROOT,
+                    "%s %d/%d (%.2f %%)  ",
+                    dataset,
+                    f[0],
+                    f[1],
+                    100.0 * f[0] / f[1])));
+    return out.toString().trim();
+  }
+
+  /** Starts the CPU profile of (b), or says why there is none (the figures go on without it). */
+  private StageProfile startProfile() {
+    try {
+      return StageProfile.start();
+    } catch (Throwable e) { // e.g. UnsatisfiedLinkError on a platform async-profiler lacks
+      out.printf("(f) no CPU profile: %s%n", e);
+      return null;
+    }
   }
 
   /** Events per second through the job: all texts pre-loaded, timed from first to last output. */
@@ -230,7 +327,15 @@ final class InferenceBenchCommand implements Callable<Integer> {
   }
 
   private record LatencyAndSwaps(
-      long p50, long p99, long swapP50, long swapP99, int swaps, int lost, int duplicated) {}
+      long p50,
+      long p99,
+      long jobP50,
+      long jobP99,
+      long swapP50,
+      long swapP99,
+      int swaps,
+      int lost,
+      int duplicated) {}
 
   /**
    * Streams texts at {@code rate} for a while, publishing a new version every 1.5 s after a
@@ -248,11 +353,12 @@ final class InferenceBenchCommand implements Callable<Integer> {
       throws Exception {
     try (BenchPipeline run = new BenchPipeline(stack, registry, embedder, "benchlat.")) {
       run.publish("c0", 1);
-      run.startJob(batch);
+      run.startJob(batch, delivery, checkpointInterval);
       Map<String, Long> sentAt = new HashMap<>();
       Map<String, Integer> partitionOf = new HashMap<>();
       Map<String, Integer> predictions = new HashMap<>();
       List<Long> latencies = new ArrayList<>();
+      List<Long> jobLatencies = new ArrayList<>();
       Map<Integer, Long> published = new TreeMap<>();
       Map<Integer, Map<Integer, Long>> firstServed = new HashMap<>(); // version -> partition -> ms
       AtomicInteger version = new AtomicInteger(1);
@@ -283,14 +389,32 @@ final class InferenceBenchCommand implements Callable<Integer> {
         boolean measuring = now > warmUp;
         run.poll(
             Duration.ofMillis(1),
-            a -> record(a, measuring, sentAt, partitionOf, predictions, latencies, firstServed));
+            a ->
+                record(
+                    a,
+                    measuring,
+                    sentAt,
+                    partitionOf,
+                    predictions,
+                    latencies,
+                    jobLatencies,
+                    firstServed));
       }
       run.flush();
       long drain = System.nanoTime() + Duration.ofSeconds(15).toNanos();
       while (predictions.size() < sentAt.size() && System.nanoTime() < drain) {
         run.poll(
             Duration.ofMillis(100),
-            a -> record(a, false, sentAt, partitionOf, predictions, latencies, firstServed));
+            a ->
+                record(
+                    a,
+                    false,
+                    sentAt,
+                    partitionOf,
+                    predictions,
+                    latencies,
+                    jobLatencies,
+                    firstServed));
       }
       int lost = sentAt.size() - predictions.size();
       int duplicated = (int) predictions.values().stream().filter(n -> n > 1).count();
@@ -308,12 +432,15 @@ final class InferenceBenchCommand implements Callable<Integer> {
               .sorted()
               .toArray();
       long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      long[] jobLat = jobLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
       out.printf(
-          "(c) latency at %.0f/s: %d samples; (d) %d swaps: %s ms%n",
-          rate, lat.length, swapMs.length, Arrays.toString(swapMs));
+          "(c) latency at %.0f/s, %s, checkpoints every %s: %d samples; (d) %d swaps: %s ms%n",
+          rate, delivery, checkpointInterval, lat.length, swapMs.length, Arrays.toString(swapMs));
       return new LatencyAndSwaps(
           percentile(lat, 50),
           percentile(lat, 99),
+          percentile(jobLat, 50),
+          percentile(jobLat, 99),
           percentile(swapMs, 50),
           percentile(swapMs, 99),
           swapMs.length,
@@ -329,6 +456,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
       Map<String, Integer> partitionOf,
       Map<String, Integer> predictions,
       List<Long> latencies,
+      List<Long> jobLatencies,
       Map<Integer, Map<Integer, Long>> firstServed) {
     Prediction p = a.prediction();
     String id = p.getContentId();
@@ -336,6 +464,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
     Long sent = sentAt.get(id);
     if (measuring && sent != null) {
       latencies.add(a.receivedAtMs() - sent);
+      jobLatencies.add(p.getLatencyMs()); // inside the job: arrival in the operator to emission
     }
     Integer partition = partitionOf.get(id);
     if (partition != null) {

@@ -24,7 +24,8 @@ import java.util.Map;
  * @param trustedKeys the Ed25519 public keys a model version may be signed with (several during a
  *     key rotation)
  * @param bounds caps on head size, classifiers and remembered versions
- * @param batchMaxSize a micro-batch is scored as soon as it holds this many events
+ * @param batchMaxSize the largest micro-batch: the operator sizes batches from the arrival rate,
+ *     from 1 at low load up to this once a subtask is saturated
  * @param batchMaxWait … or when its first event has waited this long, whichever comes first
  * @param intraOpThreads ONNX Runtime threads per inference call; Flink's parallelism is the other
  *     axis, so one thread per slot avoids oversubscribing the cores
@@ -70,10 +71,10 @@ public record InferenceConfig(
   public static final int DEFAULT_BATCH_MAX_SIZE = 32;
 
   /**
-   * The latency target is a median of at most 30 ms inside the job. Under steady traffic an event
-   * waits about half of this for its batch to close, then the batch's inference: a small batch
-   * takes a few milliseconds per text on one core, so 10 ms of waiting keeps the median near 15 to
-   * 25 ms, while a busy subtask fills batches by size long before the wait ends.
+   * The latency target is a median of at most 30 ms. At low and half load a batch is one event,
+   * scored on arrival (batches hold what arrives in one max wait); under heavier load an event
+   * waits at most this for its batch to close, then the batch's inference, while a saturated
+   * subtask fills batches by size long before the wait ends.
    */
   public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(10);
 

@@ -22,7 +22,7 @@ final class InferenceMetrics {
   /** Events kept by each histogram: enough for stable percentiles, small on the heap. */
   private static final int WINDOW = 1_000;
 
-  private final MetricGroup sieve;
+  final MetricGroup sieve;
   private final ServingModels serving;
   private final Set<String> watched = new HashSet<>();
 

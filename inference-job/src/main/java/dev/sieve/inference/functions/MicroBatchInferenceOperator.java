@@ -15,6 +15,7 @@ import dev.sieve.schemas.ModelVersion;
 import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.ScoredContent;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -110,6 +111,8 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
   private final int maxBatchSize;
   private final long maxWaitMs;
   private final int maxHeld;
+  private final int emitEvery;
+  private final boolean adaptive;
 
   private transient ListState<Tuple4<ContentEvent, Long, Long, Boolean>> held;
   private transient int heldCount;
@@ -123,20 +126,53 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
   private transient List<PendingEvent> pending;
   private transient List<ModelAlert> restoreAlerts;
   private transient ScheduledFuture<?> flushTimer;
+  private transient AdaptiveBatchSize sizer;
 
+  /** Fixed batches of {@code maxBatchSize}, each emitted once it is scored whole. */
   public MicroBatchInferenceOperator(ModelRuntime runtime, int maxBatchSize, long maxWaitMs) {
     this(runtime, maxBatchSize, maxWaitMs, DEFAULT_MAX_HELD);
   }
 
+  /** Fixed batches of {@code maxBatchSize}, each emitted once it is scored whole. */
   public MicroBatchInferenceOperator(
       ModelRuntime runtime, int maxBatchSize, long maxWaitMs, int maxHeld) {
-    if (maxBatchSize < 1 || maxWaitMs < 1 || maxHeld < 1) {
-      throw new IllegalArgumentException("batch size, wait and held events must be positive");
+    this(runtime, maxBatchSize, maxWaitMs, maxHeld, maxBatchSize, false);
+  }
+
+  /**
+   * The job's operator: batches sized from the arrival rate ({@link AdaptiveBatchSize}, at most
+   * {@code maxBatchSize}), each sub-batch of {@code subBatch} events emitted as soon as it is
+   * scored.
+   */
+  public static MicroBatchInferenceOperator latencyAware(
+      ModelRuntime runtime, int maxBatchSize, long maxWaitMs, int subBatch) {
+    return new MicroBatchInferenceOperator(
+        runtime, maxBatchSize, maxWaitMs, DEFAULT_MAX_HELD, subBatch, true);
+  }
+
+  /**
+   * @param emitEvery a batch is scored and emitted in slices of this many events (the embedder's
+   *     sub-batch), so the first slice's predictions leave before the next slice is embedded
+   * @param adaptive whether batches are sized from the observed arrival rate (up to {@code
+   *     maxBatchSize}) or always {@code maxBatchSize}
+   */
+  public MicroBatchInferenceOperator(
+      ModelRuntime runtime,
+      int maxBatchSize,
+      long maxWaitMs,
+      int maxHeld,
+      int emitEvery,
+      boolean adaptive) {
+    if (maxBatchSize < 1 || maxWaitMs < 1 || maxHeld < 1 || emitEvery < 1) {
+      throw new IllegalArgumentException(
+          "batch size, wait, held events and emission slice must be positive");
     }
     this.runtime = Objects.requireNonNull(runtime, "runtime");
     this.maxBatchSize = maxBatchSize;
     this.maxWaitMs = maxWaitMs;
     this.maxHeld = maxHeld;
+    this.emitEvery = emitEvery;
+    this.adaptive = adaptive;
   }
 
   @Override
@@ -153,6 +189,8 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     restoreAlerts = new ArrayList<>();
     serving = new ServingModels();
     metrics = new InferenceMetrics(getMetricGroup(), serving);
+    sizer = new AdaptiveBatchSize(maxBatchSize, maxWaitMs);
+    metrics.sieve.gauge("batchTarget", this::targetBatchSize);
     networks = EmbeddingNetworks.of(runtime);
     validator = runtime.validator();
     scorer = new BatchScorer(networks);
@@ -188,6 +226,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
       hold(element, now);
       return;
     }
+    sizer.arrived(now);
     enqueue(
         new PendingEvent(element.getValue(), now, element.getTimestamp(), element.hasTimestamp()));
   }
@@ -331,9 +370,13 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     flush(); // they have waited long enough
   }
 
+  private int targetBatchSize() {
+    return adaptive ? sizer.size() : maxBatchSize;
+  }
+
   private void enqueue(PendingEvent event) {
     pending.add(event);
-    if (pending.size() >= maxBatchSize) {
+    if (pending.size() >= targetBatchSize()) {
       flush();
     } else if (pending.size() == 1) {
       flushTimer =
@@ -346,20 +389,36 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     if (pending.isEmpty()) {
       return;
     }
+    long busyFrom = System.nanoTime();
     long started = getProcessingTimeService().getCurrentProcessingTime();
-    List<ScoredEvent> scored = scorer.score(pending, serving, started);
-    long now = getProcessingTimeService().getCurrentProcessingTime();
     metrics.batchSize.update(pending.size());
-    metrics.inferenceMs.update(now - started);
-    for (ScoredEvent event : scored) {
-      PendingEvent source = event.source();
-      metrics.latencyMs.update(now - source.arrivalMs());
-      for (Prediction prediction : event.predictions()) {
-        output.collect(stamped(prediction, source));
+    // Slices of texts of similar length, so that each slice is also one network call without
+    // padding (the embedder buckets by token length inside a call; a slice is what it gets).
+    List<PendingEvent> order = emitEvery > 1 && pending.size() > emitEvery ? byLength() : pending;
+    for (int from = 0; from < order.size(); from += emitEvery) {
+      List<PendingEvent> slice = order.subList(from, Math.min(order.size(), from + emitEvery));
+      long sliceStart = getProcessingTimeService().getCurrentProcessingTime();
+      List<ScoredEvent> scored = scorer.score(slice, serving, sliceStart);
+      long now = getProcessingTimeService().getCurrentProcessingTime();
+      for (ScoredEvent event : scored) {
+        PendingEvent source = event.source();
+        metrics.latencyMs.update(now - source.arrivalMs());
+        for (Prediction prediction : event.predictions()) {
+          output.collect(stamped(prediction, source));
+        }
+        output.collect(SCORED, stamped(event.scored(), source));
       }
-      output.collect(SCORED, stamped(event.scored(), source));
     }
+    metrics.inferenceMs.update(getProcessingTimeService().getCurrentProcessingTime() - started);
+    sizer.scored(System.nanoTime() - busyFrom);
     pending.clear();
+  }
+
+  /** The pending events by text length (stable: arrival order among equal lengths). */
+  private List<PendingEvent> byLength() {
+    List<PendingEvent> sorted = new ArrayList<>(pending);
+    sorted.sort(Comparator.comparingInt(p -> p.event().getText().length()));
+    return sorted;
   }
 
   private void serve(ModelVersion version, Verdict verdict) {

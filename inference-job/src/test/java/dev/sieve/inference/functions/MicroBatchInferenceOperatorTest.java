@@ -14,6 +14,7 @@ import dev.sieve.schemas.ContentEvent;
 import dev.sieve.schemas.ModelAlert;
 import dev.sieve.schemas.Prediction;
 import dev.sieve.schemas.ScoredContent;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -64,6 +65,85 @@ class MicroBatchInferenceOperatorTest {
     assertThat(scored.get(2).getEmbeddingModel()).isEqualTo("fake-embedder");
     assertThat(scored.get(2).getClassifiers()).containsOnlyKeys(SPAM, TOXIC);
     assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
+  }
+
+  @Test
+  void emitsEachSubBatchAsSoonAsItIsScoredNotAfterTheWholeBatch() throws Exception {
+    List<Integer> emittedBeforeEachCall = new ArrayList<>();
+    runtime.beforeEmbed = () -> emittedBeforeEachCall.add(predictions().size());
+    harness = open(new MicroBatchInferenceOperator(runtime, MAX_BATCH, MAX_WAIT_MS, 100, 1, false));
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+
+    harness.processElement1(content("c1", "one"), 0);
+    harness.processElement1(content("c2", "two"), 0);
+    assertThat(predictions()).isEmpty();
+    harness.processElement1(content("c3", "three"), 0);
+
+    assertThat(runtime.embedCalls)
+        .containsExactly(List.of("one"), List.of("two"), List.of("three"));
+    // c1 left before c2 was embedded, and c2 before c3
+    assertThat(emittedBeforeEachCall).containsExactly(0, 1, 2);
+    assertThat(predictions())
+        .extracting(Prediction::getContentId)
+        .containsExactly("c1", "c2", "c3");
+    assertThat(scored()).extracting(ScoredContent::getContentId).containsExactly("c1", "c2", "c3");
+  }
+
+  @Test
+  void subBatchesHoldTextsOfSimilarLength() throws Exception {
+    harness = open(new MicroBatchInferenceOperator(runtime, MAX_BATCH, MAX_WAIT_MS, 100, 2, false));
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+
+    harness.processElement1(content("c1", "a long text"), 0);
+    harness.processElement1(content("c2", "short"), 0);
+    harness.processElement1(content("c3", "shorter"), 0);
+
+    assertThat(runtime.embedCalls)
+        .containsExactly(List.of("short", "shorter"), List.of("a long text"));
+    assertThat(predictions())
+        .extracting(Prediction::getContentId)
+        .containsExactly("c2", "c3", "c1");
+  }
+
+  @Test
+  void atLowLoadTheJobsOperatorScoresEachEventTheMomentItArrives() throws Exception {
+    harness = open(MicroBatchInferenceOperator.latencyAware(runtime, MAX_BATCH, MAX_WAIT_MS, 1));
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+
+    for (int i = 0; i < 10; i++) { // one event every 100 ms: far less than one per max wait
+      harness.setProcessingTime(1_000 + 100L * i);
+      harness.processElement1(content("c" + i, "text " + i), 0);
+      assertThat(predictions()).hasSize(i + 1);
+      assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
+    }
+    assertThat(predictions()).extracting(Prediction::getLatencyMs).containsOnly(0L);
+  }
+
+  @Test
+  void underHighLoadTheJobsOperatorBatchesUpToTheMaximum() throws Exception {
+    harness = open(MicroBatchInferenceOperator.latencyAware(runtime, MAX_BATCH, MAX_WAIT_MS, 1));
+    harness.processElement2(ModelUpdate.of(accepted(SPAM, 1, 0.9)), 0);
+
+    // one event a millisecond, ten per max wait, for more than one measurement window
+    long t = 1_000;
+    int sent = 0;
+    for (; t <= 1_000 + AdaptiveBatchSize.WINDOW_MS; t++) {
+      harness.setProcessingTime(t);
+      harness.processElement1(content("c" + sent, "text"), 0);
+      sent++;
+    }
+    harness.setProcessingTime(t + MAX_WAIT_MS); // the timer scores what is pending
+    int scored = predictions().size();
+    assertThat(scored).isEqualTo(sent);
+    harness.processElement1(content("late-1", "text"), 0);
+    harness.processElement1(content("late-2", "text"), 0);
+    assertThat(predictions()).hasSize(scored); // waiting for a batch of MAX_BATCH
+    harness.processElement1(content("late-3", "text"), 0);
+    assertThat(predictions()).hasSize(scored + 3);
+    harness.endInput1();
+    harness.endInput2();
+    harness.close();
+    assertThat(predictions()).hasSize(sent + 3); // every event once, whatever the batch size
   }
 
   @Test
@@ -518,6 +598,16 @@ class MicroBatchInferenceOperatorTest {
   private List<ModelAlert> alerts() {
     var out = harness.getSideOutput(MicroBatchInferenceOperator.ALERTS);
     return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+  }
+
+  /** {@code operator} opened from empty state, and the model stream has caught up. */
+  private static TwoInputStreamOperatorTestHarness<ContentEvent, ModelUpdate, Prediction> open(
+      MicroBatchInferenceOperator operator) throws Exception {
+    var harness = new TwoInputStreamOperatorTestHarness<>(operator, 128, 1, 0);
+    harness.initializeEmptyState();
+    harness.open();
+    harness.processElement2(ModelUpdate.caughtUp(), 0);
+    return harness;
   }
 
   /** Opened, and the model stream has caught up (with nothing, unless the state says so). */

@@ -48,6 +48,9 @@ public final class FakeRuntime implements ModelRuntime {
   /** References held per network: acquired minus released. */
   public final Map<String, AtomicInteger> held = new ConcurrentHashMap<>();
 
+  /** Runs at the start of every embedding call (to look at what was emitted before it). */
+  public transient Runnable beforeEmbed;
+
   private final String acceptedSignature;
 
   public FakeRuntime() {
@@ -109,6 +112,9 @@ public final class FakeRuntime implements ModelRuntime {
       public float[][] embed(List<String> texts) {
         if (closed) {
           throw new IllegalStateException(network + " handle was released");
+        }
+        if (beforeEmbed != null) {
+          beforeEmbed.run();
         }
         embedCalls.add(List.copyOf(texts));
         embedCallsByNetwork.add(Map.entry(network, List.copyOf(texts)));
