@@ -139,9 +139,9 @@ class CurveSummaryTest {
         CurveSummary.of(
             "balance",
             List.of(
-                curve("balance", 1, 0, 0.3, 20, 0.8, 40, 0.9, 60, 0.95, 80, 0.95),
+                curve("balance", 1, 0, 0.3, 20, 0.8, 40, 0.9, 60, 0.96, 80, 0.95),
                 curve("balance", 2, 0, 0.3, 20, 0.8, 40, 0.8, 60, 0.85, 80, 0.92),
-                curve("balance", 3, 0, 0.3, 20, 0.91, 40, 0.93, 60, 0.95, 80, 0.95),
+                curve("balance", 3, 0, 0.3, 20, 0.91, 40, 0.93, 60, 0.96, 80, 0.95),
                 curve("balance", 4, 0, 0.3, 20, 0.5, 40, 0.6, 60, 0.7, 80, 0.8)),
             0.9);
     var random =
@@ -151,7 +151,7 @@ class CurveSummaryTest {
 
     assertThat(balance.seedLabelsToTarget()).containsExactly(20, 40, 80);
     assertThat(balance.perSeedText()).isEqualTo("40 [20-80]");
-    // the median curve: 0.3, 0.8, 0.85, 0.9 at 60 labels
+    // the median curve: 0.3, 0.8, 0.85, then 0.905 at 60 labels
     assertThat(balance.labelsToTarget()).hasValue(60);
     assertThat(balance.ratioText(random)).isEqualTo("0.75");
     assertThat(random.ratioText(random)).isEqualTo("1.00");
