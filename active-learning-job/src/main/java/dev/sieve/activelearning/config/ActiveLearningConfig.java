@@ -6,6 +6,7 @@ import dev.sieve.core.config.JobArguments;
 import dev.sieve.learning.drift.DriftConfig;
 import dev.sieve.learning.labels.Resolution;
 import dev.sieve.learning.labels.VoteResolver;
+import dev.sieve.learning.selection.Diversity;
 import dev.sieve.learning.selection.SelectionConfig;
 import dev.sieve.learning.selection.UncertaintyMeasure;
 import dev.sieve.schemas.Topics;
@@ -51,6 +52,9 @@ public record ActiveLearningConfig(
   public static final String LABEL_RESOLUTION = "label-resolution";
   public static final String MAJORITY_OF = "majority-of";
   public static final String UNCERTAINTY = "uncertainty";
+  public static final String DIVERSITY = "diversity";
+  public static final String DIVERSITY_CLUSTERS = "diversity-clusters";
+  public static final String DIVERSITY_WEIGHT = "diversity-weight";
   public static final String BUDGET_FRACTION = "budget-fraction";
   public static final String REQUESTS_PER_MINUTE = "requests-per-minute";
   public static final String RANDOM_SHARE = "random-share";
@@ -140,7 +144,15 @@ public record ActiveLearningConfig(
               d.window(),
               number(args, DRIFT_BOOST_FACTOR, d.driftBoostFactor()),
               args.intValue(DRIFT_BOOST_EVENTS, d.driftBoostEvents(), 0),
-              d.seed());
+              d.seed(),
+              Diversity.valueOf(
+                  args.oneOf(
+                          DIVERSITY,
+                          d.diversity().name().toLowerCase(Locale.ROOT),
+                          List.of("none", "density", "balance"))
+                      .toUpperCase(Locale.ROOT)),
+              args.intValue(DIVERSITY_CLUSTERS, d.clusters(), 1),
+              number(args, DIVERSITY_WEIGHT, d.diversityWeight()));
       int reference = args.intValue(DRIFT_REFERENCE, dd.referenceSize(), 10);
       int window = args.intValue(DRIFT_WINDOW, dd.windowSize(), 10);
       // Thresholds not given follow the window sizes (DriftConfig.forWindows says why).
@@ -240,6 +252,9 @@ public record ActiveLearningConfig(
     out.put(LABEL_RESOLUTION, resolution.name().toLowerCase(Locale.ROOT));
     out.put(MAJORITY_OF, Integer.toString(majorityOf));
     out.put(UNCERTAINTY, selection.measure().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    out.put(DIVERSITY, selection.diversity().name().toLowerCase(Locale.ROOT));
+    out.put(DIVERSITY_CLUSTERS, Integer.toString(selection.clusters()));
+    out.put(DIVERSITY_WEIGHT, Double.toString(selection.diversityWeight()));
     out.put(BUDGET_FRACTION, Double.toString(selection.budgetFraction()));
     out.put(REQUESTS_PER_MINUTE, Double.toString(selection.requestsPerMinute()));
     out.put(RANDOM_SHARE, Double.toString(selection.randomShare()));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sieve.core.config.ConfigException;
 import dev.sieve.learning.drift.DriftConfig;
 import dev.sieve.learning.labels.Resolution;
+import dev.sieve.learning.selection.Diversity;
 import dev.sieve.learning.selection.SelectionConfig;
 import dev.sieve.learning.selection.UncertaintyMeasure;
 import java.time.Duration;
@@ -49,6 +50,9 @@ class ActiveLearningConfigTest {
             "--label-resolution=majority",
             "--majority-of=5",
             "--uncertainty=least-confidence",
+            "--diversity=balance",
+            "--diversity-clusters=20",
+            "--diversity-weight=2",
             "--budget-fraction=0.1",
             "--requests-per-minute=30",
             "--random-share=0.2",
@@ -73,6 +77,9 @@ class ActiveLearningConfigTest {
     assertThat(config.voteResolver().majorityOf()).isEqualTo(5);
     SelectionConfig s = config.selection();
     assertThat(s.measure()).isEqualTo(UncertaintyMeasure.LEAST_CONFIDENCE);
+    assertThat(s.diversity()).isEqualTo(Diversity.BALANCE);
+    assertThat(s.clusters()).isEqualTo(20);
+    assertThat(s.diversityWeight()).isEqualTo(2);
     assertThat(s.budgetFraction()).isEqualTo(0.1);
     assertThat(s.requestsPerMinute()).isEqualTo(30);
     assertThat(s.randomShare()).isEqualTo(0.2);
@@ -95,6 +102,7 @@ class ActiveLearningConfigTest {
     assertThat(config.common().exactlyOnce()).isFalse();
     assertThat(config.describe())
         .containsEntry("budget-fraction", "0.1")
+        .containsEntry("diversity", "balance")
         .containsEntry("label-resolution", "majority");
   }
 
@@ -109,6 +117,12 @@ class ActiveLearningConfigTest {
     assertThatThrownBy(() -> withFlag("--uncertainty=vibes"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("--uncertainty");
+    assertThatThrownBy(() -> withFlag("--diversity=vibes"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--diversity");
+    assertThatThrownBy(() -> withFlag("--diversity-clusters=0"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--diversity-clusters");
     assertThatThrownBy(() -> withFlag("--label-resolution=last"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("--label-resolution");

@@ -6,6 +6,7 @@ import dev.sieve.learning.drift.DetectorState;
 import dev.sieve.learning.drift.DriftConfig;
 import dev.sieve.learning.drift.DriftMonitor;
 import dev.sieve.learning.drift.DriftState;
+import dev.sieve.learning.selection.Diversity;
 import dev.sieve.learning.selection.LabelSelector;
 import dev.sieve.learning.selection.RingEmbeddingMemory;
 import dev.sieve.learning.selection.SelectionConfig;
@@ -95,6 +96,38 @@ class StateSizeTest {
     // Monitoring (reference and window sums of the centroid detector both filled).
     assertThat(drift.centroid.phase).isEqualTo(DetectorState.Phase.MONITORING);
     assertThat(driftBytes).isBetween(2 * 8 * DIM, 2 * 8 * DIM + 1_024);
+  }
+
+  @Test
+  void theStreamsClustersAddTheirCentroidsToTheSelectorState() throws IOException {
+    int k = SelectionConfig.DEFAULT_CLUSTERS;
+    SelectorState selector = new SelectorState();
+    LabelSelector labelSelector =
+        new LabelSelector(
+            SelectionConfig.defaults()
+                .withDiversity(Diversity.BALANCE, k, SelectionConfig.DEFAULT_DIVERSITY_WEIGHT));
+    RingEmbeddingMemory memory = new RingEmbeddingMemory(10);
+    Random random = new Random(3);
+    String[] classes = {"ham", "spam"};
+    for (int i = 0; i < 1_000; i++) {
+      float[] e = new float[DIM];
+      double norm = 0;
+      for (int d = 0; d < DIM; d++) {
+        e[d] = (float) random.nextGaussian();
+        norm += e[d] * e[d];
+      }
+      for (int d = 0; d < DIM; d++) {
+        e[d] /= (float) Math.sqrt(norm);
+      }
+      double p = random.nextDouble();
+      labelSelector.offer(selector, "id-" + i, classes, new double[] {p, 1 - p}, 1, e, memory, i);
+    }
+
+    int bytes = size(Types.POJO(SelectorState.class), selector);
+
+    System.out.printf("STATE selector_with_clusters_bytes=%d (k %d, dim %d)%n", bytes, k, DIM);
+    // k centroids of DIM floats, k step counts, two k counts, and the rest as without clusters
+    assertThat(bytes).isBetween(4 * k * DIM, 4 * k * DIM + 20 * k + 4_096);
   }
 
   private static ClassifierScores scores(Map<String, Double> p) {

@@ -72,6 +72,27 @@ public final class LabelSelector {
           classes.length + " classes but " + scores.length + " scores");
     }
     prepare(state, classes, modelVersion);
+    int cluster =
+        config.diversity() == Diversity.NONE
+            ? -1
+            : StreamClusters.observe(state, embedding, config.clusters());
+    Decision decision =
+        decide(state, contentId, classes, scores, embedding, memory, cluster, nowMs);
+    if (decision.asked()) {
+      StreamClusters.asked(state, cluster);
+    }
+    return decision;
+  }
+
+  private Decision decide(
+      SelectorState state,
+      String contentId,
+      String[] classes,
+      double[] scores,
+      float[] embedding,
+      EmbeddingMemory memory,
+      int cluster,
+      long nowMs) {
     state.seen++;
     double fraction = Math.min(1, config.budgetFraction() * boost(state));
     refill(state, fraction, nowMs);
@@ -96,7 +117,10 @@ public final class LabelSelector {
 
     double uncertainty = config.measure().score(scores);
     double rare = rareBoost(state, predicted);
-    double priority = uncertainty * (1 + rare);
+    double priority =
+        uncertainty
+            * (1 + rare)
+            * StreamClusters.weight(state, cluster, config.diversity(), config.diversityWeight());
     double threshold = threshold(state, fraction * (1 - config.randomShare()));
     remember(state, priority);
     if (priority < threshold) {

@@ -23,6 +23,10 @@ import java.io.Serializable;
  * @param driftBoostFactor the budget is multiplied by this for a while after a drift alert
  * @param driftBoostEvents how many of the classifier's events the drift boost lasts
  * @param seed makes the random share reproducible (it hashes the content id with this seed)
+ * @param diversity how uncertainty requests are spread over the embedding space ({@link Diversity};
+ *     {@code NONE} is plain uncertainty)
+ * @param clusters how many clusters of the stream the diversity weighs candidates by
+ * @param diversityWeight the exponent of the diversity factor (0: no effect)
  */
 public record SelectionConfig(
     UncertaintyMeasure measure,
@@ -35,10 +39,19 @@ public record SelectionConfig(
     int window,
     double driftBoostFactor,
     int driftBoostEvents,
-    long seed)
+    long seed,
+    Diversity diversity,
+    int clusters,
+    double diversityWeight)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
+
+  /** Clusters of the stream the diversity uses unless told otherwise. */
+  public static final int DEFAULT_CLUSTERS = 10;
+
+  /** The diversity factor's exponent unless told otherwise. */
+  public static final double DEFAULT_DIVERSITY_WEIGHT = 1.0;
 
   /**
    * Defaults: margin sampling (docs/architecture.md, "Measurements the design started from"); 5 %
@@ -72,10 +85,68 @@ public record SelectionConfig(
           "rare-class boost and cold-start labels must be >= 0, window >= 10, drift boost events"
               + " >= 0");
     }
+    if (diversity == null) {
+      throw new IllegalArgumentException("diversity is required");
+    }
+    if (clusters < 1 || !(diversityWeight >= 0 && diversityWeight <= 10)) {
+      throw new IllegalArgumentException(
+          "clusters must be >= 1 and the diversity weight in [0, 10], got "
+              + clusters
+              + " and "
+              + diversityWeight);
+    }
     if (driftBoostFactor < 1) {
       throw new IllegalArgumentException(
           "drift boost factor must be >= 1, got " + driftBoostFactor);
     }
+  }
+
+  /** Plain uncertainty, no diversity (the settings before {@link Diversity} existed). */
+  public SelectionConfig(
+      UncertaintyMeasure measure,
+      double budgetFraction,
+      double requestsPerMinute,
+      double randomShare,
+      double duplicateSimilarity,
+      double rareClassBoost,
+      int coldStartLabels,
+      int window,
+      double driftBoostFactor,
+      int driftBoostEvents,
+      long seed) {
+    this(
+        measure,
+        budgetFraction,
+        requestsPerMinute,
+        randomShare,
+        duplicateSimilarity,
+        rareClassBoost,
+        coldStartLabels,
+        window,
+        driftBoostFactor,
+        driftBoostEvents,
+        seed,
+        Diversity.NONE,
+        DEFAULT_CLUSTERS,
+        DEFAULT_DIVERSITY_WEIGHT);
+  }
+
+  public SelectionConfig withDiversity(Diversity d, int k, double weight) {
+    return new SelectionConfig(
+        measure,
+        budgetFraction,
+        requestsPerMinute,
+        randomShare,
+        duplicateSimilarity,
+        rareClassBoost,
+        coldStartLabels,
+        window,
+        driftBoostFactor,
+        driftBoostEvents,
+        seed,
+        d,
+        k,
+        weight);
   }
 
   public SelectionConfig withMeasure(UncertaintyMeasure m) {
@@ -90,7 +161,10 @@ public record SelectionConfig(
         window,
         driftBoostFactor,
         driftBoostEvents,
-        seed);
+        seed,
+        diversity,
+        clusters,
+        diversityWeight);
   }
 
   public SelectionConfig withBudget(double fraction, double perMinute) {
@@ -105,7 +179,10 @@ public record SelectionConfig(
         window,
         driftBoostFactor,
         driftBoostEvents,
-        seed);
+        seed,
+        diversity,
+        clusters,
+        diversityWeight);
   }
 
   public SelectionConfig withRandomShare(double share) {
@@ -120,7 +197,10 @@ public record SelectionConfig(
         window,
         driftBoostFactor,
         driftBoostEvents,
-        seed);
+        seed,
+        diversity,
+        clusters,
+        diversityWeight);
   }
 
   public SelectionConfig withSeed(long newSeed) {
@@ -135,6 +215,9 @@ public record SelectionConfig(
         window,
         driftBoostFactor,
         driftBoostEvents,
-        newSeed);
+        newSeed,
+        diversity,
+        clusters,
+        diversityWeight);
   }
 }

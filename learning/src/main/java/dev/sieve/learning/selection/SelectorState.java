@@ -44,6 +44,23 @@ public final class SelectorState {
   /** The drift boost lasts until {@link #seen} reaches this. */
   public long boostUntilSeen;
 
+  /**
+   * The stream's clusters ({@link StreamClusters}; empty unless the diversity is on): {@link
+   * #clusters} centroids of the embedding's dimension, one after the other.
+   */
+  public float[] centroids = new float[0];
+
+  public int clusters;
+
+  /** Events each centroid took (its step is 1/this, capped). */
+  public int[] clusterSteps = new int[0];
+
+  /** Recent traffic per cluster (halved now and then). */
+  public double[] clusterCount = new double[0];
+
+  /** Recent requests per cluster (halved with the traffic). */
+  public double[] clusterAsked = new double[0];
+
   public SelectorState() {}
 
   int classIndex(String label) {

@@ -1,6 +1,7 @@
 package dev.sieve.learning.selection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -310,5 +311,82 @@ class LabelSelectorTest {
       }
     }
     assertThat(below).isBetween(900, 1_100);
+  }
+
+  /**
+   * Nine events in ten are about topic A and all of them more uncertain than topic B's: margin
+   * sampling spends the whole budget on A; cluster balance gives B about its share of the traffic,
+   * its most uncertain events.
+   */
+  private static long[] askedPerTopic(Diversity diversity) {
+    var selector =
+        new LabelSelector(warm(config()).withRandomShare(0).withDiversity(diversity, 2, 1));
+    var state = new SelectorState();
+    var memory = new RingEmbeddingMemory(1_000);
+    var random = new Random(11);
+    long[] asked = new long[2];
+    for (int i = 0; i < 20_000; i++) {
+      int topic = i % 10 == 5 ? 1 : 0;
+      double p = topic == 0 ? 0.45 + 0.1 * random.nextDouble() : 0.6 + 0.3 * random.nextDouble();
+      Decision d =
+          selector.offer(
+              state,
+              "id-" + i,
+              CLASSES,
+              new double[] {p, 1 - p},
+              1,
+              StreamClustersTest.near(topic, 0.1, random),
+              memory,
+              0);
+      if (d.asked()) {
+        asked[topic]++;
+      }
+    }
+    return asked;
+  }
+
+  @Test
+  void clusterBalanceSpreadsRequestsOverTheTopicsOfTheStream() {
+    long[] margin = askedPerTopic(Diversity.NONE);
+    long[] balance = askedPerTopic(Diversity.BALANCE);
+
+    assertThat(margin[1]).as("margin sampling never asks about the confident topic").isZero();
+    double share = (double) balance[1] / (balance[0] + balance[1]);
+    assertThat(share).as("topic B's share of the requests").isBetween(0.05, 0.2);
+    // The same budget either way.
+    assertThat(balance[0] + balance[1]).isCloseTo(margin[0] + margin[1], within(50L));
+  }
+
+  @Test
+  void densityPrefersTheBusyTopicToOutliers() {
+    // Outliers (a fresh direction each) are the most uncertain events; density weighting moves
+    // the budget to the dense topic.
+    long[] none = outliersAsked(Diversity.NONE);
+    long[] density = outliersAsked(Diversity.DENSITY);
+    assertThat(density[1]).isLessThan(none[1] / 2);
+    assertThat(density[0]).isGreaterThan(none[0]);
+  }
+
+  private static long[] outliersAsked(Diversity diversity) {
+    var selector =
+        new LabelSelector(warm(config()).withRandomShare(0).withDiversity(diversity, 4, 1));
+    var state = new SelectorState();
+    var memory = new RingEmbeddingMemory(1_000);
+    var random = new Random(12);
+    long[] asked = new long[2];
+    for (int i = 0; i < 20_000; i++) {
+      boolean outlier = i % 10 == 3;
+      double p = outlier ? 0.5 + 0.05 * random.nextDouble() : 0.52 + 0.2 * random.nextDouble();
+      float[] e =
+          outlier
+              ? StreamClustersTest.near(1 + i % 15, 0.6, random)
+              : StreamClustersTest.near(0, 0.1, random);
+      Decision d =
+          selector.offer(state, "id-" + i, CLASSES, new double[] {p, 1 - p}, 1, e, memory, 0);
+      if (d.asked()) {
+        asked[outlier ? 1 : 0]++;
+      }
+    }
+    return asked;
   }
 }

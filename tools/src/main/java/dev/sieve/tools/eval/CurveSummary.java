@@ -25,7 +25,8 @@ record CurveSummary(
     TreeMap<Integer, Double> median,
     OptionalInt labelsToTarget,
     int seedsReachingTarget,
-    double finalMacroF1) {
+    double finalMacroF1,
+    List<Integer> seedLabelsToTarget) {
 
   /** Summarises the curves of one strategy; a label count reached by only some seeds uses those. */
   static CurveSummary of(String strategy, Collection<LearningCurve> curves, double target) {
@@ -50,7 +51,47 @@ record CurveSummary(
                 .filter(c -> c.points().stream().anyMatch(p -> p.macroF1() >= target))
                 .count();
     double last = median(curves.stream().map(c -> c.last().macroF1()).toList());
-    return new CurveSummary(strategy, curves.size(), median, reached, seedsReaching, last);
+    List<Integer> perSeed = new ArrayList<>();
+    for (LearningCurve c : curves) {
+      c.points().stream()
+          .filter(p -> p.macroF1() >= target)
+          .findFirst()
+          .ifPresent(p -> perSeed.add(p.labels()));
+    }
+    perSeed.sort(null);
+    return new CurveSummary(
+        strategy, curves.size(), median, reached, seedsReaching, last, List.copyOf(perSeed));
+  }
+
+  /**
+   * Each seed's own {@code labels_to_95pct} as "median [min-max]" over the seeds that reach the
+   * target (a seed that never does is left out and shows in {@code seeds_at_95pct}), or "-".
+   */
+  String perSeedText() {
+    if (seedLabelsToTarget.isEmpty()) {
+      return "-";
+    }
+    List<Double> values = seedLabelsToTarget.stream().map(Integer::doubleValue).toList();
+    return String.format(
+        Locale.ROOT,
+        "%.0f [%d-%d]",
+        median(values),
+        seedLabelsToTarget.get(0),
+        seedLabelsToTarget.get(seedLabelsToTarget.size() - 1));
+  }
+
+  /**
+   * {@code labels_to_95pct} divided by {@code reference}'s (random's): below 1 means fewer labels
+   * than the reference; "-" when either never reaches the target.
+   */
+  String ratioText(CurveSummary reference) {
+    if (reference == null || labelsToTarget.isEmpty() || reference.labelsToTarget.isEmpty()) {
+      return "-";
+    }
+    return String.format(
+        Locale.ROOT,
+        "%.2f",
+        (double) labelsToTarget.getAsInt() / reference.labelsToTarget.getAsInt());
   }
 
   /** The middle value, or the mean of the two middle values of an even count. */

@@ -48,8 +48,11 @@ public final class EvalAlCommand implements Callable<Integer> {
   @Option(
       names = "--strategies",
       split = ",",
-      defaultValue = "active,random,margin-only",
-      description = "Strategies to compare (default: ${DEFAULT-VALUE}).")
+      defaultValue = "margin,balance,random",
+      description =
+          "Strategies to compare, each on the same seeds: active (the job's default), margin,"
+              + " balance, density (balance:<clusters>:<weight> to try other settings), random,"
+              + " margin-only (default: ${DEFAULT-VALUE}).")
   List<String> strategies;
 
   @Option(
@@ -218,6 +221,8 @@ public final class EvalAlCommand implements Callable<Integer> {
             List.of(
                 "strategy",
                 "labels_to_95pct",
+                "vs_random",
+                "per_seed_median_[range]",
                 "final_macro_f1",
                 "mean_macro_f1",
                 "seeds_at_95pct",
@@ -227,12 +232,18 @@ public final class EvalAlCommand implements Callable<Integer> {
             true,
             true,
             true,
+            true,
+            true,
             true);
+    CurveSummary random =
+        summaries.stream().filter(x -> x.strategy().equals("random")).findFirst().orElse(null);
     for (int s = 0; s < summaries.size(); s++) {
       CurveSummary summary = summaries.get(s);
       table.row(
           summary.strategy(),
           summary.labelsToTargetText(),
+          summary.ratioText(random),
+          summary.perSeedText(),
           String.format(Locale.ROOT, "%.4f", summary.finalMacroF1()),
           String.format(Locale.ROOT, "%.4f", summary.meanMacroF1()),
           summary.seedsReachingTarget() + "/" + summary.seeds(),
@@ -265,6 +276,9 @@ public final class EvalAlCommand implements Callable<Integer> {
         window != null ? window : d.window(),
         d.driftBoostFactor(),
         d.driftBoostEvents(),
-        d.seed());
+        d.seed(),
+        d.diversity(),
+        d.clusters(),
+        d.diversityWeight());
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sieve.learning.selection.Diversity;
 import dev.sieve.learning.selection.SelectionConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,6 +115,48 @@ class CurveSummaryTest {
     assertThat(marginOnly.coldStartLabels()).isZero();
     assertThat(marginOnly.duplicateSimilarity()).isEqualTo(active.duplicateSimilarity());
     assertThatThrownBy(() -> AlStrategy.named("greedy", active))
-        .hasMessage("unknown strategy 'greedy'; known: active, random, margin-only");
+        .hasMessage(
+            "unknown strategy 'greedy'; known: active, margin, balance[:k:w], density[:k:w],"
+                + " random, margin-only");
+    SelectionConfig balance = AlStrategy.named("balance:20:2", active).config();
+    assertThat(balance.diversity()).isEqualTo(Diversity.BALANCE);
+    assertThat(balance.clusters()).isEqualTo(20);
+    assertThat(balance.diversityWeight()).isEqualTo(2.0);
+    assertThat(balance.budgetFraction()).isEqualTo(0.03);
+    assertThat(AlStrategy.named("balance", active).config().clusters())
+        .isEqualTo(SelectionConfig.DEFAULT_CLUSTERS);
+    assertThat(AlStrategy.named("margin", active.withDiversity(Diversity.BALANCE, 5, 1)).config())
+        .extracting(SelectionConfig::diversity)
+        .isEqualTo(Diversity.NONE);
+    assertThatThrownBy(() -> AlStrategy.named("balance:many", active))
+        .hasMessageContaining("balance:<clusters>:<weight>");
+  }
+
+  @Test
+  void eachSeedsOwnLabelCountAndTheRatioToRandom() {
+    // Target 0.9: seed 1 reaches it at 40, seed 2 at 80, seed 3 at 20, seed 4 never.
+    var balance =
+        CurveSummary.of(
+            "balance",
+            List.of(
+                curve("balance", 1, 0, 0.3, 20, 0.8, 40, 0.9, 60, 0.96, 80, 0.95),
+                curve("balance", 2, 0, 0.3, 20, 0.8, 40, 0.8, 60, 0.85, 80, 0.92),
+                curve("balance", 3, 0, 0.3, 20, 0.91, 40, 0.93, 60, 0.96, 80, 0.95),
+                curve("balance", 4, 0, 0.3, 20, 0.5, 40, 0.6, 60, 0.7, 80, 0.8)),
+            0.9);
+    var random =
+        CurveSummary.of(
+            "random", List.of(curve("random", 1, 0, 0.3, 20, 0.5, 40, 0.7, 60, 0.8, 80, 0.9)), 0.9);
+    var never = CurveSummary.of("never", List.of(curve("never", 1, 0, 0.3, 20, 0.5)), 0.9);
+
+    assertThat(balance.seedLabelsToTarget()).containsExactly(20, 40, 80);
+    assertThat(balance.perSeedText()).isEqualTo("40 [20-80]");
+    // the median curve: 0.3, 0.8, 0.85, then 0.905 at 60 labels
+    assertThat(balance.labelsToTarget()).hasValue(60);
+    assertThat(balance.ratioText(random)).isEqualTo("0.75");
+    assertThat(random.ratioText(random)).isEqualTo("1.00");
+    assertThat(never.ratioText(random)).isEqualTo("-");
+    assertThat(balance.ratioText(never)).isEqualTo("-");
+    assertThat(never.perSeedText()).isEqualTo("-");
   }
 }
