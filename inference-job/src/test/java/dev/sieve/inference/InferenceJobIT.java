@@ -617,9 +617,12 @@ class InferenceJobIT {
         job,
         read -> read.stream().filter(s -> wanted.test(s.getContentId())).count() >= scored);
     it.readCommitted(config.alertsTopic(), ModelAlert.class, job, read -> read.size() >= alerts);
-    // Time must pass here, not a condition: two more checkpoints, so that a duplicate the job
-    // committed late would be in the reads below.
-    Thread.sleep(2_500);
+    // Two more completed checkpoints, so that a duplicate the job committed late would be in the
+    // reads below.
+    long checkpoints = gaugeLong(job.getJobID(), ".numberOfCompletedCheckpoints");
+    await()
+        .atMost(DEADLINE)
+        .until(() -> gaugeLong(job.getJobID(), ".numberOfCompletedCheckpoints") >= checkpoints + 2);
     Outputs out = new Outputs();
     for (ConsumerRecord<byte[], byte[]> r : it.readCommittedToEnd(config.predictionsTopic())) {
       Prediction p = predictionCodec.decode(r.value());

@@ -131,9 +131,13 @@ class InferenceNetworkSwapIT {
       all.putAll(second);
       all.putAll(third);
       awaitPredictions(config, job, all.keySet());
-      // Time must pass here, not a condition: two more checkpoints, so that a duplicate the job
-      // committed late would be in the reads below.
-      Thread.sleep(2_500);
+      // Two more completed checkpoints, so that a duplicate the job committed late would be in the
+      // reads below.
+      long checkpoints = completedCheckpoints(job);
+      it.awaitGauges(
+          job,
+          ".numberOfCompletedCheckpoints",
+          values -> !values.isEmpty() && ((Number) values.get(0)).longValue() >= checkpoints + 2);
       List<Prediction> predictions = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> r : it.readCommittedToEnd(config.predictionsTopic())) {
         predictions.add(it.codec(Prediction.class).decode(r.value()));
@@ -208,6 +212,11 @@ class InferenceNetworkSwapIT {
         values ->
             values.size() == PARALLELISM
                 && values.stream().allMatch(v -> Integer.valueOf(version).equals(v)));
+  }
+
+  private long completedCheckpoints(JobClient job) {
+    List<Object> values = it.gauges(job.getJobID(), ".numberOfCompletedCheckpoints");
+    return values.isEmpty() ? 0L : ((Number) values.get(0)).longValue();
   }
 
   /** Every subtask holds {@code count} embedding networks. */

@@ -167,7 +167,12 @@ class InferenceRecoveryIT {
       Recovery.replaceTaskManager(flink, 0);
       Recovery.awaitRestarted(it, job, restarts + 1);
       awaitPredicted(config, job, ids.size());
-      Thread.sleep(2_500); // two more checkpoints: a late duplicate would be committed by now
+      // Two more completed checkpoints: a late duplicate would be committed by now.
+      long completed = checkpoints(job);
+      it.awaitGauges(
+          job,
+          ".numberOfCompletedCheckpoints",
+          values -> !values.isEmpty() && ((Number) values.get(0)).longValue() >= completed + 2);
 
       List<Prediction> made =
           it.readCommittedToEnd(config.predictionsTopic()).stream()

@@ -18,7 +18,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp model/target/test-classes:model/target/classes:&lt;test classpath&gt; \
- *   dev.sieve.model.EmbedderMicroBench ../shared/datasets/tweeteval_offensive.jsonl 2000 3
+ *   dev.sieve.model.EmbedderMicroBench <labelled .jsonl dataset> 2000 3
  * </pre>
  */
 public final class EmbedderMicroBench {

@@ -77,7 +77,7 @@ public final class ExtractorBenchCommand implements Callable<Integer> {
         "# Events per second on one core of each feature extractor, read by candidate selection\n"
             + "# (dev.sieve.model.ExtractorCosts): one text per call on one thread, per CPU second of\n"
             + "# that thread. Measured with\n"
-            + "# ./sieve bench extractors --datasets ../shared/datasets --texts "
+            + "# ./sieve bench extractors --datasets <folder of labelled .jsonl datasets> --texts "
             + texts
             + "\n");
     props.append("measured=").append(LocalDate.now(ZoneOffset.UTC)).append('\n');
