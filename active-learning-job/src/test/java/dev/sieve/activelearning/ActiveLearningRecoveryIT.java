@@ -147,7 +147,7 @@ class ActiveLearningRecoveryIT {
       List<DeadLetter> refused =
           it.readCommitted(
               config.labelsDlqTopic(), DeadLetter.class, job, read -> read.size() >= ANSWERS);
-      Thread.sleep(2_500); // two more checkpoints: a late duplicate would be committed by now
+      it.awaitMoreCheckpoints(job, 2); // a late duplicate would be committed by then
 
       assertThat(refused).extracting(DeadLetter::getReason).containsOnly("ALREADY_LABELLED");
       assertThat(it.readCommittedToEnd(config.labelsDlqTopic())).hasSize(ANSWERS);

@@ -617,12 +617,7 @@ class InferenceJobIT {
         job,
         read -> read.stream().filter(s -> wanted.test(s.getContentId())).count() >= scored);
     it.readCommitted(config.alertsTopic(), ModelAlert.class, job, read -> read.size() >= alerts);
-    // Two more completed checkpoints, so that a duplicate the job committed late would be in the
-    // reads below.
-    long checkpoints = gaugeLong(job.getJobID(), ".numberOfCompletedCheckpoints");
-    await()
-        .atMost(DEADLINE)
-        .until(() -> gaugeLong(job.getJobID(), ".numberOfCompletedCheckpoints") >= checkpoints + 2);
+    it.awaitMoreCheckpoints(job, 2); // a duplicate committed late would be in the reads below
     Outputs out = new Outputs();
     for (ConsumerRecord<byte[], byte[]> r : it.readCommittedToEnd(config.predictionsTopic())) {
       Prediction p = predictionCodec.decode(r.value());

@@ -131,13 +131,7 @@ class InferenceNetworkSwapIT {
       all.putAll(second);
       all.putAll(third);
       awaitPredictions(config, job, all.keySet());
-      // Two more completed checkpoints, so that a duplicate the job committed late would be in the
-      // reads below.
-      long checkpoints = completedCheckpoints(job);
-      it.awaitGauges(
-          job,
-          ".numberOfCompletedCheckpoints",
-          values -> !values.isEmpty() && ((Number) values.get(0)).longValue() >= checkpoints + 2);
+      it.awaitMoreCheckpoints(job, 2); // a duplicate committed late would be in the reads below
       List<Prediction> predictions = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> r : it.readCommittedToEnd(config.predictionsTopic())) {
         predictions.add(it.codec(Prediction.class).decode(r.value()));
@@ -212,11 +206,6 @@ class InferenceNetworkSwapIT {
         values ->
             values.size() == PARALLELISM
                 && values.stream().allMatch(v -> Integer.valueOf(version).equals(v)));
-  }
-
-  private long completedCheckpoints(JobClient job) {
-    List<Object> values = it.gauges(job.getJobID(), ".numberOfCompletedCheckpoints");
-    return values.isEmpty() ? 0L : ((Number) values.get(0)).longValue();
   }
 
   /** Every subtask holds {@code count} embedding networks. */

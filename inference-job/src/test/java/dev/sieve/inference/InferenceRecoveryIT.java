@@ -167,12 +167,7 @@ class InferenceRecoveryIT {
       Recovery.replaceTaskManager(flink, 0);
       Recovery.awaitRestarted(it, job, restarts + 1);
       awaitPredicted(config, job, ids.size());
-      // Two more completed checkpoints: a late duplicate would be committed by now.
-      long completed = checkpoints(job);
-      it.awaitGauges(
-          job,
-          ".numberOfCompletedCheckpoints",
-          values -> !values.isEmpty() && ((Number) values.get(0)).longValue() >= completed + 2);
+      it.awaitMoreCheckpoints(job, 2); // a late duplicate would be committed by then
 
       List<Prediction> made =
           it.readCommittedToEnd(config.predictionsTopic()).stream()

@@ -124,7 +124,7 @@ class IngestRecoveryIT {
       ids.addAll(late);
       it.awaitCounter(job, "duplicates", REPLAYED);
       awaitContent(config, job, ids);
-      Thread.sleep(2_500); // two more checkpoints: a late duplicate would be committed by now
+      it.awaitMoreCheckpoints(job, 2); // a late duplicate would be committed by then
 
       List<ConsumerRecord<byte[], byte[]>> written = it.readCommittedToEnd(config.contentTopic());
       Map<String, Long> perId =

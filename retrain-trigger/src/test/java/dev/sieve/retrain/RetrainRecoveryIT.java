@@ -137,7 +137,7 @@ class RetrainRecoveryIT {
       Recovery.replaceTaskManager(flink, 0);
       Recovery.awaitRestarted(it, job, restarts + 1);
       awaitVersion(config, job, BATCHES);
-      Thread.sleep(2_500); // two more checkpoints: a late duplicate would be committed by now
+      it.awaitMoreCheckpoints(job, 2); // a late duplicate would be committed by then
 
       List<ModelVersion> versions =
           it.readCommittedToEnd(config.modelsTopic()).stream()

@@ -301,6 +301,24 @@ public final class ItStack {
    * for example until every subtask reports the same value; fails after {@link #DEADLINE}, or at
    * once if the job has stopped.
    */
+  /**
+   * Waits until {@code more} checkpoints of {@code job} have completed after this call: what a test
+   * waits for before reading exactly-once output to its end, so that a duplicate the job committed
+   * late would be in the read.
+   */
+  public void awaitMoreCheckpoints(JobClient job, int more) {
+    long before = completedCheckpoints(job);
+    awaitGauges(
+        job,
+        ".numberOfCompletedCheckpoints",
+        values -> !values.isEmpty() && ((Number) values.get(0)).longValue() >= before + more);
+  }
+
+  private long completedCheckpoints(JobClient job) {
+    List<Object> values = gauges(job.getJobID(), ".numberOfCompletedCheckpoints");
+    return values.isEmpty() ? 0L : ((Number) values.get(0)).longValue();
+  }
+
   public void awaitGauges(JobClient job, String suffix, Predicate<List<Object>> done) {
     await("gauges *" + suffix + " of job " + job.getJobID())
         .atMost(DEADLINE)
