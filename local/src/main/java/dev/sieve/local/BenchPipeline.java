@@ -16,11 +16,15 @@ import dev.sieve.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,6 +32,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -73,7 +78,19 @@ final class BenchPipeline implements AutoCloseable {
     this.modelCodec = new ConfluentAvroCodec<>(registry, ModelVersion.class);
     this.predictionCodec = new ConfluentAvroCodec<>(registry, Prediction.class);
     this.embedder = embedder;
-    stack.kafka().createTopics(TopicsCommand.newTopics(prefix, PARTITIONS, (short) 1));
+    // The broker stamps content and predictions with the time it appends them, so latency is
+    // timed from the event's append, not from the producer's send (which can queue before it).
+    stack
+        .kafka()
+        .createTopics(
+            TopicsCommand.newTopics(prefix, PARTITIONS, (short) 1).stream()
+                .map(
+                    t ->
+                        t.name().equals(Topics.CONTENT.name(prefix))
+                                || t.name().equals(Topics.PREDICTIONS.name(prefix))
+                            ? withLogAppendTime(t)
+                            : t)
+                .toList());
     String bootstrap = stack.kafka().bootstrapServers();
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -127,8 +144,23 @@ final class BenchPipeline implements AutoCloseable {
     return at;
   }
 
+  private static NewTopic withLogAppendTime(NewTopic topic) {
+    Map<String, String> configs =
+        new HashMap<>(topic.configs() == null ? Map.of() : topic.configs());
+    configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+    return topic.configs(configs);
+  }
+
   /** Sends one content event to a chosen partition (so the bench knows which subtask reads it). */
   void send(String id, String text, int partition) {
+    send(id, text, partition, null);
+  }
+
+  /**
+   * {@link #send(String, String, int)}, handing the broker's append time of the event (epoch ms) to
+   * {@code appended} once it is acknowledged (on the producer's I/O thread).
+   */
+  void send(String id, String text, int partition, LongConsumer appended) {
     String topic = Topics.CONTENT.name(prefix);
     ContentEvent event =
         ContentEvent.newBuilder()
@@ -141,7 +173,12 @@ final class BenchPipeline implements AutoCloseable {
             topic,
             partition,
             id.getBytes(StandardCharsets.UTF_8),
-            contentCodec.encode(topic, event)));
+            contentCodec.encode(topic, event)),
+        (metadata, error) -> {
+          if (error == null && appended != null) {
+            appended.accept(metadata.timestamp());
+          }
+        });
   }
 
   void flush() {
@@ -185,12 +222,17 @@ final class BenchPipeline implements AutoCloseable {
   /** Hands every prediction that arrives within {@code wait} to {@code sink}, with its arrival. */
   void poll(Duration wait, Consumer<Arrived> sink) {
     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(wait)) {
-      sink.accept(new Arrived(predictionCodec.decode(r.value()), System.currentTimeMillis()));
+      sink.accept(
+          new Arrived(
+              predictionCodec.decode(r.value()), r.timestamp(), System.currentTimeMillis()));
     }
   }
 
-  /** A prediction and when the benchmark's consumer received it (epoch ms). */
-  record Arrived(Prediction prediction, long receivedAtMs) {}
+  /**
+   * A prediction, when the broker appended it and when the benchmark's consumer received it (epoch
+   * ms, one clock: broker and benchmark share this JVM).
+   */
+  record Arrived(Prediction prediction, long appendedAtMs, long receivedAtMs) {}
 
   @Override
   public void close() throws Exception {

@@ -12,6 +12,8 @@ import dev.sieve.tools.bench.BatchFlipCandidates;
 import dev.sieve.tools.bench.BenchTexts;
 import dev.sieve.tools.bench.RawOrtThroughput;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,6 +101,12 @@ final class InferenceBenchCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   int flipTexts;
 
+  /** Share of one core the JIT compilers may still take for the JVM to count as warm. */
+  static final double JIT_QUIET = 0.10;
+
+  /** Warm-up runs at most, however busy the compilers stay. */
+  static final int WARM_UP_ROUNDS = 10;
+
   private final PrintStream out = System.out;
 
   @Override
@@ -141,24 +150,28 @@ final class InferenceBenchCommand implements Callable<Integer> {
         EmbedderHandle embedder = SharedEmbedders.acquire();
         // Held for the whole run, so the job's subtasks share this copy (and its counters).
         EmbedderHandle e5 = SharedEmbedders.acquire(SECOND_NETWORK, EmbedderOptions.defaults())) {
-      // Warm-up (JIT, Flink and Kafka code paths) on a short run that is not reported: in a cold
-      // JVM the compiler threads took a fifth of the CPU during the first measured run.
-      throughput(
-          stack, registry, embedder, "benchwarm.", texts.subList(0, texts.size() / 5), 1, batch);
+      warmUp(stack, registry, embedder, texts.subList(0, texts.size() / 5), batch);
       Instant from = Instant.now();
+      long compiledBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
       StageProfile profile = startProfile();
       double one = throughput(stack, registry, embedder, "bench1.", texts, 1, batch);
+      Instant to = Instant.now();
+      double compiling =
+          (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compiledBefore)
+              / (double) Duration.between(from, to).toMillis();
       out.printf(
-          "(b) inference job, Kafka to Kafka, 1 classifier: %.0f/s  [%s .. %s, for profiles]%n",
-          one, from, Instant.now());
+          "(b) inference job, Kafka to Kafka, 1 classifier: %.0f/s, JIT compiling %.0f %% of one"
+              + " core  [%s .. %s, for profiles]%n",
+          one, 100 * compiling, from, to);
       Map<String, Long> stages = null;
       if (profile != null) {
         Path collapsed = Files.createTempFile("sieve-bench-inference-", ".collapsed");
-        stages = profile.stop(collapsed);
+        StageProfile.Profile p = profile.stop(collapsed);
+        stages = p.stages();
         out.printf(
-            "(f) CPU during (b) by stage, ms (async-profiler, every %d ms of CPU; stacks in %s):"
-                + " %s%n",
-            StageProfile.INTERVAL_MS, collapsed, stages);
+            "(f) CPU during (b) by stage, ms: the process's %d ms of CPU shared out by %d"
+                + " async-profiler samples (one per %d ms of CPU; stacks in %s): %s%n",
+            p.cpuMs(), p.samples(), StageProfile.INTERVAL_MS, collapsed, stages);
       }
       double five = throughput(stack, registry, embedder, "bench5.", texts, 5, batch);
       out.printf("(e) 5 classifiers: %.0f/s%n", five);
@@ -196,6 +209,10 @@ final class InferenceBenchCommand implements Callable<Integer> {
       out.printf(
           "BENCH latency_p50_ms=%d latency_p99_ms=%d rate_per_s=%.0f delivery=%s%n",
           live.p50, live.p99, one / 2, delivery);
+      out.printf(
+          "BENCH append_to_append_p50_ms=%d append_to_append_p99_ms=%d rate_per_s=%.0f"
+              + " delivery=%s%n",
+          live.appendP50, live.appendP99, one / 2, delivery);
       out.printf(
           "BENCH swap_p50_ms=%d swap_p99_ms=%d swaps=%d lost=%d duplicated=%d%n",
           live.swapP50, live.swapP99, live.swaps, live.lost, live.duplicated);
@@ -254,6 +271,37 @@ final class InferenceBenchCommand implements Callable<Integer> {
                     f[1],
                     100.0 * f[0] / f[1])));
     return out.toString().trim();
+  }
+
+  /**
+   * Runs the job on a fifth of the texts, unreported, until the JIT compilers are quiet: the
+   * broker, Flink and the Kafka clients share this JVM, and after one such run the C2 compiler
+   * still took a quarter of the CPU during (b) (async-profiler), work a long-running job has long
+   * finished. Quiet is compiling under {@link #JIT_QUIET} of one core's time during a run; at most
+   * {@link #WARM_UP_ROUNDS} runs.
+   */
+  private void warmUp(
+      DemoStack stack,
+      RestSchemaRegistryClient registry,
+      EmbedderHandle embedder,
+      List<String> texts,
+      int batch)
+      throws Exception {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
+      long compiledBefore = jit.getTotalCompilationTime();
+      long start = System.nanoTime();
+      double rate =
+          throughput(stack, registry, embedder, "benchwarm" + round + ".", texts, 1, batch);
+      double wallMs = (System.nanoTime() - start) / 1e6;
+      double compiling = (jit.getTotalCompilationTime() - compiledBefore) / wallMs;
+      out.printf(
+          "    warm-up %d: %.0f/s, JIT compiling %.0f %% of one core%n",
+          round, rate, 100 * compiling);
+      if (compiling < JIT_QUIET) {
+        return;
+      }
+    }
   }
 
   /** Starts the CPU profile of (b), or says why there is none (the figures go on without it). */
@@ -326,9 +374,15 @@ final class InferenceBenchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Latency from the event's append to its prediction's visibility to a consumer ({@code p50},
+   * {@code p99}) and to its prediction's append ({@code appendP50}, {@code appendP99}).
+   */
   private record LatencyAndSwaps(
       long p50,
       long p99,
+      long appendP50,
+      long appendP99,
       long jobP50,
       long jobP99,
       long swapP50,
@@ -339,9 +393,10 @@ final class InferenceBenchCommand implements Callable<Integer> {
 
   /**
    * Streams texts at {@code rate} for a while, publishing a new version every 1.5 s after a
-   * warm-up; end-to-end latency is from the producer's send to the consumer's receipt. A swap is
-   * done when every subtask (one per content partition) has emitted a prediction of the new
-   * version; its latency is from the publish until then.
+   * warm-up; end-to-end latency is from the broker's append of the event (its topic stamps records
+   * with their append time) to the consumer's receipt of its prediction, and to the prediction's
+   * own append. A swap is done when every subtask (one per content partition) has emitted a
+   * prediction of the new version; its latency is from the publish until then.
    */
   private LatencyAndSwaps latencyAndSwaps(
       DemoStack stack,
@@ -355,9 +410,10 @@ final class InferenceBenchCommand implements Callable<Integer> {
       run.publish("c0", 1);
       run.startJob(batch, delivery, checkpointInterval);
       Map<String, Long> sentAt = new HashMap<>();
+      Map<String, Long> appendedAt = new ConcurrentHashMap<>(); // filled on the producer's thread
       Map<String, Integer> partitionOf = new HashMap<>();
       Map<String, Integer> predictions = new HashMap<>();
-      List<Long> latencies = new ArrayList<>();
+      Map<String, BenchPipeline.Arrived> measured = new HashMap<>(); // first arrival, after warm-up
       List<Long> jobLatencies = new ArrayList<>();
       Map<Integer, Long> published = new TreeMap<>();
       Map<Integer, Map<Integer, Long>> firstServed = new HashMap<>(); // version -> partition -> ms
@@ -377,7 +433,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
           int partition = i % BenchPipeline.PARTITIONS;
           sentAt.put(id, System.currentTimeMillis());
           partitionOf.put(id, partition);
-          run.send(id, texts.get(i % texts.size()), partition);
+          run.send(id, texts.get(i % texts.size()), partition, at -> appendedAt.put(id, at));
           i++;
           nextSend += pause;
         }
@@ -396,7 +452,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
                     sentAt,
                     partitionOf,
                     predictions,
-                    latencies,
+                    measured,
                     jobLatencies,
                     firstServed));
       }
@@ -412,7 +468,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
                     sentAt,
                     partitionOf,
                     predictions,
-                    latencies,
+                    measured,
                     jobLatencies,
                     firstServed));
       }
@@ -431,14 +487,39 @@ final class InferenceBenchCommand implements Callable<Integer> {
                   })
               .sorted()
               .toArray();
-      long[] lat = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      // Every acknowledgement has arrived (flush), so every measured event has its append time.
+      List<Long> visible = new ArrayList<>();
+      List<Long> appended = new ArrayList<>();
+      measured.forEach(
+          (id, a) -> {
+            Long eventAppended = appendedAt.get(id);
+            if (eventAppended != null) {
+              visible.add(a.receivedAtMs() - eventAppended);
+              appended.add(a.appendedAtMs() - eventAppended);
+            }
+          });
+      long[] lat = visible.stream().mapToLong(Long::longValue).sorted().toArray();
+      long[] appendLat = appended.stream().mapToLong(Long::longValue).sorted().toArray();
       long[] jobLat = jobLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
       out.printf(
-          "(c) latency at %.0f/s, %s, checkpoints every %s: %d samples; (d) %d swaps: %s ms%n",
-          rate, delivery, checkpointInterval, lat.length, swapMs.length, Arrays.toString(swapMs));
+          "(c) latency at %.0f/s, %s, checkpoints every %s, %d samples: event appended to"
+              + " prediction visible p50 %d / p99 %d ms, to prediction appended p50 %d / p99 %d ms;"
+              + " (d) %d swaps: %s ms%n",
+          rate,
+          delivery,
+          checkpointInterval,
+          lat.length,
+          percentile(lat, 50),
+          percentile(lat, 99),
+          percentile(appendLat, 50),
+          percentile(appendLat, 99),
+          swapMs.length,
+          Arrays.toString(swapMs));
       return new LatencyAndSwaps(
           percentile(lat, 50),
           percentile(lat, 99),
+          percentile(appendLat, 50),
+          percentile(appendLat, 99),
           percentile(jobLat, 50),
           percentile(jobLat, 99),
           percentile(swapMs, 50),
@@ -455,15 +536,13 @@ final class InferenceBenchCommand implements Callable<Integer> {
       Map<String, Long> sentAt,
       Map<String, Integer> partitionOf,
       Map<String, Integer> predictions,
-      List<Long> latencies,
+      Map<String, BenchPipeline.Arrived> measured,
       List<Long> jobLatencies,
       Map<Integer, Map<Integer, Long>> firstServed) {
     Prediction p = a.prediction();
     String id = p.getContentId();
     predictions.merge(id, 1, Integer::sum);
-    Long sent = sentAt.get(id);
-    if (measuring && sent != null) {
-      latencies.add(a.receivedAtMs() - sent);
+    if (measuring && sentAt.containsKey(id) && measured.putIfAbsent(id, a) == null) {
       jobLatencies.add(p.getLatencyMs()); // inside the job: arrival in the operator to emission
     }
     Integer partition = partitionOf.get(id);

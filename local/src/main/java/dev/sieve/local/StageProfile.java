@@ -1,6 +1,7 @@
 package dev.sieve.local;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -14,7 +15,10 @@ import one.profiler.Counter;
 /**
  * Where the CPU goes while the inference job runs, by stage (poll, deserialise, tokenise, ORT,
  * heads, serialise, produce), from one async-profiler CPU profile of the whole benchmark JVM
- * (itimer: process CPU time, sampled every {@link #INTERVAL_MS} ms, no perf_events needed). Each
+ * (itimer: process CPU time, sampled every {@link #INTERVAL_MS} ms, no perf_events needed). The
+ * samples give each stage's share; the total is the process CPU time the JVM reports for the same
+ * period: an interval timer fires at most once per kernel tick, so with 1 ms samples on two busy
+ * cores about four of five went uncounted, and sample counts alone understated every stage. Each
  * sample's stack is given to the first stage whose marker frame it contains, in the order of {@link
  * #STAGES} (a head runs through {@code OrtSession.run} too, so heads are tested before ORT); a
  * sample of the job's task threads with none of them is "flink" (record hand-over, network stack,
@@ -24,7 +28,8 @@ import one.profiler.Counter;
  */
 final class StageProfile {
 
-  static final int INTERVAL_MS = 1;
+  /** Sampling interval: above the kernel tick (4 ms at 250 Hz), so that no sample is merged. */
+  static final int INTERVAL_MS = 10;
 
   /** A stage: which samples (thread name, collapsed stack) it takes. */
   private record Stage(String name, BiPredicate<String, String> takes) {}
@@ -103,9 +108,19 @@ final class StageProfile {
   }
 
   private final AsyncProfiler profiler;
+  private final long cpuNanosAtStart;
 
   private StageProfile(AsyncProfiler profiler) {
     this.profiler = profiler;
+    this.cpuNanosAtStart = processCpuNanos();
+  }
+
+  /** What a run cost: CPU ms per stage (summing to {@code cpuMs}) and the samples behind them. */
+  record Profile(Map<String, Long> stages, long cpuMs, long samples) {}
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Starts profiling this JVM; empty (with the reason printed by the caller) if it cannot. */
@@ -115,16 +130,35 @@ final class StageProfile {
     return new StageProfile(profiler);
   }
 
-  /** Stops, writes the collapsed stacks to {@code collapsed}, and returns CPU ms per stage. */
-  Map<String, Long> stop(Path collapsed) throws IOException {
+  /**
+   * Stops, writes the collapsed stacks to {@code collapsed}, and returns the process's CPU time
+   * since the start shared out over the stages in proportion to their samples.
+   */
+  Profile stop(Path collapsed) throws IOException {
     profiler.stop();
+    long cpuMs = (processCpuNanos() - cpuNanosAtStart) / 1_000_000;
     String stacks = profiler.dumpCollapsed(Counter.SAMPLES);
     Files.createDirectories(collapsed.toAbsolutePath().getParent());
     Files.writeString(collapsed, stacks);
-    return classify(stacks);
+    Map<String, Long> samples = classify(stacks);
+    return new Profile(
+        shareOut(samples, cpuMs),
+        cpuMs,
+        samples.values().stream().mapToLong(Long::longValue).sum());
   }
 
-  /** CPU ms per stage (and outside the job) of collapsed stacks whose first frame is the thread. */
+  /** {@code cpuMs} shared out over the stages in proportion to their samples. */
+  static Map<String, Long> shareOut(Map<String, Long> samples, long cpuMs) {
+    long total = samples.values().stream().mapToLong(Long::longValue).sum();
+    Map<String, Long> ms = new LinkedHashMap<>();
+    samples.forEach(
+        (stage, n) -> ms.put(stage, total == 0 ? 0 : Math.round((double) n * cpuMs / total)));
+    return ms;
+  }
+
+  /**
+   * Samples per stage (and outside the job) of collapsed stacks whose first frame is the thread.
+   */
   static Map<String, Long> classify(String collapsed) {
     Map<String, Long> ms = new LinkedHashMap<>();
     STAGES.forEach(s -> ms.put(s.name(), 0L));
@@ -146,7 +180,7 @@ final class StageProfile {
           break;
         }
       }
-      ms.merge(stage, samples * INTERVAL_MS, Long::sum);
+      ms.merge(stage, samples, Long::sum);
     }
     return ms;
   }

@@ -34,9 +34,9 @@ class StageProfileTest {
             "[data-plane-kafka-request-handler-1 tid=3];kafka/server/KafkaApis.handle 10",
             "[flink-scheduler-1 tid=4];x/Y.z 11");
 
-    Map<String, Long> ms = StageProfile.classify(collapsed);
+    Map<String, Long> samples = StageProfile.classify(collapsed);
 
-    assertThat(ms)
+    assertThat(samples)
         .containsEntry("ort", 50L)
         .containsEntry("heads", 3L)
         .containsEntry("tokenise", 4L)
@@ -48,6 +48,18 @@ class StageProfileTest {
         .containsEntry(StageProfile.OUT_JIT_GC, 9L)
         .containsEntry(StageProfile.OUT_BROKER, 10L)
         .containsEntry(StageProfile.OUT_OTHER, 11L);
-    assertThat(StageProfile.perEvent(ms, 2)).contains("ort_us=25000").contains("heads_us=1500");
+  }
+
+  @Test
+  void sharesTheProcessCpuTimeOutInProportionToSamples() {
+    // e.g. an interval timer that fired for one in five of the CPU ms it should have
+    Map<String, Long> ms =
+        StageProfile.shareOut(Map.of("ort", 60L, "heads", 15L, StageProfile.OUT_JIT_GC, 25L), 500);
+
+    assertThat(ms)
+        .containsEntry("ort", 300L)
+        .containsEntry("heads", 75L)
+        .containsEntry(StageProfile.OUT_JIT_GC, 125L);
+    assertThat(StageProfile.perEvent(ms, 2)).contains("ort_us=150000").contains("heads_us=37500");
   }
 }

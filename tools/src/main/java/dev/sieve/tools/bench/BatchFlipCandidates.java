@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  * load elsewhere on a shared machine slows every configuration alike.
  *
  * <ul>
+ *   <li>{@code int8-default}: the job's default, int8, each micro-batch handed to the embedder
+ *       whole, which runs it one text per call (sub-batch 1);
  *   <li>{@code int8-sub8}: int8, sub-batches of up to 8 texts of similar token length;
  *   <li>{@code int8-equal-length}: int8, only texts of exactly the same token count in one call (no
  *       padding at all), up to 8;
@@ -34,6 +36,13 @@ import java.util.stream.Stream;
 public final class BatchFlipCandidates {
 
   public static final int MICRO_BATCH = 32;
+
+  /**
+   * The job's default: int8, micro-batches handed to the embedder whole, which runs them one text
+   * per network call (sub-batch 1); its flips are against each text embedded in a call of its own.
+   */
+  public static final String DEFAULT = "int8-default";
+
   private static final int SUB_BATCH = 8;
   private static final int ROUNDS = 3; // the first also gives the labels, and warms up
 
@@ -80,11 +89,12 @@ public final class BatchFlipCandidates {
         OnnxSentenceEmbedder fp32Eight =
             OnnxSentenceEmbedder.load(EmbeddingModel.MINILM_L6_V2, eight)) {
       Map<String, Way> ways = new LinkedHashMap<>();
-      ways.put("int8-sub1", new Way(int8One, false, null));
-      ways.put("int8-sub8", new Way(int8Eight, false, "int8-sub1"));
-      ways.put("int8-equal-length", new Way(int8Eight, true, "int8-sub1"));
-      ways.put("fp32-sub1", new Way(fp32One, false, null));
-      ways.put("fp32-sub8", new Way(fp32Eight, false, "fp32-sub1"));
+      ways.put("int8-alone", new Way(int8One, Mode.ALONE, null));
+      ways.put(DEFAULT, new Way(int8One, Mode.BATCHED, "int8-alone"));
+      ways.put("int8-sub8", new Way(int8Eight, Mode.BATCHED, "int8-alone"));
+      ways.put("int8-equal-length", new Way(int8Eight, Mode.EQUAL_LENGTH, "int8-alone"));
+      ways.put("fp32-alone", new Way(fp32One, Mode.ALONE, null));
+      ways.put("fp32-sub8", new Way(fp32Eight, Mode.BATCHED, "fp32-alone"));
 
       Map<String, Map<String, float[][]>> embeddings = new LinkedHashMap<>();
       Map<String, Double> best = new LinkedHashMap<>();
@@ -103,7 +113,7 @@ public final class BatchFlipCandidates {
         }
       }
 
-      double base = best.get("int8-sub1");
+      double base = best.get(DEFAULT);
       List<Candidate> candidates = new ArrayList<>();
       for (Map.Entry<String, Way> w : ways.entrySet()) {
         Map<String, int[]> flips = new LinkedHashMap<>();
@@ -156,14 +166,31 @@ public final class BatchFlipCandidates {
     return best;
   }
 
+  /**
+   * How texts reach the network: each in its own {@code embed} call, in micro-batches of {@link
+   * #MICRO_BATCH} (the embedder cuts them into its sub-batches), or micro-batches whose texts share
+   * a call only at exactly equal token counts.
+   */
+  private enum Mode {
+    ALONE,
+    BATCHED,
+    EQUAL_LENGTH
+  }
+
   /** One way of embedding micro-batches, and the way whose labels it is compared with. */
-  private record Way(OnnxSentenceEmbedder embedder, boolean equalLengthOnly, String reference) {
+  private record Way(OnnxSentenceEmbedder embedder, Mode mode, String reference) {
 
     float[][] embed(List<String> texts) {
       float[][] out = new float[texts.size()][];
+      if (mode == Mode.ALONE) {
+        for (int i = 0; i < texts.size(); i++) {
+          out[i] = embedder.embed(List.of(texts.get(i)))[0];
+        }
+        return out;
+      }
       for (int start = 0; start < texts.size(); start += MICRO_BATCH) {
         List<String> micro = texts.subList(start, Math.min(texts.size(), start + MICRO_BATCH));
-        if (!equalLengthOnly) {
+        if (mode == Mode.BATCHED) {
           float[][] rows = embedder.embed(micro);
           System.arraycopy(rows, 0, out, start, rows.length);
           continue;
