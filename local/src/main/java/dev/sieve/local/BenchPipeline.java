@@ -66,11 +66,16 @@ final class BenchPipeline implements AutoCloseable {
   private final SentenceEmbedder embedder;
   private JobID job;
 
+  /**
+   * @param latencyRun whether predictions are timed on arrival (the consumer then fetches as soon
+   *     as anything is there) or only counted (it fetches in larger, cheaper batches)
+   */
   BenchPipeline(
       DemoStack stack,
       RestSchemaRegistryClient registry,
       SentenceEmbedder embedder,
-      String prefix) {
+      String prefix,
+      boolean latencyRun) {
     this.stack = stack;
     this.key = SigningKey.generate(); // this run's only: signs its versions, never stored
     this.prefix = prefix;
@@ -111,7 +116,10 @@ final class BenchPipeline implements AutoCloseable {
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    // Short fetch waits for the latency run; the throughput runs time the job by its own
+    // predictedAtMs stamps, so there a consumer polling every 5 ms would only take CPU from it.
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, latencyRun ? 5 : 200);
+    c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, latencyRun ? 1 : 64 * 1024);
     // as a downstream consumer of an exactly-once job reads; at-least-once output is visible at
     // once
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

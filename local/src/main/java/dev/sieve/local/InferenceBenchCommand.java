@@ -107,6 +107,9 @@ final class InferenceBenchCommand implements Callable<Integer> {
   /** Share of one core the JIT compilers may still take for the JVM to count as warm. */
   static final double JIT_QUIET = 0.10;
 
+  /** Texts of one warm-up run (or all of them, if fewer). */
+  static final int WARM_UP_TEXTS = 4_000;
+
   /** Warm-up runs at most, however busy the compilers stay. */
   static final int WARM_UP_ROUNDS = 10;
 
@@ -153,7 +156,12 @@ final class InferenceBenchCommand implements Callable<Integer> {
         EmbedderHandle embedder = SharedEmbedders.acquire();
         // Held for the whole run, so the job's subtasks share this copy (and its counters).
         EmbedderHandle e5 = SharedEmbedders.acquire(SECOND_NETWORK, EmbedderOptions.defaults())) {
-      warmUp(stack, registry, embedder, texts.subList(0, texts.size() / 5), batch);
+      warmUp(
+          stack,
+          registry,
+          embedder,
+          texts.subList(0, Math.min(texts.size(), WARM_UP_TEXTS)),
+          batch);
       Instant from = Instant.now();
       long compiledBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
       StageProfile profile = startProfile();
@@ -222,6 +230,8 @@ final class InferenceBenchCommand implements Callable<Integer> {
 
       out.printf(
           "BENCH raw_ort_per_s=%.0f pipeline_per_s=%.0f ratio=%.3f%n", rawBest, one, one / rawBest);
+      // Against the raw configuration the job runs (one text per call: batching flips labels).
+      out.printf("BENCH raw_ort_batch1_per_s=%.0f ratio_vs_batch1=%.3f%n", rawOne, one / rawOne);
       out.printf(
           "BENCH latency_p50_ms=%d latency_p99_ms=%d rate_per_s=%.0f delivery=%s%n",
           live.p50, live.p99, one / 2, delivery);
@@ -294,11 +304,11 @@ final class InferenceBenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Runs the job on a fifth of the texts, unreported, until the JIT compilers are quiet: the
-   * broker, Flink and the Kafka clients share this JVM, and after one such run the C2 compiler
-   * still took a quarter of the CPU during (b) (async-profiler), work a long-running job has long
-   * finished. Quiet is compiling under {@link #JIT_QUIET} of one core's time during a run; at most
-   * {@link #WARM_UP_ROUNDS} runs.
+   * Runs the job on the first {@link #WARM_UP_TEXTS} texts, unreported, until the JIT compilers are
+   * quiet: the broker, Flink and the Kafka clients share this JVM, and after one such run the C2
+   * compiler still took a quarter of the CPU during (b) (async-profiler), work a long-running job
+   * has long finished. Quiet is compiling under {@link #JIT_QUIET} of one core's time during a run;
+   * at most {@link #WARM_UP_ROUNDS} runs.
    */
   private void warmUp(
       DemoStack stack,
@@ -365,7 +375,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
       int batch)
       throws Exception {
     int classifiers = networks.size();
-    try (BenchPipeline run = new BenchPipeline(stack, registry, embedder, prefix)) {
+    try (BenchPipeline run = new BenchPipeline(stack, registry, embedder, prefix, false)) {
       for (int c = 0; c < classifiers; c++) {
         run.publish("c" + c, 1, networks.get(c));
       }
@@ -426,7 +436,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
       double rate,
       int batch)
       throws Exception {
-    try (BenchPipeline run = new BenchPipeline(stack, registry, embedder, "benchlat.")) {
+    try (BenchPipeline run = new BenchPipeline(stack, registry, embedder, "benchlat.", true)) {
       run.publish("c0", 1);
       run.startJob(batch, delivery, checkpointInterval);
       Map<String, Long> sentAt = new HashMap<>();
