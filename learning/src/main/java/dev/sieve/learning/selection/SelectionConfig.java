@@ -27,6 +27,12 @@ import java.io.Serializable;
  *     {@code NONE} is plain uncertainty)
  * @param clusters how many clusters of the stream the diversity weighs candidates by
  * @param diversityWeight the exponent of the diversity factor (0: no effect)
+ * @param uncertaintyJitter randomized uncertainty: each candidate's priority is multiplied by a
+ *     factor eta ~ N(1, jitter) drawn from a hash of its content id, so that some less uncertain
+ *     events are asked too and the most ambiguous ones are not always (0: plain uncertainty). After
+ *     the "randomized variable uncertainty" strategy of Zliobaite, Bifet, Pfahringer and Holmes,
+ *     "Active learning with drifting streaming data", IEEE TNNLS 25(1), 2014, which multiplies the
+ *     asking threshold by eta ~ N(1, delta)
  */
 public record SelectionConfig(
     UncertaintyMeasure measure,
@@ -42,7 +48,8 @@ public record SelectionConfig(
     long seed,
     Diversity diversity,
     int clusters,
-    double diversityWeight)
+    double diversityWeight,
+    double uncertaintyJitter)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -95,6 +102,10 @@ public record SelectionConfig(
               + " and "
               + diversityWeight);
     }
+    if (!(uncertaintyJitter >= 0 && uncertaintyJitter <= 10)) {
+      throw new IllegalArgumentException(
+          "uncertainty jitter must be in [0, 10], got " + uncertaintyJitter);
+    }
     if (driftBoostFactor < 1) {
       throw new IllegalArgumentException(
           "drift boost factor must be >= 1, got " + driftBoostFactor);
@@ -128,7 +139,8 @@ public record SelectionConfig(
         seed,
         Diversity.NONE,
         DEFAULT_CLUSTERS,
-        DEFAULT_DIVERSITY_WEIGHT);
+        DEFAULT_DIVERSITY_WEIGHT,
+        0);
   }
 
   public SelectionConfig withDiversity(Diversity d, int k, double weight) {
@@ -146,7 +158,8 @@ public record SelectionConfig(
         seed,
         d,
         k,
-        weight);
+        weight,
+        uncertaintyJitter);
   }
 
   public SelectionConfig withMeasure(UncertaintyMeasure m) {
@@ -164,7 +177,8 @@ public record SelectionConfig(
         seed,
         diversity,
         clusters,
-        diversityWeight);
+        diversityWeight,
+        uncertaintyJitter);
   }
 
   public SelectionConfig withBudget(double fraction, double perMinute) {
@@ -182,7 +196,8 @@ public record SelectionConfig(
         seed,
         diversity,
         clusters,
-        diversityWeight);
+        diversityWeight,
+        uncertaintyJitter);
   }
 
   public SelectionConfig withRandomShare(double share) {
@@ -200,7 +215,27 @@ public record SelectionConfig(
         seed,
         diversity,
         clusters,
-        diversityWeight);
+        diversityWeight,
+        uncertaintyJitter);
+  }
+
+  public SelectionConfig withUncertaintyJitter(double jitter) {
+    return new SelectionConfig(
+        measure,
+        budgetFraction,
+        requestsPerMinute,
+        randomShare,
+        duplicateSimilarity,
+        rareClassBoost,
+        coldStartLabels,
+        window,
+        driftBoostFactor,
+        driftBoostEvents,
+        seed,
+        diversity,
+        clusters,
+        diversityWeight,
+        jitter);
   }
 
   public SelectionConfig withSeed(long newSeed) {
@@ -218,6 +253,7 @@ public record SelectionConfig(
         newSeed,
         diversity,
         clusters,
-        diversityWeight);
+        diversityWeight,
+        uncertaintyJitter);
   }
 }

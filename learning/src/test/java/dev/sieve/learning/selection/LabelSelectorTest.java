@@ -131,6 +131,60 @@ class LabelSelectorTest {
   }
 
   @Test
+  void randomizedUncertaintyAlsoAsksLessUncertainEventsWithinTheSameBudget() {
+    var plain = stream(new LabelSelector(warm(config()).withRandomShare(0)), 20_000, 3, 10);
+    var jittered =
+        stream(
+            new LabelSelector(warm(config()).withRandomShare(0).withUncertaintyJitter(1)),
+            20_000,
+            3,
+            10);
+    // Same budget: about 5 % of the traffic either way.
+    assertThat(plain.asked()).isBetween(900L, 1_010L);
+    assertThat(jittered.asked()).isBetween(900L, 1_010L);
+    // Confidence is uniform on [0.5, 1). Plain margin asks only about the top ~5 % (below 0.53);
+    // with eta ~ N(1, 1) a good share of the requests are events the model is surer about.
+    assertThat(askedAbove(plain, 0.6)).isZero();
+    assertThat(askedAbove(jittered, 0.6)).isGreaterThan(0.2);
+    // ... yet only among the fairly uncertain: eta would have to be about 5 or more for 0.8.
+    assertThat(askedAbove(jittered, 0.8)).isLessThan(0.01);
+  }
+
+  @Test
+  void theJitterFactorIsANormalDrawFixedByTheContentId() {
+    var selector = new LabelSelector(config().withUncertaintyJitter(0.5));
+    double sum = 0;
+    double squares = 0;
+    int n = 20_000;
+    for (int i = 0; i < n; i++) {
+      double eta = selector.jitter("id-" + i);
+      sum += eta;
+      squares += eta * eta;
+    }
+    double mean = sum / n;
+    assertThat(mean).isCloseTo(1, within(0.02));
+    assertThat(Math.sqrt(squares / n - mean * mean)).isCloseTo(0.5, within(0.02));
+    assertThat(selector.jitter("id-7")).isEqualTo(selector.jitter("id-7"));
+    assertThat(new LabelSelector(config().withUncertaintyJitter(0)).jitter("id-7")).isEqualTo(1);
+  }
+
+  /** The share of the uncertainty requests (not random ones) whose confidence was above c. */
+  private static double askedAbove(Run run, double c) {
+    long asked = 0;
+    long above = 0;
+    for (int i = 0; i < run.decisions().size(); i++) {
+      Decision d = run.decisions().get(i);
+      if (d.asked() && !d.randomShare()) {
+        asked++;
+        if (run.confidences().get(i) > c) {
+          above++;
+        }
+      }
+    }
+    return (double) above / asked;
+  }
+
+  @Test
   void nearDuplicatesOfAskedSamplesAreNotAskedAgain() {
     var selector = new LabelSelector(warm(config().withRandomShare(0)));
     var state = new SelectorState();

@@ -27,7 +27,13 @@ import java.util.Locale;
 record AlStrategy(String name, SelectionConfig config) {
 
   static final List<String> NAMES =
-      List.of("active", "margin", "balance[:k:w]", "density[:k:w]", "random", "margin-only");
+      List.of(
+          "active[:setting=value...]",
+          "margin[:setting=value...]",
+          "balance[:k:w]",
+          "density[:k:w]",
+          "random",
+          "margin-only");
 
   /** The named strategy, built from {@code active}'s configuration and its budget fraction. */
   static AlStrategy named(String name, SelectionConfig active) {
@@ -47,9 +53,15 @@ record AlStrategy(String name, SelectionConfig config) {
             "strategy '" + name + "': expected " + parts[0] + ":<clusters>:<weight>", e);
       }
     }
+    if (parts.length > 1 && (parts[0].equals("margin") || parts[0].equals("active"))) {
+      return new AlStrategy(name, withSettings(named(parts[0], active).config(), name, parts));
+    }
     return switch (name) {
       case "margin" ->
-          new AlStrategy(name, c.withDiversity(Diversity.NONE, c.clusters(), c.diversityWeight()));
+          new AlStrategy(
+              name,
+              c.withDiversity(Diversity.NONE, c.clusters(), c.diversityWeight())
+                  .withUncertaintyJitter(0));
       case "active" -> new AlStrategy(name, c);
       case "random" -> new AlStrategy(name, c.withRandomShare(1.0));
       case "margin-only" ->
@@ -71,5 +83,55 @@ record AlStrategy(String name, SelectionConfig config) {
           throw new IllegalArgumentException(
               "unknown strategy '" + name + "'; known: " + String.join(", ", NAMES));
     };
+  }
+
+  /**
+   * {@code margin:<key>=<value>:...} or {@code active:...}: that strategy with selector settings
+   * changed, {@code random} (share of the budget asked at random: the split strategy of Zliobaite
+   * et al. 2014), {@code jitter} (randomized uncertainty), {@code boost} (rare-class boost) and
+   * {@code cold} (cold-start labels per class).
+   */
+  private static SelectionConfig withSettings(SelectionConfig c, String name, String[] parts) {
+    double random = c.randomShare();
+    double jitter = c.uncertaintyJitter();
+    double boost = c.rareClassBoost();
+    int cold = c.coldStartLabels();
+    for (int i = 1; i < parts.length; i++) {
+      String[] kv = parts[i].split("=", 2);
+      try {
+        double v = Double.parseDouble(kv.length == 2 ? kv[1] : "");
+        switch (kv[0]) {
+          case "random" -> random = v;
+          case "jitter" -> jitter = v;
+          case "boost" -> boost = v;
+          case "cold" -> cold = (int) v;
+          default -> throw new NumberFormatException("unknown setting " + kv[0]);
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "strategy '"
+                + name
+                + "': expected "
+                + parts[0]
+                + ":<setting>=<number>:..., settings random, jitter, boost, cold",
+            e);
+      }
+    }
+    return new SelectionConfig(
+        c.measure(),
+        c.budgetFraction(),
+        c.requestsPerMinute(),
+        random,
+        c.duplicateSimilarity(),
+        boost,
+        cold,
+        c.window(),
+        c.driftBoostFactor(),
+        c.driftBoostEvents(),
+        c.seed(),
+        c.diversity(),
+        c.clusters(),
+        c.diversityWeight(),
+        jitter);
   }
 }
