@@ -14,8 +14,9 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code active}: the job's selection (its defaults, with the per-minute limit off because a
  *       replay has no clock);
- *   <li>{@code margin}: the job's selection with no diversity (margin sampling, random share,
- *       cold-start coverage, rare-class boost);
+ *   <li>{@code margin}: the job's selection with no diversity or jitter and a tenth of the budget
+ *       at random (margin sampling, cold-start coverage, rare-class boost: the job's default until
+ *       the split default of 30 % at random);
  *   <li>{@code balance}, {@code density}: the same with that {@link Diversity}, over the job's
  *       number of clusters and weight, or {@code balance:<clusters>:<weight>} to try others;
  *   <li>{@code random}: the same budget, all of it on the random share;
@@ -25,6 +26,9 @@ import java.util.Locale;
  * </ul>
  */
 record AlStrategy(String name, SelectionConfig config) {
+
+  /** {@code margin}'s random share: a tenth, the job's default before the split default. */
+  static final double MARGIN_RANDOM_SHARE = 0.1;
 
   static final List<String> NAMES =
       List.of(
@@ -61,7 +65,8 @@ record AlStrategy(String name, SelectionConfig config) {
           new AlStrategy(
               name,
               c.withDiversity(Diversity.NONE, c.clusters(), c.diversityWeight())
-                  .withUncertaintyJitter(0));
+                  .withUncertaintyJitter(0)
+                  .withRandomShare(MARGIN_RANDOM_SHARE));
       case "active" -> new AlStrategy(name, c);
       case "random" -> new AlStrategy(name, c.withRandomShare(1.0));
       case "margin-only" ->

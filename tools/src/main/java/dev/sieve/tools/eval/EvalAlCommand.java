@@ -48,7 +48,7 @@ public final class EvalAlCommand implements Callable<Integer> {
   @Option(
       names = "--strategies",
       split = ",",
-      defaultValue = "margin,balance,random",
+      defaultValue = "active,margin,random",
       description =
           "Strategies to compare, each on the same seeds: active (the job's default), margin,"
               + " balance, density (balance:<clusters>:<weight> to try other settings), random,"

@@ -149,7 +149,8 @@ class CurveSummaryTest {
     assertThat(AlStrategy.named("margin", active.withUncertaintyJitter(0.5)).config())
         .extracting(SelectionConfig::uncertaintyJitter)
         .isEqualTo(0.0);
-    assertThat(AlStrategy.named("active:random=0.3", active).config().randomShare()).isEqualTo(0.3);
+    assertThat(AlStrategy.named("margin", active).config().randomShare()).isEqualTo(0.1);
+    assertThat(AlStrategy.named("active:random=0.5", active).config().randomShare()).isEqualTo(0.5);
     assertThatThrownBy(() -> AlStrategy.named("margin:luck=2", active))
         .hasMessageContaining("settings random, jitter, boost, cold");
     assertThatThrownBy(() -> AlStrategy.named("margin:random=lots", active))
