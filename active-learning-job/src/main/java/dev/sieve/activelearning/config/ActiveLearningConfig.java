@@ -55,6 +55,7 @@ public record ActiveLearningConfig(
   public static final String DIVERSITY = "diversity";
   public static final String DIVERSITY_CLUSTERS = "diversity-clusters";
   public static final String DIVERSITY_WEIGHT = "diversity-weight";
+  public static final String UNCERTAINTY_JITTER = "uncertainty-jitter";
   public static final String BUDGET_FRACTION = "budget-fraction";
   public static final String REQUESTS_PER_MINUTE = "requests-per-minute";
   public static final String RANDOM_SHARE = "random-share";
@@ -152,7 +153,8 @@ public record ActiveLearningConfig(
                           List.of("none", "density", "balance"))
                       .toUpperCase(Locale.ROOT)),
               args.intValue(DIVERSITY_CLUSTERS, d.clusters(), 1),
-              number(args, DIVERSITY_WEIGHT, d.diversityWeight()));
+              number(args, DIVERSITY_WEIGHT, d.diversityWeight()),
+              number(args, UNCERTAINTY_JITTER, d.uncertaintyJitter()));
       int reference = args.intValue(DRIFT_REFERENCE, dd.referenceSize(), 10);
       int window = args.intValue(DRIFT_WINDOW, dd.windowSize(), 10);
       // Thresholds not given follow the window sizes (DriftConfig.forWindows says why).
@@ -255,6 +257,7 @@ public record ActiveLearningConfig(
     out.put(DIVERSITY, selection.diversity().name().toLowerCase(Locale.ROOT));
     out.put(DIVERSITY_CLUSTERS, Integer.toString(selection.clusters()));
     out.put(DIVERSITY_WEIGHT, Double.toString(selection.diversityWeight()));
+    out.put(UNCERTAINTY_JITTER, Double.toString(selection.uncertaintyJitter()));
     out.put(BUDGET_FRACTION, Double.toString(selection.budgetFraction()));
     out.put(REQUESTS_PER_MINUTE, Double.toString(selection.requestsPerMinute()));
     out.put(RANDOM_SHARE, Double.toString(selection.randomShare()));

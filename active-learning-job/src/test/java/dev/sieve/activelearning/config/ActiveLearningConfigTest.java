@@ -53,6 +53,7 @@ class ActiveLearningConfigTest {
             "--diversity=balance",
             "--diversity-clusters=20",
             "--diversity-weight=2",
+            "--uncertainty-jitter=0.5",
             "--budget-fraction=0.1",
             "--requests-per-minute=30",
             "--random-share=0.2",
@@ -80,6 +81,7 @@ class ActiveLearningConfigTest {
     assertThat(s.diversity()).isEqualTo(Diversity.BALANCE);
     assertThat(s.clusters()).isEqualTo(20);
     assertThat(s.diversityWeight()).isEqualTo(2);
+    assertThat(s.uncertaintyJitter()).isEqualTo(0.5);
     assertThat(s.budgetFraction()).isEqualTo(0.1);
     assertThat(s.requestsPerMinute()).isEqualTo(30);
     assertThat(s.randomShare()).isEqualTo(0.2);
@@ -103,6 +105,7 @@ class ActiveLearningConfigTest {
     assertThat(config.describe())
         .containsEntry("budget-fraction", "0.1")
         .containsEntry("diversity", "balance")
+        .containsEntry("uncertainty-jitter", "0.5")
         .containsEntry("label-resolution", "majority");
   }
 
@@ -120,6 +123,9 @@ class ActiveLearningConfigTest {
     assertThatThrownBy(() -> withFlag("--diversity=vibes"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("--diversity");
+    assertThatThrownBy(() -> withFlag("--uncertainty-jitter=-1"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("uncertainty jitter");
     assertThatThrownBy(() -> withFlag("--diversity-clusters=0"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("--diversity-clusters");

@@ -18,6 +18,9 @@ import java.util.Locale;
  *       as an under-covered class is asked first (capped at three times that per class, so a model
  *       that confuses two classes cannot spend the budget on one);
  *   <li><b>uncertainty</b> x (1 + <b>rare-class boost</b>): classes with few labels count more;
+ *       with an uncertainty jitter, also x a factor eta ~ N(1, jitter) drawn from the content id
+ *       (randomized uncertainty, after Zliobaite et al. 2014: the threshold is in effect divided by
+ *       eta, so less uncertain events are sometimes asked and the most ambiguous not always);
  *   <li><b>near-duplicates</b> of samples already asked about or labelled are not asked;
  *   <li>two token buckets cap requests at the traffic share and the per-minute rate.
  * </ol>
@@ -120,7 +123,8 @@ public final class LabelSelector {
     double priority =
         uncertainty
             * (1 + rare)
-            * StreamClusters.weight(state, cluster, config.diversity(), config.diversityWeight());
+            * StreamClusters.weight(state, cluster, config.diversity(), config.diversityWeight())
+            * jitter(contentId);
     double threshold = threshold(state, fraction * (1 - config.randomShare()));
     remember(state, priority);
     if (priority < threshold) {
@@ -295,6 +299,21 @@ public final class LabelSelector {
       }
     }
     return best;
+  }
+
+  /**
+   * The randomized-uncertainty factor eta ~ N(1, jitter) of a content id (1 without jitter): a
+   * standard normal by Box-Muller from two hashed uniform draws independent of the random share's.
+   */
+  double jitter(String contentId) {
+    double delta = config.uncertaintyJitter();
+    if (delta == 0) {
+      return 1;
+    }
+    double u1 = uniform(contentId, config.seed() ^ 0x5DEECE66DL);
+    double u2 = uniform(contentId, config.seed() ^ 0x2545F4914F6CDD1DL);
+    double normal = Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
+    return 1 + delta * normal;
   }
 
   /** A uniform draw in [0, 1) from the content id: the same id always gets the same draw. */

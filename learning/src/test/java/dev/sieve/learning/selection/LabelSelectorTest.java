@@ -125,9 +125,64 @@ class LabelSelectorTest {
     // Confidence is uniform on [0.5, 1): mean 0.75. Margin picks the top ~5 %: near 0.5.
     assertThat(all).isBetween(0.74, 0.76);
     assertThat(uncertain / nUncertain).isLessThan(0.56);
-    // The random share: about a tenth of the requests, and as confident as the traffic.
-    assertThat((double) nRandom / (nRandom + nUncertain)).isBetween(0.05, 0.2);
+    // The random share: about its share of the requests, and as confident as the traffic.
+    assertThat((double) nRandom / (nRandom + nUncertain))
+        .isCloseTo(config().randomShare(), within(0.08));
     assertThat(random / nRandom).isBetween(0.68, 0.82);
+  }
+
+  @Test
+  void randomizedUncertaintyAlsoAsksLessUncertainEventsWithinTheSameBudget() {
+    var plain = stream(new LabelSelector(warm(config()).withRandomShare(0)), 20_000, 3, 10);
+    var jittered =
+        stream(
+            new LabelSelector(warm(config()).withRandomShare(0).withUncertaintyJitter(1)),
+            20_000,
+            3,
+            10);
+    // Same budget: about 5 % of the traffic either way.
+    assertThat(plain.asked()).isBetween(900L, 1_010L);
+    assertThat(jittered.asked()).isBetween(900L, 1_010L);
+    // Confidence is uniform on [0.5, 1). Plain margin asks only about the top ~5 % (below 0.53);
+    // with eta ~ N(1, 1) a good share of the requests are events the model is surer about.
+    assertThat(askedAbove(plain, 0.6)).isZero();
+    assertThat(askedAbove(jittered, 0.6)).isGreaterThan(0.2);
+    // ... yet only among the fairly uncertain: eta would have to be about 5 or more for 0.8.
+    assertThat(askedAbove(jittered, 0.8)).isLessThan(0.01);
+  }
+
+  @Test
+  void theJitterFactorIsANormalDrawFixedByTheContentId() {
+    var selector = new LabelSelector(config().withUncertaintyJitter(0.5));
+    double sum = 0;
+    double squares = 0;
+    int n = 20_000;
+    for (int i = 0; i < n; i++) {
+      double eta = selector.jitter("id-" + i);
+      sum += eta;
+      squares += eta * eta;
+    }
+    double mean = sum / n;
+    assertThat(mean).isCloseTo(1, within(0.02));
+    assertThat(Math.sqrt(squares / n - mean * mean)).isCloseTo(0.5, within(0.02));
+    assertThat(selector.jitter("id-7")).isEqualTo(selector.jitter("id-7"));
+    assertThat(new LabelSelector(config().withUncertaintyJitter(0)).jitter("id-7")).isEqualTo(1);
+  }
+
+  /** The share of the uncertainty requests (not random ones) whose confidence was above c. */
+  private static double askedAbove(Run run, double c) {
+    long asked = 0;
+    long above = 0;
+    for (int i = 0; i < run.decisions().size(); i++) {
+      Decision d = run.decisions().get(i);
+      if (d.asked() && !d.randomShare()) {
+        asked++;
+        if (run.confidences().get(i) > c) {
+          above++;
+        }
+      }
+    }
+    return (double) above / asked;
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.sieve.learning.training.LinearHead;
 import dev.sieve.learning.training.Metrics;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,7 +126,7 @@ final class AlReplay {
       progress.printf(
           Locale.ROOT,
           "\r%-12s seed %d: %d labels in %d passes, macro-F1 %.4f (v%d), %.1f s; asked by %s,"
-              + " %d near-duplicates skipped%n",
+              + " %d near-duplicates skipped; labels per class %s%n",
           strategy.name(),
           seed,
           count,
@@ -136,7 +137,8 @@ final class AlReplay {
           why.entrySet().stream()
               .map(e -> e.getKey() + " " + e.getValue())
               .collect(Collectors.joining(", ")),
-          state.nearDuplicates);
+          state.nearDuplicates,
+          Arrays.toString(state.labelled));
       return new LearningCurve(strategy.name(), seed, points);
     }
 

@@ -14,8 +14,9 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code active}: the job's selection (its defaults, with the per-minute limit off because a
  *       replay has no clock);
- *   <li>{@code margin}: the job's selection with no diversity (margin sampling, random share,
- *       cold-start coverage, rare-class boost);
+ *   <li>{@code margin}: the job's selection with no diversity or jitter and a tenth of the budget
+ *       at random (margin sampling, cold-start coverage, rare-class boost: the job's default until
+ *       the split default of 30 % at random);
  *   <li>{@code balance}, {@code density}: the same with that {@link Diversity}, over the job's
  *       number of clusters and weight, or {@code balance:<clusters>:<weight>} to try others;
  *   <li>{@code random}: the same budget, all of it on the random share;
@@ -26,8 +27,17 @@ import java.util.Locale;
  */
 record AlStrategy(String name, SelectionConfig config) {
 
+  /** {@code margin}'s random share: a tenth, the job's default before the split default. */
+  static final double MARGIN_RANDOM_SHARE = 0.1;
+
   static final List<String> NAMES =
-      List.of("active", "margin", "balance[:k:w]", "density[:k:w]", "random", "margin-only");
+      List.of(
+          "active[:setting=value...]",
+          "margin[:setting=value...]",
+          "balance[:k:w]",
+          "density[:k:w]",
+          "random",
+          "margin-only");
 
   /** The named strategy, built from {@code active}'s configuration and its budget fraction. */
   static AlStrategy named(String name, SelectionConfig active) {
@@ -47,9 +57,16 @@ record AlStrategy(String name, SelectionConfig config) {
             "strategy '" + name + "': expected " + parts[0] + ":<clusters>:<weight>", e);
       }
     }
+    if (parts.length > 1 && (parts[0].equals("margin") || parts[0].equals("active"))) {
+      return new AlStrategy(name, withSettings(named(parts[0], active).config(), name, parts));
+    }
     return switch (name) {
       case "margin" ->
-          new AlStrategy(name, c.withDiversity(Diversity.NONE, c.clusters(), c.diversityWeight()));
+          new AlStrategy(
+              name,
+              c.withDiversity(Diversity.NONE, c.clusters(), c.diversityWeight())
+                  .withUncertaintyJitter(0)
+                  .withRandomShare(MARGIN_RANDOM_SHARE));
       case "active" -> new AlStrategy(name, c);
       case "random" -> new AlStrategy(name, c.withRandomShare(1.0));
       case "margin-only" ->
@@ -71,5 +88,55 @@ record AlStrategy(String name, SelectionConfig config) {
           throw new IllegalArgumentException(
               "unknown strategy '" + name + "'; known: " + String.join(", ", NAMES));
     };
+  }
+
+  /**
+   * {@code margin:<key>=<value>:...} or {@code active:...}: that strategy with selector settings
+   * changed, {@code random} (share of the budget asked at random: the split strategy of Zliobaite
+   * et al. 2014), {@code jitter} (randomized uncertainty), {@code boost} (rare-class boost) and
+   * {@code cold} (cold-start labels per class).
+   */
+  private static SelectionConfig withSettings(SelectionConfig c, String name, String[] parts) {
+    double random = c.randomShare();
+    double jitter = c.uncertaintyJitter();
+    double boost = c.rareClassBoost();
+    int cold = c.coldStartLabels();
+    for (int i = 1; i < parts.length; i++) {
+      String[] kv = parts[i].split("=", 2);
+      try {
+        double v = Double.parseDouble(kv.length == 2 ? kv[1] : "");
+        switch (kv[0]) {
+          case "random" -> random = v;
+          case "jitter" -> jitter = v;
+          case "boost" -> boost = v;
+          case "cold" -> cold = (int) v;
+          default -> throw new NumberFormatException("unknown setting " + kv[0]);
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "strategy '"
+                + name
+                + "': expected "
+                + parts[0]
+                + ":<setting>=<number>:..., settings random, jitter, boost, cold",
+            e);
+      }
+    }
+    return new SelectionConfig(
+        c.measure(),
+        c.budgetFraction(),
+        c.requestsPerMinute(),
+        random,
+        c.duplicateSimilarity(),
+        boost,
+        cold,
+        c.window(),
+        c.driftBoostFactor(),
+        c.driftBoostEvents(),
+        c.seed(),
+        c.diversity(),
+        c.clusters(),
+        c.diversityWeight(),
+        jitter);
   }
 }

@@ -48,11 +48,12 @@ public final class EvalAlCommand implements Callable<Integer> {
   @Option(
       names = "--strategies",
       split = ",",
-      defaultValue = "margin,balance,random",
+      defaultValue = "active,margin,random",
       description =
           "Strategies to compare, each on the same seeds: active (the job's default), margin,"
               + " balance, density (balance:<clusters>:<weight> to try other settings), random,"
-              + " margin-only (default: ${DEFAULT-VALUE}).")
+              + " margin-only; margin:<setting>=<n>:... and active:... change random (share),"
+              + " jitter, boost, cold (default: ${DEFAULT-VALUE}).")
   List<String> strategies;
 
   @Option(
@@ -279,6 +280,7 @@ public final class EvalAlCommand implements Callable<Integer> {
         d.seed(),
         d.diversity(),
         d.clusters(),
-        d.diversityWeight());
+        d.diversityWeight(),
+        d.uncertaintyJitter());
   }
 }

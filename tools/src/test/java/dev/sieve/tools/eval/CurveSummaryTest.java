@@ -116,8 +116,8 @@ class CurveSummaryTest {
     assertThat(marginOnly.duplicateSimilarity()).isEqualTo(active.duplicateSimilarity());
     assertThatThrownBy(() -> AlStrategy.named("greedy", active))
         .hasMessage(
-            "unknown strategy 'greedy'; known: active, margin, balance[:k:w], density[:k:w],"
-                + " random, margin-only");
+            "unknown strategy 'greedy'; known: active[:setting=value...],"
+                + " margin[:setting=value...], balance[:k:w], density[:k:w], random, margin-only");
     SelectionConfig balance = AlStrategy.named("balance:20:2", active).config();
     assertThat(balance.diversity()).isEqualTo(Diversity.BALANCE);
     assertThat(balance.clusters()).isEqualTo(20);
@@ -130,6 +130,31 @@ class CurveSummaryTest {
         .isEqualTo(Diversity.NONE);
     assertThatThrownBy(() -> AlStrategy.named("balance:many", active))
         .hasMessageContaining("balance:<clusters>:<weight>");
+  }
+
+  @Test
+  void marginTakesSettingsByName() {
+    SelectionConfig active = SelectionConfig.defaults().withBudget(0.03, 0);
+
+    SelectionConfig split =
+        AlStrategy.named("margin:random=0.5:jitter=1:boost=0:cold=3", active).config();
+
+    assertThat(split.randomShare()).isEqualTo(0.5);
+    assertThat(split.uncertaintyJitter()).isEqualTo(1.0);
+    assertThat(split.rareClassBoost()).isZero();
+    assertThat(split.coldStartLabels()).isEqualTo(3);
+    assertThat(split.budgetFraction()).isEqualTo(0.03);
+    assertThat(split.diversity()).isEqualTo(Diversity.NONE);
+    // margin is plain margin sampling whatever the active default's jitter.
+    assertThat(AlStrategy.named("margin", active.withUncertaintyJitter(0.5)).config())
+        .extracting(SelectionConfig::uncertaintyJitter)
+        .isEqualTo(0.0);
+    assertThat(AlStrategy.named("margin", active).config().randomShare()).isEqualTo(0.1);
+    assertThat(AlStrategy.named("active:random=0.5", active).config().randomShare()).isEqualTo(0.5);
+    assertThatThrownBy(() -> AlStrategy.named("margin:luck=2", active))
+        .hasMessageContaining("settings random, jitter, boost, cold");
+    assertThatThrownBy(() -> AlStrategy.named("margin:random=lots", active))
+        .hasMessageContaining("margin:<setting>=<number>");
   }
 
   @Test
