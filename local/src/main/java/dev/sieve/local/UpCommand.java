@@ -2,6 +2,7 @@ package dev.sieve.local;
 
 import dev.sieve.cli.ConnectionOptions;
 import dev.sieve.cli.SigningKeyFile;
+import dev.sieve.embedded.Savepoints;
 import dev.sieve.model.KeyPairFiles;
 import dev.sieve.schemas.Topic;
 import java.io.PrintStream;
@@ -18,10 +19,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.checkpoint.CheckpointException;
-import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -240,41 +239,24 @@ public final class UpCommand implements Callable<Integer> {
    */
   private static CompletableFuture<String> stopWithSavepoint(
       DataDir dir, LocalStack stack, String name, JobID id) {
-    long deadline = System.nanoTime() + SAVEPOINT_TIMEOUT.toNanos() / 2;
     return CompletableFuture.supplyAsync(
         () -> {
-          while (true) {
-            try {
-              return stack
-                  .flink()
-                  .stopWithSavepoint(
-                      id,
-                      dir.savepoints(name).toUri().toString(),
-                      false,
-                      SavepointFormatType.CANONICAL)
-                  .get();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new CompletionException(e);
-            } catch (ExecutionException e) {
-              if (!tasksNotRunning(e) || System.nanoTime() > deadline) {
-                throw new CompletionException(e.getCause());
-              }
-              sleep(Duration.ofMillis(500));
-            }
+          try {
+            return Savepoints.stopWithSavepoint(
+                stack.flink(),
+                id,
+                dir.savepoints(name).toUri().toString(),
+                SAVEPOINT_TIMEOUT.dividedBy(2),
+                SAVEPOINT_TIMEOUT);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+          } catch (ExecutionException e) {
+            throw new CompletionException(e.getCause());
+          } catch (TimeoutException e) {
+            throw new CompletionException(e);
           }
         });
-  }
-
-  private static boolean tasksNotRunning(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof CheckpointException c
-          && c.getCheckpointFailureReason()
-              == CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String rootMessage(Throwable e) {
@@ -283,15 +265,6 @@ public final class UpCommand implements Callable<Integer> {
       root = root.getCause();
     }
     return root.getMessage() == null ? root.toString() : root.getMessage();
-  }
-
-  private static void sleep(Duration pause) {
-    try {
-      Thread.sleep(pause.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CompletionException(e);
-    }
   }
 
   private void printReady(DataDir dir, LocalStack stack) {

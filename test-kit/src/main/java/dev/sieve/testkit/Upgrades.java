@@ -1,15 +1,12 @@
 package dev.sieve.testkit;
 
+import dev.sieve.embedded.Savepoints;
 import dev.sieve.embedded.TempDirs;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.checkpoint.CheckpointException;
-import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -30,41 +27,14 @@ public final class Upgrades {
    */
   public static String stopWithSavepoint(JobClient job) throws Exception {
     String dir = TempDirs.create("sieve-it-savepoint-").toUri().toString();
-    long deadline = System.nanoTime() + ItStack.DEADLINE.toNanos();
-    String savepoint;
-    while (true) {
-      try {
-        savepoint =
-            job.stopWithSavepoint(false, dir, SavepointFormatType.CANONICAL)
-                .get(ItStack.DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        break;
-      } catch (ExecutionException e) {
-        // A job counts as RUNNING before every task is: a subtask that has not started yet (seen
-        // in CI: the retrain trigger's second subtask, which no label had reached) makes Flink
-        // refuse the savepoint at once and leave the job running. Ask again, as `sieve up` and an
-        // operator with `flink stop` do, once the tasks have had a moment to start.
-        if (!tasksNotRunning(e) || System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(200);
-      }
-    }
+    // Asked again while some tasks are not running yet (seen in CI: the retrain trigger's second
+    // subtask, which no label had reached), as `sieve up` and an operator with `flink stop` do.
+    String savepoint = Savepoints.stopWithSavepoint(job, dir, ItStack.DEADLINE, ItStack.DEADLINE);
     JobStatus status = job.getJobStatus().get(ItStack.DEADLINE.toSeconds(), TimeUnit.SECONDS);
     if (status != JobStatus.FINISHED) {
       throw new IllegalStateException("job " + job.getJobID() + " is " + status + " after stop");
     }
     return savepoint;
-  }
-
-  private static boolean tasksNotRunning(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof CheckpointException c
-          && c.getCheckpointFailureReason()
-              == CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
