@@ -1,6 +1,7 @@
 package dev.sieve.learning.selection;
 
 import java.io.Serializable;
+import java.util.function.Consumer;
 
 /**
  * How {@link LabelSelector} spends the labeling budget of one classifier. Serializable because the
@@ -148,116 +149,98 @@ public record SelectionConfig(
   }
 
   public SelectionConfig withDiversity(Diversity d, int k, double weight) {
-    return new SelectionConfig(
-        measure,
-        budgetFraction,
-        requestsPerMinute,
-        randomShare,
-        duplicateSimilarity,
-        rareClassBoost,
-        coldStartLabels,
-        window,
-        driftBoostFactor,
-        driftBoostEvents,
-        seed,
-        d,
-        k,
-        weight,
-        uncertaintyJitter);
+    return copy(
+        b -> {
+          b.diversity = d;
+          b.clusters = k;
+          b.diversityWeight = weight;
+        });
   }
 
   public SelectionConfig withMeasure(UncertaintyMeasure m) {
-    return new SelectionConfig(
-        m,
-        budgetFraction,
-        requestsPerMinute,
-        randomShare,
-        duplicateSimilarity,
-        rareClassBoost,
-        coldStartLabels,
-        window,
-        driftBoostFactor,
-        driftBoostEvents,
-        seed,
-        diversity,
-        clusters,
-        diversityWeight,
-        uncertaintyJitter);
+    return copy(b -> b.measure = m);
   }
 
   public SelectionConfig withBudget(double fraction, double perMinute) {
-    return new SelectionConfig(
-        measure,
-        fraction,
-        perMinute,
-        randomShare,
-        duplicateSimilarity,
-        rareClassBoost,
-        coldStartLabels,
-        window,
-        driftBoostFactor,
-        driftBoostEvents,
-        seed,
-        diversity,
-        clusters,
-        diversityWeight,
-        uncertaintyJitter);
+    return copy(
+        b -> {
+          b.budgetFraction = fraction;
+          b.requestsPerMinute = perMinute;
+        });
   }
 
   public SelectionConfig withRandomShare(double share) {
-    return new SelectionConfig(
-        measure,
-        budgetFraction,
-        requestsPerMinute,
-        share,
-        duplicateSimilarity,
-        rareClassBoost,
-        coldStartLabels,
-        window,
-        driftBoostFactor,
-        driftBoostEvents,
-        seed,
-        diversity,
-        clusters,
-        diversityWeight,
-        uncertaintyJitter);
+    return copy(b -> b.randomShare = share);
   }
 
   public SelectionConfig withUncertaintyJitter(double jitter) {
-    return new SelectionConfig(
-        measure,
-        budgetFraction,
-        requestsPerMinute,
-        randomShare,
-        duplicateSimilarity,
-        rareClassBoost,
-        coldStartLabels,
-        window,
-        driftBoostFactor,
-        driftBoostEvents,
-        seed,
-        diversity,
-        clusters,
-        diversityWeight,
-        jitter);
+    return copy(b -> b.uncertaintyJitter = jitter);
   }
 
   public SelectionConfig withSeed(long newSeed) {
-    return new SelectionConfig(
-        measure,
-        budgetFraction,
-        requestsPerMinute,
-        randomShare,
-        duplicateSimilarity,
-        rareClassBoost,
-        coldStartLabels,
-        window,
-        driftBoostFactor,
-        driftBoostEvents,
-        newSeed,
-        diversity,
-        clusters,
-        diversityWeight,
-        uncertaintyJitter);
+    return copy(b -> b.seed = newSeed);
+  }
+
+  /** This configuration with the changes {@code change} makes, checked as a new one. */
+  private SelectionConfig copy(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** The components of a configuration, to change some of them for a {@code with*} method. */
+  private static final class Copy {
+    UncertaintyMeasure measure;
+    double budgetFraction;
+    double requestsPerMinute;
+    double randomShare;
+    double duplicateSimilarity;
+    double rareClassBoost;
+    int coldStartLabels;
+    int window;
+    double driftBoostFactor;
+    int driftBoostEvents;
+    long seed;
+    Diversity diversity;
+    int clusters;
+    double diversityWeight;
+    double uncertaintyJitter;
+
+    Copy(SelectionConfig c) {
+      measure = c.measure;
+      budgetFraction = c.budgetFraction;
+      requestsPerMinute = c.requestsPerMinute;
+      randomShare = c.randomShare;
+      duplicateSimilarity = c.duplicateSimilarity;
+      rareClassBoost = c.rareClassBoost;
+      coldStartLabels = c.coldStartLabels;
+      window = c.window;
+      driftBoostFactor = c.driftBoostFactor;
+      driftBoostEvents = c.driftBoostEvents;
+      seed = c.seed;
+      diversity = c.diversity;
+      clusters = c.clusters;
+      diversityWeight = c.diversityWeight;
+      uncertaintyJitter = c.uncertaintyJitter;
+    }
+
+    SelectionConfig build() {
+      return new SelectionConfig(
+          measure,
+          budgetFraction,
+          requestsPerMinute,
+          randomShare,
+          duplicateSimilarity,
+          rareClassBoost,
+          coldStartLabels,
+          window,
+          driftBoostFactor,
+          driftBoostEvents,
+          seed,
+          diversity,
+          clusters,
+          diversityWeight,
+          uncertaintyJitter);
+    }
   }
 }
