@@ -141,7 +141,7 @@ public final class InferenceJob {
                     runtime,
                     config.batchMaxSize(),
                     config.batchMaxWait().toMillis(),
-                    config.maxSubBatch()))
+                    config.primarySubBatch()))
             .uid("micro-batch-inference");
 
     predictions.sinkTo(predictionSink).uid("predictions-sink").name("Write predictions");

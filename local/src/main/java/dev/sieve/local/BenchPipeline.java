@@ -217,6 +217,8 @@ final class BenchPipeline implements AutoCloseable {
             checkpointInterval,
             "--batch-max-size",
             Integer.toString(batchMaxSize),
+            "--embedding-model",
+            embedder.modelId(),
             "--model-trusted-keys",
             key.publicBase64());
     StreamExecutionEnvironment env =

@@ -97,6 +97,20 @@ final class InferenceBenchCommand implements Callable<Integer> {
   String checkpointInterval;
 
   @Option(
+      names = "--embedding-model",
+      defaultValue = InferenceConfig.DEFAULT_EMBEDDING_MODEL,
+      description =
+          "Network of the job's classifiers and of the raw yardstick (default: the job's,"
+              + " ${DEFAULT-VALUE}).")
+  String embeddingModel;
+
+  @Option(
+      names = "--batch-max-size",
+      defaultValue = "" + InferenceConfig.DEFAULT_BATCH_MAX_SIZE,
+      description = "The job's --batch-max-size (default: the job's, ${DEFAULT-VALUE}).")
+  int batchMaxSize;
+
+  @Option(
       names = "--flip-texts",
       defaultValue = "300",
       description =
@@ -118,22 +132,23 @@ final class InferenceBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<String> texts = BenchTexts.load(datasets, textCount);
-    int batch = InferenceConfig.DEFAULT_BATCH_MAX_SIZE;
+    EmbeddingModel network = EmbeddingModel.byId(embeddingModel);
+    int batch = batchMaxSize;
+    // The yardstick's sub-batches stay at the job's default size, whatever the job's batches.
+    int rawBatchSize = InferenceConfig.DEFAULT_BATCH_MAX_SIZE;
     out.printf(
         "sieve bench inference: %d texts, %d cores, %s%n",
         texts.size(), Runtime.getRuntime().availableProcessors(), LocalDate.now());
 
     RawOrtThroughput raw =
         new RawOrtThroughput(
-            EmbeddingModel.byId(InferenceConfig.DEFAULT_EMBEDDING_MODEL),
-            EmbedderOptions.defaults().maxLength(),
-            BenchPipeline.PARTITIONS);
+            network, EmbedderOptions.defaults().maxLength(), BenchPipeline.PARTITIONS);
     double rawOne = raw.sentencesPerSecond(texts, 1);
-    double rawBatch = raw.sentencesPerSecond(texts, batch);
+    double rawBatch = raw.sentencesPerSecond(texts, rawBatchSize);
     double rawBest = Math.max(rawOne, rawBatch);
     out.printf(
         "(a) raw ONNX Runtime, %d sessions x 1 thread: batch 1 %.0f/s, length-bucketed batch %d %.0f/s%n",
-        BenchPipeline.PARTITIONS, rawOne, batch, rawBatch, rawBatch);
+        BenchPipeline.PARTITIONS, rawOne, rawBatchSize, rawBatch, rawBatch);
 
     BatchFlipCandidates.Result flips = null;
     if (flipTexts > 0) {
@@ -153,7 +168,7 @@ final class InferenceBenchCommand implements Callable<Integer> {
         RestSchemaRegistryClient registry =
             new RestSchemaRegistryClient(
                 RegistryConfig.forUrl(stack.registry().confluentApiUrl()));
-        EmbedderHandle embedder = SharedEmbedders.acquire();
+        EmbedderHandle embedder = SharedEmbedders.acquire(network, EmbedderOptions.defaults());
         // Held for the whole run, so the job's subtasks share this copy (and its counters).
         EmbedderHandle e5 = SharedEmbedders.acquire(SECOND_NETWORK, EmbedderOptions.defaults())) {
       warmUp(
@@ -217,15 +232,23 @@ final class InferenceBenchCommand implements Callable<Integer> {
       // extractor fits --min-throughput; with both networks in use an event pays both, so the
       // recorded costs predict 1 / (1/a + 1/b) events/s per core. Does serving hold to it?
       ExtractorCosts costs = ExtractorCosts.recorded();
+      double costFirst = costs.eventsPerSecondPerCore(embedder.modelId());
+      double costSecond = costs.eventsPerSecondPerCore(e5.modelId());
+      // 0 when a network was never measured (only candidate networks are): no prediction then.
       double recordedBoth =
-          1
-              / (1 / costs.eventsPerSecondPerCore(embedder.modelId())
-                  + 1 / costs.eventsPerSecondPerCore(e5.modelId()));
+          costFirst > 0 && costSecond > 0 ? 1 / (1 / costFirst + 1 / costSecond) : 0;
       double servedPerCore = two / BenchPipeline.PARTITIONS;
-      out.printf(
-          "    budget: the recorded extractor costs (%s) predict %.0f events/s per core with both"
-              + " networks; the job served %.0f/s per core (%.2f of it)%n",
-          costs.measuredOn(), recordedBoth, servedPerCore, servedPerCore / recordedBoth);
+      if (recordedBoth > 0) {
+        out.printf(
+            "    budget: the recorded extractor costs (%s) predict %.0f events/s per core with"
+                + " both networks; the job served %.0f/s per core (%.2f of it)%n",
+            costs.measuredOn(), recordedBoth, servedPerCore, servedPerCore / recordedBoth);
+      } else {
+        out.printf(
+            "    budget: no recorded cost for %s (./sieve bench extractors measures the candidate"
+                + " networks)%n",
+            costFirst > 0 ? e5.modelId() : embedder.modelId());
+      }
       LatencyAndSwaps live = latencyAndSwaps(stack, registry, embedder, texts, one / 2, batch);
 
       out.printf(
@@ -261,10 +284,12 @@ final class InferenceBenchCommand implements Callable<Integer> {
           }
         }
       }
-      out.printf(
-          "BENCH networks=2 recorded_cost_per_core_per_s=%.0f served_per_core_per_s=%.0f"
-              + " served_vs_recorded=%.3f%n",
-          recordedBoth, servedPerCore, servedPerCore / recordedBoth);
+      if (recordedBoth > 0) {
+        out.printf(
+            "BENCH networks=2 recorded_cost_per_core_per_s=%.0f served_per_core_per_s=%.0f"
+                + " served_vs_recorded=%.3f%n",
+            recordedBoth, servedPerCore, servedPerCore / recordedBoth);
+      }
       out.printf(
           "BENCH networks=2 pipeline_per_s=%.0f vs_1_network=%.3f time_share_%s=%.2f"
               + " time_share_%s=%.2f per_core_per_s_%s=%.0f per_core_per_s_%s=%.0f"

@@ -15,6 +15,11 @@ import java.util.stream.Collectors;
 public enum EmbeddingModel {
   /** all-MiniLM-L6-v2, int8 dynamically quantised (23 MB): the default. */
   MINILM_L6_V2_Q("all-minilm-l6-v2-q", "all-minilm-l6-v2-q", 384, ""),
+  /**
+   * The same int8 all-MiniLM-L6-v2 with its activations quantised per token ({@link
+   * PerRowQuantisation}): a text's embedding does not depend on the texts batched with it.
+   */
+  MINILM_L6_V2_Q_ROW("all-minilm-l6-v2-q-row", "all-minilm-l6-v2-q", 384, "", true),
   /** all-MiniLM-L6-v2, fp32 (90 MB): slower, but batch composition does not move its output. */
   MINILM_L6_V2("all-minilm-l6-v2", "all-minilm-l6-v2", 384, ""),
   /**
@@ -26,7 +31,11 @@ public enum EmbeddingModel {
    * asks for classification. Which of the two wins depends on the data, so they are two networks to
    * choose between (a head trained on one is not valid on the other).
    */
-  E5_SMALL_V2_Q_QUERY("e5-small-v2-q+query", "e5-small-v2-q", 384, "query: ");
+  E5_SMALL_V2_Q_QUERY("e5-small-v2-q+query", "e5-small-v2-q", 384, "query: "),
+  /** e5-small-v2 int8, activations quantised per token ({@link PerRowQuantisation}). */
+  E5_SMALL_V2_Q_ROW("e5-small-v2-q-row", "e5-small-v2-q", 384, "", true),
+  /** e5-small-v2 int8 with "query: ", activations quantised per token. */
+  E5_SMALL_V2_Q_ROW_QUERY("e5-small-v2-q-row+query", "e5-small-v2-q", 384, "query: ", true);
 
   /** The model a classifier gets when configuration names none. */
   public static final EmbeddingModel DEFAULT = MINILM_L6_V2_Q;
@@ -35,12 +44,32 @@ public enum EmbeddingModel {
   private final String resourceName;
   private final int dimension;
   private final String textPrefix;
+  private final boolean perRow;
 
   EmbeddingModel(String id, String resourceName, int dimension, String textPrefix) {
+    this(id, resourceName, dimension, textPrefix, false);
+  }
+
+  EmbeddingModel(String id, String resourceName, int dimension, String textPrefix, boolean perRow) {
     this.id = id;
     this.resourceName = resourceName;
     this.dimension = dimension;
     this.textPrefix = textPrefix;
+    this.perRow = perRow;
+  }
+
+  /** Whether activations are quantised per token (so batching cannot move an embedding). */
+  public boolean perRowActivations() {
+    return perRow;
+  }
+
+  /**
+   * Whether a text's embedding is the same whatever it is batched with: true of the fp32 network
+   * and the per-token int8 ones; the per-tensor int8 networks share one activation scale across a
+   * batch, so they run one text per call.
+   */
+  public boolean batchSafe() {
+    return perRow || !resourceName.endsWith("-q");
   }
 
   public String id() {
@@ -66,10 +95,15 @@ public enum EmbeddingModel {
     return resourceName + "-tokenizer.json";
   }
 
-  /** SHA-256 (hex) of the {@code .onnx} resource, computed once per JVM. */
+  /**
+   * SHA-256 (hex) of the network ONNX Runtime runs: the {@code .onnx} resource, or its per-token
+   * rewrite; computed once per JVM.
+   */
   public String digest() {
     try {
-      return ModelFiles.resourceDigest(onnxResource());
+      return perRow
+          ? ModelFiles.perRowDigest(onnxResource())
+          : ModelFiles.resourceDigest(onnxResource());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + onnxResource(), e);
     }
@@ -77,7 +111,9 @@ public enum EmbeddingModel {
 
   /** The {@code .onnx} file on disk (copied from the classpath once, then reused). */
   public Path onnxFile() throws IOException {
-    return ModelFiles.materialise(onnxResource(), digest());
+    return perRow
+        ? ModelFiles.materialisePerRow(onnxResource(), digest())
+        : ModelFiles.materialise(onnxResource(), digest());
   }
 
   /** The tokenizer file on disk, beside the network in the same digest directory. */

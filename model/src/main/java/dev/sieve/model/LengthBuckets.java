@@ -21,6 +21,9 @@ final class LengthBuckets {
    * sub-batch holding texts adjacent in length order (ties keep their input order).
    */
   static List<int[]> split(int[] lengths, int maxSubBatch) {
+    if (maxSubBatch < 1) {
+      throw new IllegalArgumentException("maxSubBatch must be >= 1, was " + maxSubBatch);
+    }
     Integer[] order = new Integer[lengths.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;

@@ -89,6 +89,56 @@ final class ModelFiles {
     }
   }
 
+  /**
+   * The per-token rewrite of a network resource ({@link PerRowQuantisation}: deterministic, a few
+   * hundred ms); not kept in memory, since the file is what ONNX Runtime loads.
+   */
+  private static byte[] perRowBytes(String resource) throws IOException {
+    try (InputStream in = open(resource)) {
+      return PerRowQuantisation.rewrite(in.readAllBytes());
+    }
+  }
+
+  /** SHA-256 (hex) of the per-token rewrite of a network resource. */
+  static String perRowDigest(String resource) throws IOException {
+    String key = resource + "#per-row";
+    String d = RESOURCE_DIGESTS.get(key);
+    if (d == null) {
+      d = HexFormat.of().formatHex(ModelSigning.sha256().digest(perRowBytes(resource)));
+      RESOURCE_DIGESTS.put(key, d);
+    }
+    return d;
+  }
+
+  /** The per-token rewrite of {@code resource} as a file in the directory of its digest. */
+  static synchronized Path materialisePerRow(String resource, String digest) throws IOException {
+    Path dir = cacheRoot().resolve(digest);
+    Path target = dir.resolve("per-row-" + resource);
+    if (Files.isRegularFile(target)) {
+      try (InputStream in = Files.newInputStream(target)) {
+        if (ModelSigning.sha256Hex(in).equals(digest)) {
+          return target;
+        }
+      }
+      LOG.warn("Cached {} does not match its digest; writing it again", target);
+    }
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, resource, ".part");
+    try {
+      Files.write(tmp, perRowBytes(resource));
+      try {
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      LOG.info("Wrote the per-token rewrite of {} to {}", resource, target);
+      return target;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
   /** SHA-256 (hex) of a classpath resource, computed once per JVM. */
   static String resourceDigest(String resource) throws IOException {
     String d = RESOURCE_DIGESTS.get(resource);

@@ -129,7 +129,7 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
           model.id(),
           options.intraOpThreads(),
           options.maxLength(),
-          options.maxSubBatch(),
+          embedder.subBatch(),
           embedder.loadMillis);
       return embedder;
     } catch (OrtException | RuntimeException e) {
@@ -193,7 +193,7 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
         lengths[i] = ids[i].length;
       }
       float[][] out = new float[texts.size()][];
-      for (int[] indices : LengthBuckets.split(lengths, options.maxSubBatch())) {
+      for (int[] indices : LengthBuckets.split(lengths, subBatch())) {
         worker.run(ids, indices, out);
       }
       return out;
@@ -204,6 +204,11 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
       embedNanos.add(System.nanoTime() - start);
       embeddedTexts.add(texts.size());
     }
+  }
+
+  /** Texts per network call ({@link EmbedderOptions#subBatchFor}). */
+  public int subBatch() {
+    return options.subBatchFor(model);
   }
 
   /** Tokens each text is cut to, special tokens included (for measurements and tests). */
@@ -303,7 +308,7 @@ public final class OnnxSentenceEmbedder implements SentenceEmbedder {
 
     Worker(HuggingFaceTokenizer tokenizer) {
       this.tokenizer = tokenizer;
-      int tokens = options.maxSubBatch() * options.maxLength();
+      int tokens = subBatch() * options.maxLength();
       inputIds = longs(tokens);
       attentionMask = longs(tokens);
       typeIds = longs(tokens);

@@ -81,7 +81,7 @@ public final class DjlSentenceEmbedder implements SentenceEmbedder {
           model.id(),
           options.intraOpThreads(),
           options.maxLength(),
-          options.maxSubBatch(),
+          options.subBatchFor(model),
           (System.nanoTime() - start) / 1_000_000);
       return embedder;
     } catch (MalformedModelException | IOException | RuntimeException e) {
@@ -129,7 +129,7 @@ public final class DjlSentenceEmbedder implements SentenceEmbedder {
         lengths[i] = encodings[i].getIds().length;
       }
       float[][] out = new float[texts.size()][];
-      for (int[] indices : LengthBuckets.split(lengths, options.maxSubBatch())) {
+      for (int[] indices : LengthBuckets.split(lengths, options.subBatchFor(model))) {
         float[][] rows = worker.predictor.predict(TokenBatch.of(encodings, indices));
         for (int r = 0; r < indices.length; r++) {
           out[indices[r]] = rows[r];

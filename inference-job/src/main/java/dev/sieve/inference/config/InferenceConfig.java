@@ -62,7 +62,8 @@ public record InferenceConfig(
   public static final String MAX_SUB_BATCH = "max-sub-batch";
 
   /** The int8-quantised all-MiniLM-L6-v2: about as accurate as fp32, twice as fast on a CPU. */
-  public static final String DEFAULT_EMBEDDING_MODEL = EmbeddingModel.MINILM_L6_V2_Q.id();
+  public static final String DEFAULT_EMBEDDING_MODEL =
+      "all-minilm-l6-v2-q"; // a constant for picocli
 
   /**
    * Length-bucketed batches of 8 to 32 tweets embed about 25 % faster than one text at a time
@@ -82,13 +83,15 @@ public record InferenceConfig(
   public static final int DEFAULT_INTRA_OP_THREADS = 1;
 
   /**
-   * One text per network call: the int8 network quantises activations with one scale per batch
-   * tensor, so batching texts together changed 0.7–4.9 % of labels (see {@link EmbedderOptions});
-   * alone, a text gets the same embedding in training and serving. A micro-batch is still one
-   * operator call. Raise it (8 was the fastest) with the fp32 network, whose embeddings do not
-   * move, or where a few flipped labels are acceptable.
+   * {@code auto}: one text per call on the per-tensor int8 networks (the default one among them),
+   * where batching changed 0.7–4.9 % of labels; sub-batches of 8 texts of similar length on the
+   * networks batching cannot change (per-token int8, fp32; see {@link EmbedderOptions}). A number
+   * forces that size on every network.
    */
-  public static final int DEFAULT_MAX_SUB_BATCH = EmbedderOptions.DEFAULT_MAX_SUB_BATCH;
+  public static final int DEFAULT_MAX_SUB_BATCH = EmbedderOptions.AUTO_SUB_BATCH;
+
+  /** The value of {@code --max-sub-batch} that follows the network. */
+  public static final String AUTO = "auto";
 
   public InferenceConfig {
     if (common == null) {
@@ -117,8 +120,8 @@ public record InferenceConfig(
     if (intraOpThreads < 1) {
       throw new ConfigException("--" + INTRA_OP_THREADS + " must be at least 1");
     }
-    if (maxSubBatch < 1) {
-      throw new ConfigException("--" + MAX_SUB_BATCH + " must be at least 1");
+    if (maxSubBatch < 0) {
+      throw new ConfigException("--" + MAX_SUB_BATCH + " must be " + AUTO + " or at least 1");
     }
   }
 
@@ -137,9 +140,32 @@ public record InferenceConfig(
             args.intValue(BATCH_MAX_SIZE, DEFAULT_BATCH_MAX_SIZE, 1),
             args.duration(BATCH_MAX_WAIT, DEFAULT_BATCH_MAX_WAIT),
             args.intValue(INTRA_OP_THREADS, DEFAULT_INTRA_OP_THREADS, 1),
-            args.intValue(MAX_SUB_BATCH, DEFAULT_MAX_SUB_BATCH, 1));
+            maxSubBatch(args));
     args.failOnUnknown();
     return config;
+  }
+
+  /**
+   * Texts per network call on the primary network ({@code --max-sub-batch}, or what {@code auto}
+   * gives that network): the operator scores and emits a batch in slices of this many events.
+   */
+  public int primarySubBatch() {
+    return EmbedderOptions.defaults()
+        .withMaxSubBatch(maxSubBatch)
+        .subBatchFor(EmbeddingModel.byId(embeddingModel));
+  }
+
+  private static int maxSubBatch(JobArguments args) {
+    String value = args.optional(MAX_SUB_BATCH);
+    if (value == null || value.equals(AUTO)) {
+      return DEFAULT_MAX_SUB_BATCH;
+    }
+    try {
+      return args.intValue(MAX_SUB_BATCH, DEFAULT_MAX_SUB_BATCH, 1);
+    } catch (ConfigException e) {
+      throw new ConfigException(
+          "--" + MAX_SUB_BATCH + " must be " + AUTO + " or a whole number >= 1, got: " + value);
+    }
   }
 
   /** The trusted public keys of {@code --model-trusted-keys}, refusing the old shared secret. */
@@ -202,7 +228,8 @@ public record InferenceConfig(
     out.put(BATCH_MAX_SIZE, Integer.toString(batchMaxSize));
     out.put(BATCH_MAX_WAIT, batchMaxWait.toMillis() + " ms");
     out.put(INTRA_OP_THREADS, Integer.toString(intraOpThreads));
-    out.put(MAX_SUB_BATCH, Integer.toString(maxSubBatch));
+    out.put(
+        MAX_SUB_BATCH, maxSubBatch == DEFAULT_MAX_SUB_BATCH ? AUTO : Integer.toString(maxSubBatch));
     return out;
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sieve.core.config.ConfigException;
 import dev.sieve.inference.runtime.SieveModelRuntime;
 import dev.sieve.model.EmbedderOptions;
+import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.ModelBounds;
 import dev.sieve.model.SigningKey;
 import java.time.Duration;
@@ -20,10 +21,15 @@ class InferenceConfigTest {
     InferenceConfig config = parse();
 
     assertThat(config.embeddingModel()).isEqualTo("all-minilm-l6-v2-q");
+    assertThat(EmbeddingModel.byId(config.embeddingModel())).isEqualTo(EmbeddingModel.DEFAULT);
     assertThat(config.batchMaxSize()).isEqualTo(32);
     assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(10));
     assertThat(config.intraOpThreads()).isEqualTo(1);
-    assertThat(config.maxSubBatch()).isEqualTo(1); // int8 batching flips labels
+    // follows the network: one text per call on the default int8 network (batching flips labels)
+    assertThat(config.maxSubBatch()).isEqualTo(EmbedderOptions.AUTO_SUB_BATCH);
+    assertThat(config.describe()).containsEntry("max-sub-batch", "auto");
+    assertThat(config.primarySubBatch()).isEqualTo(1);
+    assertThat(parse("--embedding-model=all-minilm-l6-v2-q-row").primarySubBatch()).isEqualTo(8);
     assertThat(SieveModelRuntime.of(config).embedderOptions())
         .isEqualTo(EmbedderOptions.defaults());
     assertThat(config.common().exactlyOnce()).isTrue();
@@ -101,7 +107,10 @@ class InferenceConfigTest {
     assertThatThrownBy(() -> parse("--batch-max-size=0")).hasMessageContaining("--batch-max-size");
     assertThatThrownBy(() -> parse("--batch-max-wait=-5ms"))
         .hasMessageContaining("--batch-max-wait");
-    assertThatThrownBy(() -> parse("--max-sub-batch=0")).hasMessageContaining("--max-sub-batch");
+    assertThatThrownBy(() -> parse("--max-sub-batch=0"))
+        .hasMessageContaining("--max-sub-batch must be auto or a whole number >= 1");
+    assertThat(parse("--max-sub-batch=auto").maxSubBatch())
+        .isEqualTo(EmbedderOptions.AUTO_SUB_BATCH);
     assertThatThrownBy(() -> parse("--intra-op-thread=2")).hasMessageContaining("unknown");
   }
 

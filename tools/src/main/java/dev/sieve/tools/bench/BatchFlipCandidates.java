@@ -30,7 +30,10 @@ import java.util.stream.Stream;
  *       padding at all), up to 8;
  *   <li>{@code fp32-sub8}: the fp32 network, sub-batches of up to 8 by length; its flips are
  *       against fp32 one text at a time (a head is made for one network, so that is what batching
- *       changes), its throughput against the int8 default.
+ *       changes), its throughput against the int8 default;
+ *   <li>{@code int8-row-sub8}: the int8 network with activations quantised per token ({@code
+ *       all-minilm-l6-v2-q-row}), sub-batches of up to 8 by length (what {@code --max-sub-batch
+ *       auto} runs on it); flips against the same network one text at a time.
  * </ul>
  */
 public final class BatchFlipCandidates {
@@ -81,13 +84,17 @@ public final class BatchFlipCandidates {
         }
       }
     }
-    EmbedderOptions one = EmbedderOptions.defaults();
+    EmbedderOptions one = EmbedderOptions.defaults().withMaxSubBatch(1);
     EmbedderOptions eight = EmbedderOptions.defaults().withMaxSubBatch(SUB_BATCH);
     try (OnnxSentenceEmbedder int8One = OnnxSentenceEmbedder.load(EmbeddingModel.DEFAULT, one);
         OnnxSentenceEmbedder int8Eight = OnnxSentenceEmbedder.load(EmbeddingModel.DEFAULT, eight);
         OnnxSentenceEmbedder fp32One = OnnxSentenceEmbedder.load(EmbeddingModel.MINILM_L6_V2, one);
         OnnxSentenceEmbedder fp32Eight =
-            OnnxSentenceEmbedder.load(EmbeddingModel.MINILM_L6_V2, eight)) {
+            OnnxSentenceEmbedder.load(EmbeddingModel.MINILM_L6_V2, eight);
+        OnnxSentenceEmbedder rowOne =
+            OnnxSentenceEmbedder.load(EmbeddingModel.MINILM_L6_V2_Q_ROW, one);
+        OnnxSentenceEmbedder rowEight =
+            OnnxSentenceEmbedder.load(EmbeddingModel.MINILM_L6_V2_Q_ROW, eight)) {
       Map<String, Way> ways = new LinkedHashMap<>();
       ways.put("int8-alone", new Way(int8One, Mode.ALONE, null));
       ways.put(DEFAULT, new Way(int8One, Mode.BATCHED, "int8-alone"));
@@ -95,6 +102,8 @@ public final class BatchFlipCandidates {
       ways.put("int8-equal-length", new Way(int8Eight, Mode.EQUAL_LENGTH, "int8-alone"));
       ways.put("fp32-alone", new Way(fp32One, Mode.ALONE, null));
       ways.put("fp32-sub8", new Way(fp32Eight, Mode.BATCHED, "fp32-alone"));
+      ways.put("int8-row-alone", new Way(rowOne, Mode.ALONE, null));
+      ways.put("int8-row-sub8", new Way(rowEight, Mode.BATCHED, "int8-row-alone"));
 
       Map<String, Map<String, float[][]>> embeddings = new LinkedHashMap<>();
       Map<String, Double> best = new LinkedHashMap<>();
