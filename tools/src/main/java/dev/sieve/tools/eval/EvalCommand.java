@@ -50,7 +50,9 @@ public final class EvalCommand implements Callable<Integer> {
       names = "--embedding",
       description =
           "Skip the choice: train the retrain job's head on this embedding network"
-              + " (all-minilm-l6-v2-q, e5-small-v2-q, e5-small-v2-q+query, all-minilm-l6-v2).")
+              + " (all-minilm-l6-v2-q, e5-small-v2-q, e5-small-v2-q+query, all-minilm-l6-v2, and the"
+              + " per-token int8 ones: all-minilm-l6-v2-q-row, e5-small-v2-q-row,"
+              + " e5-small-v2-q-row+query).")
   String embedding;
 
   @Option(
