@@ -1,6 +1,7 @@
 package dev.sieve.learning.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,53 @@ class CrossValidationTest {
     assertThat(two.best()).isEqualTo(one.best());
     assertThat(two.bestResult().pooled().confusion())
         .isDeepEqualTo(one.bestResult().pooled().confusion());
+  }
+
+  @Test
+  void balancedLogLossAveragesEachClassMeanAsComputedByHand() {
+    int[] truth = {0, 0, 1};
+    float[][] p = {{0.5f, 0.5f}, {0.25f, 0.75f}, {0.1f, 0.9f}};
+
+    // class 0: (ln 2 + ln 4) / 2; class 1: -ln 0.9; then the mean of the two classes.
+    double expected = ((Math.log(2) + Math.log(4)) / 2 - Math.log(0.9f)) / 2;
+    assertThat(CrossValidation.balancedLogLoss(truth, p, 2)).isCloseTo(expected, within(1e-6));
+    // A class with no example does not count; a probability of 0 costs -ln(1e-6), not infinity.
+    assertThat(CrossValidation.balancedLogLoss(new int[] {2}, new float[][] {{1, 0, 0}}, 3))
+        .isCloseTo(-Math.log(CrossValidation.MIN_PROBABILITY), within(1e-9));
+  }
+
+  @Test
+  void selectionKeepsTheGridPointWithTheLowestLogLossOfItsFolds() {
+    // Noisy labels: the two learning rates of the grid disagree on how confident to be.
+    LabelledSet noisy = SyntheticSets.corrupt(SET, 0.3, 7);
+    List<HeadTrainer.Settings> grid = HeadTrainer.DEFAULT_GRID;
+    Folds folds = Folds.stratified(noisy, 5, 3);
+
+    CrossValidation.Selection selection = new CrossValidation(5, 3, 2).select(grid, noisy, folds);
+
+    // Each grid point's log-loss, recomputed from its own fold heads.
+    HeadTrainer.Prepared prepared = HeadTrainer.prepare(noisy, true);
+    int[] y = noisy.labelIndices();
+    double[] expected = new double[grid.size()];
+    for (int g = 0; g < grid.size(); g++) {
+      int[] truth = new int[noisy.size()];
+      float[][] pooled = new float[noisy.size()][];
+      int m = 0;
+      for (int f = 0; f < folds.count(); f++) {
+        LinearHead head = HeadTrainer.fit(prepared, folds.train(f), grid.get(g));
+        float[][] p = head.probabilities(noisy.subset(folds.test(f)).embeddings());
+        for (int j = 0; j < p.length; j++) {
+          truth[m] = y[folds.test(f)[j]];
+          pooled[m++] = p[j];
+        }
+      }
+      expected[g] = CrossValidation.balancedLogLoss(truth, pooled, noisy.classCount());
+      assertThat(selection.logLoss().get(g)).isCloseTo(expected[g], within(1e-9));
+    }
+    int lowest = expected[1] < expected[0] ? 1 : 0;
+    assertThat(expected[0]).isNotEqualTo(expected[1]);
+    assertThat(selection.best()).isEqualTo(grid.get(lowest));
+    assertThat(selection.bestResult()).isSameAs(selection.all().get(lowest));
   }
 
   @Test

@@ -15,8 +15,8 @@ import java.util.Locale;
  *   <li>{@code active}: the job's selection (its defaults, with the per-minute limit off because a
  *       replay has no clock);
  *   <li>{@code margin}: the job's selection with no diversity or jitter and a tenth of the budget
- *       at random (margin sampling, cold-start coverage, rare-class boost: the job's default until
- *       the split default of 30 % at random);
+ *       at random (margin sampling, cold-start coverage, rare-class boost: today the job's default
+ *       too, so the same as {@code active});
  *   <li>{@code balance}, {@code density}: the same with that {@link Diversity}, over the job's
  *       number of clusters and weight, or {@code balance:<clusters>:<weight>} to try others;
  *   <li>{@code random}: the same budget, all of it on the random share;
@@ -27,7 +27,7 @@ import java.util.Locale;
  */
 record AlStrategy(String name, SelectionConfig config) {
 
-  /** {@code margin}'s random share: a tenth, the job's default before the split default. */
+  /** {@code margin}'s random share: a tenth (the job's default again since the log-loss grid). */
   static final double MARGIN_RANDOM_SHARE = 0.1;
 
   static final List<String> NAMES =
