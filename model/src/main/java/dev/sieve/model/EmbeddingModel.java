@@ -69,6 +69,7 @@ public enum EmbeddingModel {
    * batch, so they run one text per call.
    */
   public boolean batchSafe() {
+    // The per-tensor int8 networks are the "-q" resources (quantize_dynamic's output).
     return perRow || !resourceName.endsWith("-q");
   }
 
