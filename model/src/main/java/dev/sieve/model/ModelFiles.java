@@ -52,29 +52,51 @@ final class ModelFiles {
 
   /** Returns the file for {@code resource} in the directory of {@code modelDigest}. */
   static synchronized Path materialise(String resource, String modelDigest) throws IOException {
-    Path dir = cacheRoot().resolve(modelDigest);
-    Path target = dir.resolve(resource);
+    Path target = cacheRoot().resolve(modelDigest).resolve(resource);
     String expected = resourceDigest(resource);
-    if (Files.isRegularFile(target)) {
-      try (InputStream in = Files.newInputStream(target)) {
-        if (ModelSigning.sha256Hex(in).equals(expected)) {
-          return target;
-        }
-      }
-      LOG.warn("Cached {} does not match its resource; copying it again", target);
+    if (cached(target, expected)) {
+      return target;
     }
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, resource, ".part");
-    try {
-      MessageDigest sha = ModelSigning.sha256();
-      try (InputStream in = open(resource);
-          OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
-        in.transferTo(out);
+    writeAtomically(
+        target,
+        out -> {
+          MessageDigest sha = ModelSigning.sha256();
+          try (InputStream in = open(resource);
+              OutputStream digesting = new DigestOutputStream(out, sha)) {
+            in.transferTo(digesting);
+          }
+          String written = HexFormat.of().formatHex(sha.digest());
+          if (!written.equals(expected)) {
+            throw new IOException(
+                "copy of " + resource + " has digest " + written + ", not " + expected);
+          }
+        });
+    LOG.info("Materialised {} to {}", resource, target);
+    return target;
+  }
+
+  /** Whether {@code target} is there with the content of {@code digest} (warns if it is not). */
+  private static boolean cached(Path target, String digest) throws IOException {
+    if (!Files.isRegularFile(target)) {
+      return false;
+    }
+    try (InputStream in = Files.newInputStream(target)) {
+      if (ModelSigning.sha256Hex(in).equals(digest)) {
+        return true;
       }
-      String written = HexFormat.of().formatHex(sha.digest());
-      if (!written.equals(expected)) {
-        throw new IOException(
-            "copy of " + resource + " has digest " + written + ", not " + expected);
+    }
+    LOG.warn("Cached {} does not match its digest; writing it again", target);
+    return false;
+  }
+
+  /** Writes a file beside {@code target}, then moves it into place: no one sees half a file. */
+  private static void writeAtomically(Path target, FileWriter writer) throws IOException {
+    Path dir = target.getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".part");
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        writer.write(out);
       }
       try {
         Files.move(
@@ -82,11 +104,14 @@ final class ModelFiles {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
-      LOG.info("Materialised {} to {}", resource, target);
-      return target;
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  @FunctionalInterface
+  private interface FileWriter {
+    void write(OutputStream out) throws IOException;
   }
 
   /**
@@ -112,31 +137,13 @@ final class ModelFiles {
 
   /** The per-token rewrite of {@code resource} as a file in the directory of its digest. */
   static synchronized Path materialisePerRow(String resource, String digest) throws IOException {
-    Path dir = cacheRoot().resolve(digest);
-    Path target = dir.resolve("per-row-" + resource);
-    if (Files.isRegularFile(target)) {
-      try (InputStream in = Files.newInputStream(target)) {
-        if (ModelSigning.sha256Hex(in).equals(digest)) {
-          return target;
-        }
-      }
-      LOG.warn("Cached {} does not match its digest; writing it again", target);
-    }
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, resource, ".part");
-    try {
-      Files.write(tmp, perRowBytes(resource));
-      try {
-        Files.move(
-            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      LOG.info("Wrote the per-token rewrite of {} to {}", resource, target);
+    Path target = cacheRoot().resolve(digest).resolve("per-row-" + resource);
+    if (cached(target, digest)) {
       return target;
-    } finally {
-      Files.deleteIfExists(tmp);
     }
+    writeAtomically(target, out -> out.write(perRowBytes(resource)));
+    LOG.info("Wrote the per-token rewrite of {} to {}", resource, target);
+    return target;
   }
 
   /** SHA-256 (hex) of a classpath resource, computed once per JVM. */

@@ -131,7 +131,7 @@ public final class OnnxHeads {
         .build();
   }
 
-  private static AttributeProto intAttribute(String name, long value) {
+  static AttributeProto intAttribute(String name, long value) {
     return AttributeProto.newBuilder()
         .setName(name)
         .setType(AttributeProto.AttributeType.INT)

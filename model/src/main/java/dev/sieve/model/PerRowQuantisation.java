@@ -82,11 +82,7 @@ public final class PerRowQuantisation {
           .addNode(
               node("ReduceMax", p + "max", List.of(p + "abs"), p + "max").toBuilder()
                   .addAttribute(ints("axes", -1))
-                  .addAttribute(
-                      AttributeProto.newBuilder()
-                          .setName("keepdims")
-                          .setType(AttributeProto.AttributeType.INT)
-                          .setI(1))
+                  .addAttribute(OnnxHeads.intAttribute("keepdims", 1))
                   .build())
           .addNode(node("Div", p + "per_level", List.of(p + "max", prefix + "levels"), p + "raw"))
           .addNode(node("Max", p + "scale", List.of(p + "raw", prefix + "min_scale"), scale))
@@ -96,11 +92,7 @@ public final class PerRowQuantisation {
           // |x| <= max|x| = 127 s, so the shifted values lie in [1, 255]: no Clip needed.
           .addNode(
               node("Cast", p + "cast", List.of(p + "shift"), q).toBuilder()
-                  .addAttribute(
-                      AttributeProto.newBuilder()
-                          .setName("to")
-                          .setType(AttributeProto.AttributeType.INT)
-                          .setI(TensorProto.DataType.UINT8_VALUE))
+                  .addAttribute(OnnxHeads.intAttribute("to", TensorProto.DataType.UINT8_VALUE))
                   .build())
           .addInitializer(
               TensorProto.newBuilder()
