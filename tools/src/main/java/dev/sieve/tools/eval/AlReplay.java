@@ -4,8 +4,6 @@ import dev.sieve.learning.selection.Decision;
 import dev.sieve.learning.selection.LabelSelector;
 import dev.sieve.learning.selection.RingEmbeddingMemory;
 import dev.sieve.learning.selection.SelectorState;
-import dev.sieve.learning.training.LabelledSet;
-import dev.sieve.learning.training.LinearHead;
 import dev.sieve.learning.training.Metrics;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -50,13 +48,13 @@ final class AlReplay {
   }
 
   private final AlDataset data;
-  private final JobHeadTraining training;
+  private final AlLearner learner;
   private final Plan plan;
   private final PrintStream progress;
 
-  AlReplay(AlDataset data, JobHeadTraining training, Plan plan, PrintStream progress) {
+  AlReplay(AlDataset data, AlLearner learner, Plan plan, PrintStream progress) {
     this.data = data;
-    this.training = training;
+    this.learner = learner;
     this.plan = plan;
     this.progress = progress;
   }
@@ -74,9 +72,10 @@ final class AlReplay {
     private final RingEmbeddingMemory memory;
     private final String[] classes = data.labels().toArray(String[]::new);
     private final boolean[] labelled = new boolean[data.trainSize()];
-    private final LabelledSet.Builder set = LabelledSet.builder().labelOrder(data.labels());
+    private final int[] order = new int[data.trainSize()];
     private final List<LearningCurve.Point> points = new ArrayList<>();
     private final Map<String, Integer> why = new TreeMap<>();
+    private final Map<String, Integer> chosen = new TreeMap<>();
     private float[][] scores = data.zeroShotTrain();
     private int version;
     private int count;
@@ -126,7 +125,7 @@ final class AlReplay {
       progress.printf(
           Locale.ROOT,
           "\r%-12s seed %d: %d labels in %d passes, macro-F1 %.4f (v%d), %.1f s; asked by %s,"
-              + " %d near-duplicates skipped; labels per class %s%n",
+              + " %d near-duplicates skipped; labels per class %s; retrainings chose %s%n",
           strategy.name(),
           seed,
           count,
@@ -138,7 +137,10 @@ final class AlReplay {
               .map(e -> e.getKey() + " " + e.getValue())
               .collect(Collectors.joining(", ")),
           state.nearDuplicates,
-          Arrays.toString(state.labelled));
+          Arrays.toString(state.labelled),
+          chosen.entrySet().stream()
+              .map(e -> e.getKey() + " " + e.getValue())
+              .collect(Collectors.joining(", ")));
       return new LearningCurve(strategy.name(), seed, points);
     }
 
@@ -152,13 +154,12 @@ final class AlReplay {
       }
     }
 
-    /** The oracle answers with the dataset's label; the selector and the labelled set learn it. */
+    /** The oracle answers with the dataset's label; the selector and the learner learn it. */
     private void label(int i, String reason) {
       String answer = classes[data.trainY()[i]];
       selector.onLabel(state, answer, data.trainX()[i], memory);
-      set.add(data.trainIds().get(i), answer, data.trainX()[i]);
       labelled[i] = true;
-      count++;
+      order[count++] = i;
       why.merge(reason, 1, Integer::sum);
       if (count % plan.step() == 0 || count == plan.maxLabels()) {
         retrain();
@@ -166,11 +167,12 @@ final class AlReplay {
     }
 
     private void retrain() {
-      Optional<LinearHead> head = training.train(set.build());
-      if (head.isPresent()) {
+      Optional<AlLearner.Trained> trained = learner.train(Arrays.copyOf(order, count));
+      if (trained.isPresent()) {
         version++;
-        scores = head.get().probabilities(data.trainX());
-        macroF1 = macroF1(head.get().predict(data.testX()));
+        scores = trained.get().trainProbabilities();
+        macroF1 = macroF1(trained.get().testPredicted());
+        chosen.merge(trained.get().chosen(), 1, Integer::sum);
       }
       points.add(new LearningCurve.Point(count, macroF1));
       progress.printf(

@@ -2,10 +2,10 @@ package dev.sieve.tools.eval;
 
 import dev.sieve.cli.ClientCommand;
 import dev.sieve.cli.TextTable;
+import dev.sieve.learning.candidates.CandidateRetraining;
+import dev.sieve.learning.candidates.CandidateSelection;
 import dev.sieve.learning.selection.SelectionConfig;
 import dev.sieve.learning.selection.UncertaintyMeasure;
-import dev.sieve.learning.training.LabelledSet;
-import dev.sieve.learning.training.LinearHead;
 import dev.sieve.learning.training.Metrics;
 import dev.sieve.model.EmbeddingModel;
 import java.io.PrintStream;
@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,9 +26,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sieve eval-al}: does active learning need fewer labels than random selection? Replays a
  * labelled dataset's train split through the active-learning job's own selection code with an
- * oracle labeler and the retrain job's own training (see {@link AlReplay}), for each strategy and
- * seed, and scores every retrained head on the test split. Writes the learning curves as CSV and a
- * PNG chart; progress goes to stderr; stdout ends with one parseable {@code AL} line per strategy.
+ * oracle labeler and the retrain job's own candidate selection (see {@link AlReplay} and {@link
+ * CandidateLearner}), for each strategy and seed, and scores every retrained head on the test
+ * split. Writes the learning curves as CSV and a PNG chart; progress goes to stderr; stdout ends
+ * with one parseable {@code AL} line per strategy.
  */
 @Command(
     name = "eval-al",
@@ -120,8 +122,27 @@ public final class EvalAlCommand implements Callable<Integer> {
   @Option(
       names = "--embedding",
       defaultValue = "all-minilm-l6-v2-q",
-      description = "Embedding network id (default: ${DEFAULT-VALUE}).")
+      description =
+          "The inference job's network: version 0 and the selector's near-duplicate memory read"
+              + " it (default: ${DEFAULT-VALUE}).")
   String embedding;
+
+  @Option(
+      names = "--learner",
+      defaultValue = "candidates",
+      description =
+          "candidates: retrain as retrain-trigger does (lexical, each network and both, times the"
+              + " C grid, chosen by cross-validation); head-trainer: the SGD head on --embedding"
+              + " alone, as measured before candidate selection (default: ${DEFAULT-VALUE}).")
+  String learner;
+
+  @Option(
+      names = "--networks",
+      split = ",",
+      description =
+          "candidates: the candidate networks (default: retrain-trigger's, "
+              + "all-minilm-l6-v2-q,e5-small-v2-q,e5-small-v2-q+query).")
+  List<String> networks;
 
   @Option(
       names = "--cache-dir",
@@ -150,30 +171,45 @@ public final class EvalAlCommand implements Callable<Integer> {
       chosen.add(AlStrategy.named(name.trim(), active));
     }
     long start = System.nanoTime();
-    AlDataset data = AlDataset.load(dataset, EmbeddingModel.byId(embedding), cacheDir, progress);
+    boolean selection =
+        switch (learner) {
+          case "candidates" -> true;
+          case "head-trainer" -> false;
+          default ->
+              throw new IllegalArgumentException(
+                  "--learner: '" + learner + "' is neither candidates nor head-trainer");
+        };
+    List<EmbeddingModel> candidates =
+        selection
+            ? (networks != null ? networks : CandidateRetraining.DEFAULT_NETWORKS)
+                .stream().map(String::trim).map(EmbeddingModel::byId).toList()
+            : List.of();
+    AlDataset data =
+        AlDataset.load(dataset, EmbeddingModel.byId(embedding), candidates, cacheDir, progress);
     int cap = Math.min(maxLabels, data.trainSize());
-    JobHeadTraining training = new JobHeadTraining();
+    AlLearner training =
+        selection
+            ? new CandidateLearner(data, CandidateSelection.Settings.defaults())
+            : new HeadTrainerLearner(data);
 
     progress.printf(
         Locale.ROOT, "training on the whole train split (%d texts)%n", data.trainSize());
-    LabelledSet.Builder all = LabelledSet.builder().labelOrder(data.labels());
-    for (int i = 0; i < data.trainSize(); i++) {
-      all.add(data.trainIds().get(i), data.labels().get(data.trainY()[i]), data.trainX()[i]);
-    }
-    LinearHead full =
+    AlLearner.Trained full =
         training
-            .train(all.build())
+            .train(IntStream.range(0, data.trainSize()).toArray())
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
                         dataset + ": every class needs at least 5 train rows"));
-    double fullF1 = Metrics.of(data.labels(), data.testY(), full.predict(data.testX())).macroF1();
+    double fullF1 = Metrics.of(data.labels(), data.testY(), full.testPredicted()).macroF1();
     double target = 0.95 * fullF1;
     progress.printf(
         Locale.ROOT,
-        "%s: full-data macro-F1 %.4f, target %.4f; zero-shot version 0: %.4f; active config %s%n",
+        "%s: full-data macro-F1 %.4f (%s), target %.4f; zero-shot version 0: %.4f; active config"
+            + " %s%n",
         data.name(),
         fullF1,
+        full.chosen(),
         target,
         Metrics.of(data.labels(), data.testY(), data.zeroShotTest()).macroF1(),
         active);
@@ -201,10 +237,14 @@ public final class EvalAlCommand implements Callable<Integer> {
 
     out.printf(
         Locale.ROOT,
-        "dataset %s (%s): %d train, %d test, classes %s; %d seed(s), a retraining every %d labels,"
-            + " up to %d labels, budget %.3f of the stream%n",
+        "dataset %s (%s; learner %s%s): %d train, %d test, classes %s; %d seed(s), a retraining"
+            + " every %d labels, up to %d labels, budget %.3f of the stream%n",
         data.name(),
         embedding,
+        learner,
+        candidates.isEmpty()
+            ? ""
+            : " over lexical and " + candidates.stream().map(EmbeddingModel::id).toList(),
         data.trainSize(),
         data.testY().length,
         data.labels(),
@@ -214,8 +254,9 @@ public final class EvalAlCommand implements Callable<Integer> {
         active.budgetFraction());
     out.printf(
         Locale.ROOT,
-        "full-data macro-F1 %.4f (head trained on the whole train split); 95 %% of it: %.4f%n",
+        "full-data macro-F1 %.4f (%s, trained on the whole train split); 95 %% of it: %.4f%n",
         fullF1,
+        full.chosen(),
         target);
     TextTable table =
         new TextTable(
