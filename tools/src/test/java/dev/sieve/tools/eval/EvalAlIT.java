@@ -29,18 +29,18 @@ import picocli.CommandLine;
  * written to a file in the dataset format the command reads (id, text, label, split): every fourth
  * message is a test row (320), the others train rows, except that praise is rare in the train split
  * — only one praise message in eight is kept (28 of 791 train rows, 3.5 %), as a rare class is in a
- * real stream. The real network embeds the 1,111 texts; the three default strategies (active,
- * margin, random) run over five seeds, the CSV and the chart are written, and stdout ends with one
- * parseable AL line per strategy.
+ * real stream. The three real candidate networks embed the 1,111 texts; the three default
+ * strategies (active, margin, random) run over five seeds with the default learner
+ * (retrain-trigger's candidate selection), the CSV and the chart are written, and stdout ends with
+ * one parseable AL line per strategy.
  *
- * <p>Measured with the real model (AVX-512 VNNI, and again with every embedding perturbed by 3e-4):
- * version 0 (zero-shot from the label names) has test macro-F1 0.623; at 100 labels the median over
- * the five seeds is 0.749 / 0.769 / 0.770 for active and 0.623 for random and margin-only
- * (2026-12-07, default strategies: margin 0.749, balance 0.737, random 0.623; 2026-12-06 with the
- * split default: active 0.785, margin 0.749, random 0.623). A retraining needs five labels of every
- * class: random's 100 labels hold 3.5 praise messages on average, so in most seeds random never
- * trains, nor does margin-only (no cold-start coverage); the job's selection covers every class and
- * trains. Which texts random asks about depends on hashed ids only, not on the embeddings.
+ * <p>Measured with the real networks (AVX-512 VNNI): version 0 (zero-shot from the label names) has
+ * test macro-F1 0.623; at 100 labels the median over the five seeds is 0.879 for active and margin
+ * (the same configuration) and 0.623 for random (2026-12-06; with the SGD head on MiniLM alone,
+ * {@code --learner head-trainer}, active had 0.749 to 0.785 in earlier measurements). A retraining
+ * needs five labels of every class: random's 100 labels hold 3.5 praise messages on average, so in
+ * most seeds random never trains; the job's selection covers every class and trains. Which texts
+ * random asks about depends on hashed ids only, not on the embeddings.
  */
 class EvalAlIT {
 
@@ -130,9 +130,9 @@ class EvalAlIT {
     byte[] png = Files.readAllBytes(out.resolve("chart.png"));
     assertThat(Arrays.copyOf(png, 4)).containsExactly(0x89, 'P', 'N', 'G');
 
-    // Both splits' embeddings are kept for the next run.
+    // Both splits' embeddings by each of the three candidate networks are kept for the next run.
     try (Stream<Path> cached = Files.list(dir.resolve("cache"))) {
-      assertThat(cached.filter(p -> p.toString().endsWith(".f32"))).hasSize(2);
+      assertThat(cached.filter(p -> p.toString().endsWith(".f32"))).hasSize(6);
     }
   }
 
