@@ -133,7 +133,7 @@ public final class EvalAlCommand implements Callable<Integer> {
       description =
           "candidates: retrain as retrain-trigger does (lexical, each network and both, times the"
               + " C grid, chosen by cross-validation); head-trainer: the SGD head on --embedding"
-              + " alone, as measured before candidate selection (default: ${DEFAULT-VALUE}).")
+              + " alone, the learner of earlier measurements (default: ${DEFAULT-VALUE}).")
   String learner;
 
   @Option(
