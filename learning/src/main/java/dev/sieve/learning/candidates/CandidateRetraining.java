@@ -2,7 +2,6 @@ package dev.sieve.learning.candidates;
 
 import ai.onnxruntime.OrtException;
 import dev.sieve.learning.training.ChallengerTraining;
-import dev.sieve.learning.training.CrossValidation;
 import dev.sieve.learning.training.LabelledSet;
 import dev.sieve.learning.training.OnnxHead;
 import dev.sieve.learning.training.PublishDecision;
@@ -34,10 +33,13 @@ import org.slf4j.LoggerFactory;
  * The {@link ChallengerTraining} retrain-trigger runs: every retraining chooses what the head reads
  * and how it is regularised by {@link CandidateSelection} (each candidate network, the lexical
  * featuriser and both together, times the C grid, on the same stratified folds, within the
- * throughput budget), scores the champion on those folds with its own features, and publishes the
- * winner — signed, with its features, featuriser and the candidate table — only when it beats the
- * champion by the margin ({@link PublishDecision}). Swapping a classifier from one network to
- * another is then an ordinary new version.
+ * throughput budget), and publishes the winner — signed, with its features, featuriser and the
+ * candidate table — only when it beats the champion by the margin on the labels that arrived since
+ * the champion was created ({@link PublishDecision#onNewLabels}: the champion with its own
+ * features, the winner by its out-of-fold predictions; a label is dated by when retrain-trigger
+ * received it, {@link LabelledSet#receivedAfter}, a version by its {@code createdAtMs}; a version
+ * without training metrics, such as the zero-shot version 0, has trained on no label). Swapping a
+ * classifier from one network to another is then an ordinary new version.
  *
  * <p>The labelled examples carry their texts; each candidate network embeds them here (the network
  * is loaded once per JVM through {@link SharedEmbedders} and kept while this training lives), and
@@ -105,13 +107,25 @@ public final class CandidateRetraining implements ChallengerTraining {
                 new CandidateSelection.Input(
                     texts, Arrays.asList(set.labels()), set.labelOrder(), embeddings),
                 null);
-    CrossValidation.Result championResult = scoreChampion(champion, set, texts, embeddings);
+    // A version without training metrics (the zero-shot version 0) trained on no label at all.
+    int[] fresh =
+        champion.getMetrics() == null
+            ? set.receivedAfter(Long.MIN_VALUE)
+            : set.receivedAfter(champion.getCreatedAtMs());
+    int[] truth = new int[fresh.length];
+    int[] challenger = new int[fresh.length];
+    int[] y = set.labelIndices();
+    for (int j = 0; j < fresh.length; j++) {
+      truth[j] = y[fresh[j]];
+      challenger[j] = outcome.outOfFold()[fresh[j]];
+    }
     PublishDecision decision =
-        PublishDecision.decide(
+        PublishDecision.onNewLabels(
             set.labelOrder(),
-            outcome.cv().pooled(),
             champion.getLabels(),
-            championResult.pooled(),
+            truth,
+            challenger,
+            predictChampion(champion, set.labelOrder(), fresh, texts, embeddings),
             margin);
     LOG.info(
         "{}: {} examples, embedded in {} ms, candidates in {} ms, chosen {} (macro-F1 {}): {}",
@@ -154,36 +168,55 @@ public final class CandidateRetraining implements ChallengerTraining {
     return new Result(ModelVersions.signed(builder, key()), decision.reason());
   }
 
-  /** The champion's own head, on its own features, over the folds the candidates were scored on. */
-  private CrossValidation.Result scoreChampion(
+  /**
+   * The champion's own head, on its own features, on the examples {@code rows}: each prediction as
+   * an index into {@code labelOrder} (-1 for a label the challenger does not know, which happens
+   * only when the label sets differ and nothing is compared).
+   */
+  private int[] predictChampion(
       ModelVersion champion,
-      LabelledSet set,
+      List<String> labelOrder,
+      int[] rows,
       List<String> texts,
       Map<String, float[][]> embeddings) {
+    if (rows.length == 0) {
+      return new int[0];
+    }
     HeadFeatures features =
         HeadFeatures.byId(champion.getFeatures() == null ? "" : champion.getFeatures().toString());
-    byte[] featuriserBytes = ModelVersions.featuriserBytes(champion);
     LexicalFeaturiser featuriser =
-        features.needsFeaturiser() ? LexicalFeaturiser.fromBytes(featuriserBytes) : null;
+        features.needsFeaturiser()
+            ? LexicalFeaturiser.fromBytes(ModelVersions.featuriserBytes(champion))
+            : null;
+    List<String> mine = new ArrayList<>(rows.length);
+    for (int i : rows) {
+      mine.add(texts.get(i));
+    }
     float[][] embedded = null;
     if (features.needsEmbedding()) {
       String network = champion.getEmbeddingModelId();
-      embedded = embeddings.containsKey(network) ? embeddings.get(network) : embed(network, texts);
+      float[][] all = embeddings.get(network);
+      embedded = all == null ? embed(network, mine) : new float[rows.length][];
+      if (all != null) {
+        for (int j = 0; j < rows.length; j++) {
+          embedded[j] = all[rows[j]];
+        }
+      }
     }
-    LabelledSet.Builder rows = LabelledSet.builder().labelOrder(set.labelOrder());
-    String[] labels = set.labels();
-    for (int i = 0; i < texts.size(); i++) {
-      rows.add(
-          set.contentId(i),
-          labels[i],
+    float[][] input = new float[rows.length][];
+    for (int j = 0; j < rows.length; j++) {
+      input[j] =
           features.assemble(
-              featuriser == null ? null : featuriser.features(texts.get(i)),
-              embedded == null ? null : embedded[i]));
+              featuriser == null ? null : featuriser.features(mine.get(j)),
+              embedded == null ? null : embedded[j]);
     }
-    LabelledSet championSet = rows.build();
-    CrossValidation cv = CrossValidation.defaults();
     try (OnnxHead head = new OnnxHead(champion.getLabels(), ModelVersions.headBytes(champion))) {
-      return cv.score(head, championSet, cv.folds(set));
+      int[] predicted = head.predict(input);
+      int[] out = new int[predicted.length];
+      for (int j = 0; j < out.length; j++) {
+        out[j] = labelOrder.indexOf(champion.getLabels().get(predicted[j]));
+      }
+      return out;
     } catch (OrtException e) {
       throw new IllegalStateException(
           "cannot load the champion head of " + champion.getClassifier() + ": " + e.getMessage(),

@@ -166,7 +166,9 @@ public final class CandidateSelection {
 
   /**
    * The selection's result. {@code embeddingModelId} is null for a lexical head, {@code featuriser}
-   * null for an embedding head; {@code cv} holds the winner's pooled and per-fold metrics.
+   * null for an embedding head; {@code cv} holds the winner's pooled and per-fold metrics, {@code
+   * outOfFold} its prediction of each input row (a label index) by the fold that did not train on
+   * it.
    */
   public record Outcome(
       List<Candidate> table,
@@ -177,6 +179,7 @@ public final class CandidateSelection {
       LinearHead head,
       byte[] onnx,
       CrossValidation.Result cv,
+      int[] outOfFold,
       int folds,
       int trainingSize,
       long trainingMs) {
@@ -336,6 +339,14 @@ public final class CandidateSelection {
               settings.costs().measuredOn()));
     }
     Candidate winner = table.get(best);
+    int[] outOfFold = new int[n];
+    for (int f = 0; f < folds.count(); f++) {
+      int[] test = folds.test(f);
+      int[] predicted = results.get((best / grid.size()) * folds.count() + f)[best % grid.size()];
+      for (int j = 0; j < test.length; j++) {
+        outOfFold[test[j]] = predicted[j];
+      }
+    }
     table.set(
         best,
         new Candidate(
@@ -393,6 +404,7 @@ public final class CandidateSelection {
         head,
         onnx,
         cvs.get(best),
+        outOfFold,
         folds.count(),
         n,
         ms);

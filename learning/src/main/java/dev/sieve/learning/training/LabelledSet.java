@@ -27,18 +27,21 @@ public final class LabelledSet {
   private final String[] texts;
   private final float[][] rows;
   private final int[] labelIndex;
+  private final long[] receivedAtMs;
 
   private LabelledSet(
       List<String> labelOrder,
       String[] contentIds,
       String[] texts,
       float[][] rows,
-      int[] labelIndex) {
+      int[] labelIndex,
+      long[] receivedAtMs) {
     this.labelOrder = List.copyOf(labelOrder);
     this.contentIds = contentIds;
     this.texts = texts;
     this.rows = rows;
     this.labelIndex = labelIndex;
+    this.receivedAtMs = receivedAtMs;
   }
 
   public static Builder builder() {
@@ -103,6 +106,23 @@ public final class LabelledSet {
     return Optional.of(List.of(texts));
   }
 
+  /**
+   * The examples received after {@code ms}, in example order: what a version created at {@code ms}
+   * cannot have trained on. An example's receipt time is the one given to {@link
+   * Builder#add(LabelledExample, long)} (retrain-trigger's processing time when the label reached
+   * it), else its label time; one added with neither counts as after every time.
+   */
+  public int[] receivedAfter(long ms) {
+    int n = 0;
+    int[] out = new int[receivedAtMs.length];
+    for (int i = 0; i < receivedAtMs.length; i++) {
+      if (receivedAtMs[i] > ms) {
+        out[n++] = i;
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
   /** Examples per class, in label order. */
   public int[] classCounts() {
     int[] counts = new int[labelOrder.size()];
@@ -118,13 +138,15 @@ public final class LabelledSet {
     String[] t = new String[indices.length];
     float[][] r = new float[indices.length][];
     int[] y = new int[indices.length];
+    long[] at = new long[indices.length];
     for (int j = 0; j < indices.length; j++) {
       ids[j] = contentIds[indices[j]];
       t[j] = texts[indices[j]];
       r[j] = rows[indices[j]];
       y[j] = labelIndex[indices[j]];
+      at[j] = receivedAtMs[indices[j]];
     }
-    return new LabelledSet(labelOrder, ids, t, r, y);
+    return new LabelledSet(labelOrder, ids, t, r, y, at);
   }
 
   // Package-private zero-copy views for the trainer and cross-validation (rows are never
@@ -163,6 +185,16 @@ public final class LabelledSet {
     /** Adds (or replaces, when newer) the example of {@code contentId}, with its text. */
     public Builder add(
         String contentId, String label, String text, float[] embedding, long labeledAtMs) {
+      return add(contentId, label, text, embedding, labeledAtMs, labeledAtMs);
+    }
+
+    private Builder add(
+        String contentId,
+        String label,
+        String text,
+        float[] embedding,
+        long labeledAtMs,
+        long receivedAtMs) {
       Objects.requireNonNull(contentId, "contentId");
       Objects.requireNonNull(label, "label");
       if (dimension < 0) {
@@ -171,7 +203,8 @@ public final class LabelledSet {
         throw new IllegalArgumentException(
             "embedding of " + contentId + " has " + embedding.length + " dims, not " + dimension);
       }
-      Entry candidate = new Entry(label, text, embedding.clone(), labeledAtMs, arrival++);
+      Entry candidate =
+          new Entry(label, text, embedding.clone(), labeledAtMs, receivedAtMs, arrival++);
       // Latest label wins; on equal times the later arrival wins (a relabel replayed in
       // order).
       byId.merge(
@@ -185,6 +218,11 @@ public final class LabelledSet {
     }
 
     public Builder add(LabelledExample example) {
+      return add(example, example.getLabeledAtMs());
+    }
+
+    /** Adds {@code example}, received by the trainer at {@code receivedAtMs}. */
+    public Builder add(LabelledExample example, long receivedAtMs) {
       List<Float> e = example.getEmbedding();
       float[] embedding = new float[e.size()];
       for (int i = 0; i < embedding.length; i++) {
@@ -195,7 +233,8 @@ public final class LabelledSet {
           example.getLabel(),
           example.getText() == null ? null : example.getText().toString(),
           embedding,
-          example.getLabeledAtMs());
+          example.getLabeledAtMs(),
+          receivedAtMs);
     }
 
     public int size() {
@@ -220,19 +259,26 @@ public final class LabelledSet {
       String[] texts = new String[ids.length];
       float[][] rows = new float[ids.length][];
       int[] y = new int[ids.length];
+      long[] at = new long[ids.length];
       int i = 0;
       for (Entry e : sorted.values()) {
         texts[i] = e.text;
         rows[i] = e.embedding;
         y[i] = index.get(e.label);
+        at[i] = e.receivedAtMs;
         i++;
       }
-      return new LabelledSet(order, ids, texts, rows, y);
+      return new LabelledSet(order, ids, texts, rows, y, at);
     }
   }
 
   private record Entry(
-      String label, String text, float[] embedding, long labeledAtMs, long arrival) {}
+      String label,
+      String text,
+      float[] embedding,
+      long labeledAtMs,
+      long receivedAtMs,
+      long arrival) {}
 
   @Override
   public String toString() {

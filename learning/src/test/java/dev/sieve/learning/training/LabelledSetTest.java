@@ -3,6 +3,7 @@ package dev.sieve.learning.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sieve.schemas.LabelledExample;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,37 @@ class LabelledSetTest {
 
     assertThat(set.size()).isEqualTo(2);
     assertThat(set.labels()).containsExactly("spam", "ham");
+  }
+
+  @Test
+  void receivedAfterNamesTheExamplesAVersionOfThatTimeCannotHaveTrainedOn() {
+    LabelledExample early = example("c1", 100);
+    LabelledExample late = example("c2", 50); // labelled earlier, received later
+    LabelledSet set =
+        LabelledSet.builder()
+            .add(early, 1_000)
+            .add(late, 5_000)
+            .add("c3", "ham", X1, 3_000) // no receipt time: its label time
+            .add("c4", "ham", X2) // neither: after every time
+            .build();
+
+    assertThat(set.receivedAfter(2_000)).containsExactly(1, 2, 3);
+    assertThat(set.receivedAfter(4_000)).containsExactly(1, 3);
+    assertThat(set.receivedAfter(Long.MIN_VALUE)).containsExactly(0, 1, 2, 3);
+    assertThat(set.subset(new int[] {3, 1}).receivedAfter(4_000)).containsExactly(0, 1);
+  }
+
+  private static LabelledExample example(String id, long labeledAtMs) {
+    return LabelledExample.newBuilder()
+        .setContentId(id)
+        .setClassifier("spam")
+        .setText("text of " + id)
+        .setLabel("spam")
+        .setLabeler("ann")
+        .setEmbedding(List.of(1f, 0f))
+        .setEmbeddingModel("m")
+        .setLabeledAtMs(labeledAtMs)
+        .build();
   }
 
   @Test

@@ -44,4 +44,40 @@ class PublishDecisionTest {
     assertThat(PublishDecision.decide(LABELS, PERFECT, LABELS, PERFECT, 0.01).publish()).isFalse();
     assertThat(PublishDecision.decide(LABELS, PERFECT, LABELS, PERFECT, 0.0).publish()).isTrue();
   }
+
+  @Test
+  void onNewLabelsComparesBothOnTheLabelsTheChampionHasNotSeen() {
+    int[] truth = {0, 0, 1, 1};
+    int[] right = {0, 0, 1, 1};
+    int[] oneWrong = {0, 1, 1, 1};
+
+    PublishDecision better =
+        PublishDecision.onNewLabels(LABELS, LABELS, truth, right, oneWrong, 0.01);
+    PublishDecision worse =
+        PublishDecision.onNewLabels(LABELS, LABELS, truth, oneWrong, right, 0.01);
+
+    assertThat(better.publish()).isTrue();
+    assertThat(better.reason())
+        .startsWith("better: challenger macro-F1 1.0000 vs champion 0.7333")
+        .contains("on the 4 labels since the champion was trained");
+    assertThat(worse.publish()).isFalse();
+    assertThat(worse.reason()).startsWith("not better");
+  }
+
+  @Test
+  void withNoLabelSinceTheChampionTheChampionStaysUnlessTheQuestionChanged() {
+    int[] none = {};
+
+    PublishDecision same = PublishDecision.onNewLabels(LABELS, LABELS, none, none, none, 0.01);
+    PublishDecision changed =
+        PublishDecision.onNewLabels(List.of("a", "b", "c"), LABELS, none, none, none, 0.01);
+    PublishDecision first = PublishDecision.onNewLabels(LABELS, null, none, none, none, 0.01);
+
+    assertThat(same.publish()).isFalse();
+    assertThat(same.reason())
+        .isEqualTo("no labels since the champion was trained: nothing to compare on");
+    assertThat(changed.publish()).isTrue();
+    assertThat(changed.reason()).contains("label set changed");
+    assertThat(first.publish()).isTrue();
+  }
 }

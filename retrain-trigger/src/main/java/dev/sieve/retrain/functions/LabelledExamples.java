@@ -21,7 +21,9 @@ import org.apache.flink.metrics.Counter;
  * The labelled examples of the current key (classifier) in keyed state, owned by {@link
  * RetrainTrigger}: one per content id, the latest {@code labeledAtMs} winning; at most {@code
  * maxExamples}, the oldest labels evicted first, a tenth of the cap at a time, so the whole map is
- * scanned once per {@code maxExamples / 10} new examples rather than per example.
+ * scanned once per {@code maxExamples / 10} new examples rather than per example. Each example's
+ * receipt time (processing time) is kept beside it: a champion created before it cannot have
+ * trained on it, which is what the publish decision compares on.
  */
 final class LabelledExamples {
 
@@ -31,6 +33,10 @@ final class LabelledExamples {
           "labelled-examples", Types.STRING, new AvroTypeInfo<>(LabelledExample.class));
   static final ValueStateDescriptor<Integer> EXAMPLE_COUNT =
       new ValueStateDescriptor<>("example-count", Types.INT);
+  // Added after the first release: an example kept before it has no entry and counts as received
+  // at 0, before every champion.
+  static final MapStateDescriptor<String, Long> RECEIVED =
+      new MapStateDescriptor<>("example-received-ms", Types.STRING, Types.LONG);
 
   private static final Comparator<Map.Entry<String, LabelledExample>> OLDEST_FIRST =
       Comparator.comparingLong(
@@ -38,27 +44,30 @@ final class LabelledExamples {
           .thenComparing(Map.Entry::getKey);
 
   private final MapState<String, LabelledExample> examples;
+  private final MapState<String, Long> received;
   private final ValueState<Integer> count;
   private final int maxExamples;
   private final Counter evicted;
 
   LabelledExamples(RuntimeContext context, int maxExamples, Counter evicted) {
     this.examples = context.getMapState(EXAMPLES);
+    this.received = context.getMapState(RECEIVED);
     this.count = context.getState(EXAMPLE_COUNT);
     this.maxExamples = maxExamples;
     this.evicted = evicted;
   }
 
   /**
-   * Upserts {@code example}; false (and nothing changes) when the example kept for its content id
-   * was labelled later.
+   * Upserts {@code example}, received at {@code nowMs}; false (and nothing changes) when the
+   * example kept for its content id was labelled later.
    */
-  boolean keep(LabelledExample example) throws Exception {
+  boolean keep(LabelledExample example, long nowMs) throws Exception {
     LabelledExample old = examples.get(example.getContentId());
     if (old != null && old.getLabeledAtMs() > example.getLabeledAtMs()) {
       return false;
     }
     examples.put(example.getContentId(), example);
+    received.put(example.getContentId(), nowMs);
     if (old == null) {
       Integer n = count.value();
       int size = (n == null ? 0 : n) + 1;
@@ -76,6 +85,7 @@ final class LabelledExamples {
     all.sort(OLDEST_FIRST);
     for (int i = 0; i < remove; i++) {
       examples.remove(all.get(i).getKey());
+      received.remove(all.get(i).getKey());
     }
     evicted.inc(remove);
     return remove;
@@ -83,9 +93,9 @@ final class LabelledExamples {
 
   /**
    * The training set against {@code champion}: its labels first (new classes appended), with each
-   * example's text (what the candidates embed and featurise). Labels normally all arrive embedded
-   * by one network (the active-learning job's); should they not, only the examples of the most
-   * common network are kept, so the stored embeddings have one dimension.
+   * example's text (what the candidates embed and featurise) and receipt time. Labels normally all
+   * arrive embedded by one network (the active-learning job's); should they not, only the examples
+   * of the most common network are kept, so the stored embeddings have one dimension.
    */
   LabelledSet trainingSet(ModelVersion champion) throws Exception {
     Map<String, Integer> perNetwork = new TreeMap<>();
@@ -100,7 +110,8 @@ final class LabelledExamples {
     LabelledSet.Builder builder = LabelledSet.builder().labelOrder(champion.getLabels());
     for (LabelledExample e : examples.values()) {
       if (e.getEmbeddingModel().equals(network)) {
-        builder.add(e);
+        Long at = received.get(e.getContentId());
+        builder.add(e, at == null ? 0 : at);
       }
     }
     return builder.build();

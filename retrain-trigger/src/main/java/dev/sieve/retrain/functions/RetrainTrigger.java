@@ -148,7 +148,7 @@ public class RetrainTrigger extends KeyedProcessFunction<String, RetrainInput, M
       throws Exception {
     if (in.getExample() != null) {
       labels.inc();
-      if (examples.keep(in.getExample())) {
+      if (examples.keep(in.getExample(), ctx.timerService().currentProcessingTime())) {
         int n = count(newLabels) + 1;
         newLabels.update(n);
         if (n >= retrainEvery) {

@@ -5,6 +5,8 @@ import static dev.sieve.retrain.functions.Records.example;
 import static dev.sieve.retrain.functions.Records.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.learning.training.ChallengerTraining;
+import dev.sieve.learning.training.LabelledSet;
 import dev.sieve.model.ModelBounds;
 import dev.sieve.model.ModelVersions;
 import dev.sieve.model.SigningKey;
@@ -25,10 +27,14 @@ class RetrainTriggerTest {
   private KeyedOneInputStreamOperatorTestHarness<String, RetrainInput, ModelVersion> harness;
 
   private void open(boolean publish, int maxExamples) throws Exception {
+    open(new FakeTraining(publish), maxExamples);
+  }
+
+  private void open(ChallengerTraining training, int maxExamples) throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
             new RetrainTrigger(
-                new FakeTraining(publish),
+                training,
                 EVERY,
                 INTERVAL_MS,
                 maxExamples,
@@ -139,6 +145,42 @@ class RetrainTriggerTest {
     harness.processElement(request("manual"), 0);
 
     assertThat(reasons()).last().asString().isEqualTo("manual|10|e02|ham,spam|[5, 5]");
+  }
+
+  /** Publishes every challenger, saying how many examples arrived after the champion was made. */
+  private static final class ReceiptTraining implements ChallengerTraining {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Result train(LabelledSet set, ModelVersion champion, String trigger, long nowMs) {
+      int fresh = set.receivedAfter(champion.getCreatedAtMs()).length;
+      return new Result(
+          ModelVersion.newBuilder(champion)
+              .setVersion(champion.getVersion() + 1)
+              .setParentVersion(champion.getVersion())
+              .setReason(fresh + " of " + set.size() + " received after the champion")
+              .setCreatedAtMs(nowMs)
+              .build(),
+          "better");
+    }
+  }
+
+  @Test
+  void eachExampleCarriesWhenTheJobReceivedItNotWhenItWasLabelled() throws Exception {
+    open(new ReceiptTraining(), 1_000);
+    harness.processElement(RetrainInput.model(champion(1)), 0); // created at 0
+    harness.setProcessingTime(1_000);
+    labels("a", EVERY, 0); // labelled at 0..9 ms, received at 1 s: trains, version 2 at 1 s
+    harness.setProcessingTime(1_000 + INTERVAL_MS);
+    labels("b", EVERY, 0); // labelled as early, received after version 2
+    harness.setProcessingTime(1_000 + 2 * INTERVAL_MS);
+    harness.processElement(request("manual"), 0); // nothing since version 3
+
+    assertThat(reasons())
+        .containsExactly(
+            "10 of 10 received after the champion",
+            "10 of 20 received after the champion",
+            "0 of 20 received after the champion");
   }
 
   @Test

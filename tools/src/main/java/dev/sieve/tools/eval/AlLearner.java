@@ -23,8 +23,12 @@ interface AlLearner {
    * @param trainProbabilities class probabilities of every train row: what the selector reads
    * @param testPredicted the predicted class of every test row: what the curve scores
    * @param chosen what was trained (a candidate name, or the trainer's settings)
+   * @param outOfFold its prediction of each label (in the order given to {@link #train}) by the
+   *     fold that did not train on it — what the job's publish decision compares with the
+   *     champion's — or null when the learner does not say (then every retraining is adopted)
    */
-  record Trained(float[][] trainProbabilities, int[] testPredicted, String chosen) {}
+  record Trained(
+      float[][] trainProbabilities, int[] testPredicted, String chosen, int[] outOfFold) {}
 
   /** Whether every class has enough labels for a retraining. */
   static boolean enough(int[] labelled, int[] y, int classes) {

@@ -4,7 +4,9 @@ import dev.sieve.learning.selection.Decision;
 import dev.sieve.learning.selection.LabelSelector;
 import dev.sieve.learning.selection.RingEmbeddingMemory;
 import dev.sieve.learning.selection.SelectorState;
+import dev.sieve.learning.training.Head;
 import dev.sieve.learning.training.Metrics;
+import dev.sieve.learning.training.PublishDecision;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,8 +40,12 @@ final class AlReplay {
    * @param seedLabels labels drawn uniformly at random before selection starts (0: start from the
    *     zero-shot version 0 and let the selector's cold-start coverage find the classes)
    * @param maxLabels stop at this many labels
+   * @param publishRule adopt a retraining only when the job would publish it ({@link
+   *     PublishDecision#onNewLabels}: on the labels since the champion was trained, the
+   *     challenger's out-of-fold macro-F1 beats the champion's by the default margin); false: adopt
+   *     every retraining
    */
-  record Plan(int step, int seedLabels, int maxLabels) {
+  record Plan(int step, int seedLabels, int maxLabels, boolean publishRule) {
     Plan {
       if (step < 1 || seedLabels < 0 || maxLabels < 1) {
         throw new IllegalArgumentException("step and max labels must be >= 1 and seed labels >= 0");
@@ -78,6 +84,8 @@ final class AlReplay {
     private final Map<String, Integer> chosen = new TreeMap<>();
     private float[][] scores = data.zeroShotTrain();
     private int version;
+    private int notPublished;
+    private int championLabels; // labels the serving version was trained on (0: version 0)
     private int count;
     private int pass;
     private double macroF1;
@@ -124,7 +132,8 @@ final class AlReplay {
       }
       progress.printf(
           Locale.ROOT,
-          "\r%-12s seed %d: %d labels in %d passes, macro-F1 %.4f (v%d), %.1f s; asked by %s,"
+          "\r%-12s seed %d: %d labels in %d passes, macro-F1 %.4f (v%d, %d not published), %.1f s;"
+              + " asked by %s,"
               + " %d near-duplicates skipped; labels per class %s; retrainings chose %s%n",
           strategy.name(),
           seed,
@@ -132,6 +141,7 @@ final class AlReplay {
           pass,
           macroF1,
           version,
+          notPublished,
           (System.nanoTime() - start) / 1e9,
           why.entrySet().stream()
               .map(e -> e.getKey() + " " + e.getValue())
@@ -167,9 +177,13 @@ final class AlReplay {
     }
 
     private void retrain() {
-      Optional<AlLearner.Trained> trained = learner.train(Arrays.copyOf(order, count));
-      if (trained.isPresent()) {
+      int[] labels = Arrays.copyOf(order, count);
+      Optional<AlLearner.Trained> trained = learner.train(labels);
+      if (trained.isPresent() && !publishes(trained.get(), labels)) {
+        notPublished++;
+      } else if (trained.isPresent()) {
         version++;
+        championLabels = count;
         scores = trained.get().trainProbabilities();
         macroF1 = macroF1(trained.get().testPredicted());
         chosen.merge(trained.get().chosen(), 1, Integer::sum);
@@ -186,6 +200,35 @@ final class AlReplay {
           version,
           pass + 1);
       progress.flush();
+    }
+
+    /**
+     * The job's decision, on the labels given since the champion (the version serving now, whose
+     * probabilities the selector reads) was trained: the challenger's out-of-fold predictions of
+     * them against the champion's.
+     */
+    private boolean publishes(AlLearner.Trained challenger, int[] labels) {
+      if (!plan.publishRule() || challenger.outOfFold() == null) {
+        return true;
+      }
+      int fresh = labels.length - championLabels;
+      int[] truth = new int[fresh];
+      int[] theirs = new int[fresh];
+      int[] champions = new int[fresh];
+      for (int j = 0; j < fresh; j++) {
+        int row = labels[championLabels + j];
+        truth[j] = data.trainY()[row];
+        theirs[j] = challenger.outOfFold()[championLabels + j];
+        champions[j] = Head.argmax(scores[row]);
+      }
+      return PublishDecision.onNewLabels(
+              data.labels(),
+              data.labels(),
+              truth,
+              theirs,
+              champions,
+              PublishDecision.DEFAULT_MARGIN)
+          .publish();
     }
 
     private int[] unlabelledShuffled(Random random) {

@@ -14,9 +14,8 @@ import java.util.Optional;
  * Retrains as retrain-trigger does ({@code CandidateRetraining}): {@link CandidateSelection} over
  * the lexical featuriser, each network and each network with the lexical features, times the C
  * grid, on the same stratified folds of the labels so far, and the winner trained on all of them.
- * Two steps of the job are left out, and the replay adopts every retraining: the comparison with
- * the champion before publishing (a challenger that does not beat it by the margin is not
- * published), and the ONNX export and its check (the exported head computes the same function).
+ * The winner's out-of-fold predictions go to the replay's publish decision, as in the job. The ONNX
+ * export and its check are left out (the exported head computes the same function).
  *
  * <p>The chosen head scores every train row, sparsely: a lexical row has a few hundred non-zeros of
  * {@link dev.sieve.learning.candidates.LexicalVocabulary#DEFAULT_BUCKETS} columns, and the replay
@@ -67,7 +66,7 @@ final class CandidateLearner implements AlLearner {
     for (int i = 0; i < test.length; i++) {
       predicted[i] = Head.argmax(test[i]);
     }
-    return Optional.of(new Trained(train, predicted, outcome.chosen().name()));
+    return Optional.of(new Trained(train, predicted, outcome.chosen().name(), outcome.outOfFold()));
   }
 
   /** softmax(Wx + b) of the chosen head, reading the lexical part of x without its zeros. */

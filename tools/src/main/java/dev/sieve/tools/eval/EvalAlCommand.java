@@ -137,6 +137,16 @@ public final class EvalAlCommand implements Callable<Integer> {
   String learner;
 
   @Option(
+      names = "--publish",
+      defaultValue = "margin",
+      description =
+          "margin: adopt a retraining only when retrain-trigger would publish it (on the labels"
+              + " given since the serving version was trained, its out-of-fold macro-F1 beats that"
+              + " version's by the job's margin, 0.01); always: adopt every retraining (default:"
+              + " ${DEFAULT-VALUE}).")
+  String publish;
+
+  @Option(
       names = "--networks",
       split = ",",
       description =
@@ -179,6 +189,14 @@ public final class EvalAlCommand implements Callable<Integer> {
               throw new IllegalArgumentException(
                   "--learner: '" + learner + "' is neither candidates nor head-trainer");
         };
+    boolean publishRule =
+        switch (publish) {
+          case "margin" -> true;
+          case "always" -> false;
+          default ->
+              throw new IllegalArgumentException(
+                  "--publish: '" + publish + "' is neither margin nor always");
+        };
     List<EmbeddingModel> candidates =
         selection
             ? (networks != null ? networks : CandidateRetraining.DEFAULT_NETWORKS)
@@ -215,7 +233,8 @@ public final class EvalAlCommand implements Callable<Integer> {
         active);
 
     AlReplay replay =
-        new AlReplay(data, training, new AlReplay.Plan(step, seedLabels, cap), progress);
+        new AlReplay(
+            data, training, new AlReplay.Plan(step, seedLabels, cap, publishRule), progress);
     List<LearningCurve> curves = new ArrayList<>();
     List<CurveSummary> summaries = new ArrayList<>();
     List<Double> wallSeconds = new ArrayList<>();
@@ -237,7 +256,7 @@ public final class EvalAlCommand implements Callable<Integer> {
 
     out.printf(
         Locale.ROOT,
-        "dataset %s (%s; learner %s%s): %d train, %d test, classes %s; %d seed(s), a retraining"
+        "dataset %s (%s; learner %s%s; publish %s): %d train, %d test, classes %s; %d seed(s), a retraining"
             + " every %d labels, up to %d labels, budget %.3f of the stream%n",
         data.name(),
         embedding,
@@ -245,6 +264,7 @@ public final class EvalAlCommand implements Callable<Integer> {
         candidates.isEmpty()
             ? ""
             : " over lexical and " + candidates.stream().map(EmbeddingModel::id).toList(),
+        publish,
         data.trainSize(),
         data.testY().length,
         data.labels(),

@@ -12,8 +12,9 @@ import java.util.stream.IntStream;
  * The learner before candidate selection ({@code --learner head-trainer}): {@link HeadTrainer}'s
  * settings grid cross-validated on the primary network's embeddings (lowest class-balanced
  * log-loss), the winner trained on every label. Kept to compare with the figures measured with it;
- * retrain-trigger itself runs {@link CandidateLearner}'s selection. The ONNX export is skipped: the
- * exported head computes the same function as the {@link LinearHead}.
+ * retrain-trigger itself runs {@link CandidateLearner}'s selection. Every retraining is adopted (no
+ * publish decision), and the ONNX export is skipped: the exported head computes the same function
+ * as the {@link LinearHead}.
  */
 final class HeadTrainerLearner implements AlLearner {
 
@@ -36,10 +37,15 @@ final class HeadTrainerLearner implements AlLearner {
     }
     LabelledSet set = builder.build();
     HeadTrainer.Prepared prepared = HeadTrainer.prepare(set, grid.get(0).classWeighting());
-    HeadTrainer.Settings best = cv.select(grid, prepared, cv.folds(set)).best();
-    LinearHead head = HeadTrainer.fit(prepared, IntStream.range(0, set.size()).toArray(), best);
+    CrossValidation.Selection selection = cv.select(grid, prepared, cv.folds(set));
+    // No out-of-fold predictions: the replay adopts every retraining of this learner.
+    LinearHead head =
+        HeadTrainer.fit(prepared, IntStream.range(0, set.size()).toArray(), selection.best());
     return Optional.of(
         new Trained(
-            head.probabilities(data.trainX()), head.predict(data.testX()), best.toString()));
+            head.probabilities(data.trainX()),
+            head.predict(data.testX()),
+            selection.best().toString(),
+            null));
   }
 }
