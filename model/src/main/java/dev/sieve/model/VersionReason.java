@@ -16,9 +16,12 @@ import java.util.regex.Pattern;
  * trigger  = "zero-shot" | "new-labels" | "drift" | "manual" | "rollback" | "import" | ...
  * detail   = the retrain request's detail: for drift, the findings
  *            ("confidence-psi 0.9100 &gt; 0.1500 after ... ; centroid-cosine ...")
- * decision = "better: challenger macro-F1 a vs champion b on the same folds (+g, margin m)"
+ * decision = "better: challenger macro-F1 a vs champion b " basis " (+g, margin m)"
  *          | "not better: ..." | "no champion yet; ..." | "label set changed from [..] to [..]"
  *          | "champion could not be scored; ..."
+ *          | "no labels since the champion was trained: nothing to compare on" (never published)
+ * basis    = "on the N labels since the champion was trained" (retrain-trigger since 2026-12-06)
+ *          | "on the same folds" (before)
  * settings = the training settings ("epochs=10 lr=0.1 weighted=true seed=42")
  * </pre>
  *
@@ -132,7 +135,7 @@ public record VersionReason(
     return "";
   }
 
-  /** The challenger's macro-F1 minus the champion's on the same folds, when the decision says. */
+  /** The challenger's macro-F1 minus the champion's, when the decision says. */
   public OptionalDouble gain() {
     Matcher m = GAIN.matcher(decision);
     return m.find() ? OptionalDouble.of(Double.parseDouble(m.group(1))) : OptionalDouble.empty();

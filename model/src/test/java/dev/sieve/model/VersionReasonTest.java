@@ -76,6 +76,20 @@ class VersionReasonTest {
   }
 
   @Test
+  void aDecisionOnTheLabelsSinceTheChampionReadsTheSameWay() {
+    String text =
+        VersionReason.trained(
+            "new-labels",
+            "better: challenger macro-F1 0.9064 vs champion 0.6985 on the 100 labels since the"
+                + " champion was trained (+0.2079, margin 0.0100)",
+            "e5-small-v2-q+query/lr-c1");
+    VersionReason reason = VersionReason.parse(text);
+    assertThat(reason.outcome()).isEqualTo("published");
+    assertThat(reason.gain().getAsDouble()).isCloseTo(0.2079, within(1e-9));
+    assertThat(reason.summary(null)).isEqualTo("new-labels -> published (+0.21 F1)");
+  }
+
+  @Test
   void bareTriggersStayAsTheyAreAndARollbackNamesItsTarget() {
     assertThat(VersionReason.parse("zero-shot").summary(null)).isEqualTo("zero-shot");
     assertThat(VersionReason.parse("import").summary(null)).isEqualTo("import");
