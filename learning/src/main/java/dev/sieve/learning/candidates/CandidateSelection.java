@@ -262,7 +262,7 @@ public final class CandidateSelection {
     }
 
     List<Double> grid = settings.cGrid();
-    List<Callable<int[][]>> tasks = new ArrayList<>();
+    List<Callable<float[][][]>> tasks = new ArrayList<>();
     for (String extractor : extractors) {
       for (int f = 0; f < folds.count(); f++) {
         int fold = f;
@@ -272,11 +272,12 @@ public final class CandidateSelection {
               int[] train = folds.train(fold);
               int[] test = folds.test(fold);
               Problem problem = LogisticRegression.problem(rows, y, train);
-              int[][] predicted = new int[grid.size()][test.length];
+              float[][][] predicted = new float[grid.size()][test.length][];
               for (int g = 0; g < grid.size(); g++) {
                 Model model = LogisticRegression.train(problem, labels.size(), grid.get(g), true);
                 for (int j = 0; j < test.length; j++) {
-                  predicted[g][j] = LogisticRegression.predict(model, rows.nodes(test[j]));
+                  predicted[g][j] =
+                      LogisticRegression.probabilities(model, rows.nodes(test[j]), labels.size());
                 }
               }
               if (progress != null) {
@@ -293,7 +294,7 @@ public final class CandidateSelection {
             });
       }
     }
-    List<int[][]> results = run(tasks);
+    List<float[][][]> results = run(tasks);
 
     List<Candidate> table = new ArrayList<>();
     List<CrossValidation.Result> cvs = new ArrayList<>();
@@ -302,15 +303,34 @@ public final class CandidateSelection {
       String extractor = extractors.get(e);
       double cost = settings.costs().eventsPerSecondPerCore(extractor);
       boolean fits = settings.minThroughput() <= 0 || cost >= settings.minThroughput();
+      int first = table.size();
+      int lowestLoss = -1;
+      double lowest = Double.POSITIVE_INFINITY;
       for (int g = 0; g < grid.size(); g++) {
         List<Metrics> perFold = new ArrayList<>();
+        List<float[]> pooled = new ArrayList<>();
+        List<Integer> pooledTruth = new ArrayList<>();
         for (int f = 0; f < folds.count(); f++) {
           int[] test = folds.test(f);
+          float[][] p = results.get(e * folds.count() + f)[g];
           int[] truth = new int[test.length];
+          int[] predicted = new int[test.length];
           for (int j = 0; j < test.length; j++) {
             truth[j] = y[test[j]];
+            predicted[j] = Head.argmax(p[j]);
+            pooled.add(p[j]);
+            pooledTruth.add(truth[j]);
           }
-          perFold.add(Metrics.of(labels, truth, results.get(e * folds.count() + f)[g]));
+          perFold.add(Metrics.of(labels, truth, predicted));
+        }
+        double logLoss =
+            CrossValidation.balancedLogLoss(
+                pooledTruth.stream().mapToInt(Integer::intValue).toArray(),
+                pooled.toArray(float[][]::new),
+                labels.size());
+        if (logLoss < lowest) {
+          lowest = logLoss;
+          lowestLoss = g;
         }
         CrossValidation.Result result =
             new CrossValidation.Result(Metrics.pooled(perFold), List.copyOf(perFold));
@@ -324,10 +344,11 @@ public final class CandidateSelection {
                 cost,
                 fits,
                 false));
-        int index = table.size() - 1;
-        if (fits && (best < 0 || result.macroF1() > table.get(best).macroF1())) {
-          best = index;
-        }
+      }
+      // C by log-loss within the extractor, then the extractor by macro-F1.
+      int index = first + lowestLoss;
+      if (fits && (best < 0 || table.get(index).macroF1() > table.get(best).macroF1())) {
+        best = index;
       }
     }
     if (best < 0) {
@@ -342,9 +363,9 @@ public final class CandidateSelection {
     int[] outOfFold = new int[n];
     for (int f = 0; f < folds.count(); f++) {
       int[] test = folds.test(f);
-      int[] predicted = results.get((best / grid.size()) * folds.count() + f)[best % grid.size()];
+      float[][] p = results.get((best / grid.size()) * folds.count() + f)[best % grid.size()];
       for (int j = 0; j < test.length; j++) {
-        outOfFold[test[j]] = predicted[j];
+        outOfFold[test[j]] = Head.argmax(p[j]);
       }
     }
     table.set(

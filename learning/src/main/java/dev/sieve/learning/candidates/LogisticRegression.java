@@ -76,6 +76,44 @@ final class LogisticRegression {
     return (int) Linear.predict(model, row);
   }
 
+  /**
+   * The class probabilities the exported head ({@link #head}) gives {@code row}, in class-index
+   * order: the softmax of LIBLINEAR's decision values (two classes: its sigmoid).
+   */
+  static float[] probabilities(Model model, Feature[] row, int classCount) {
+    int[] modelLabels = model.getLabels();
+    double[] z = new double[classCount];
+    java.util.Arrays.fill(z, ABSENT_CLASS_BIAS);
+    if (modelLabels.length == 1) {
+      z[modelLabels[0]] = 0;
+    } else {
+      double[] values = new double[modelLabels.length == 2 ? 1 : modelLabels.length];
+      Linear.predictValues(model, row, values);
+      if (modelLabels.length == 2) {
+        z[modelLabels[0]] = values[0] / 2;
+        z[modelLabels[1]] = -values[0] / 2;
+      } else {
+        for (int col = 0; col < modelLabels.length; col++) {
+          z[modelLabels[col]] = values[col];
+        }
+      }
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : z) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (int c = 0; c < classCount; c++) {
+      z[c] = Math.exp(z[c] - max);
+      sum += z[c];
+    }
+    float[] p = new float[classCount];
+    for (int c = 0; c < classCount; c++) {
+      p[c] = (float) (z[c] / sum);
+    }
+    return p;
+  }
+
   /** The model as {@code softmax(Wx + b)} in {@code labels} order, for ONNX export. */
   static LinearHead head(Model model, List<String> labels, int dimension) {
     int k = labels.size();

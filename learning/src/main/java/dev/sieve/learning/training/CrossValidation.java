@@ -199,7 +199,7 @@ public final class CrossValidation {
    * the classes present, so that each class weighs as much as it does in macro-F1 (and as the
    * class-weighted training objective has it).
    */
-  static double balancedLogLoss(int[] truth, float[][] probabilities, int classCount) {
+  public static double balancedLogLoss(int[] truth, float[][] probabilities, int classCount) {
     double[] sum = new double[classCount];
     int[] count = new int[classCount];
     for (int i = 0; i < truth.length; i++) {
