@@ -2,6 +2,7 @@ package dev.sieve.learning.candidates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.sieve.learning.training.OnnxHead;
 import dev.sieve.model.EmbedderHandle;
@@ -167,6 +168,17 @@ class CandidateSelectionTest {
     assertThat(outcome.table()).filteredOn(CandidateSelection.Candidate::chosen).hasSize(1);
     assertThat(outcome.scores()).extracting(s -> s.getName()).contains(NET + "/lr-c10");
     assertThat(outcome.render()).contains("lexical+" + NET + "/lr-c1 ").contains("chosen");
+    // C by log-loss within the winning extractor; every row's out-of-fold prediction is given
+    CandidateSelection.Candidate chosen = outcome.chosen();
+    assertThat(outcome.table())
+        .filteredOn(c -> c.extractor().equals(chosen.extractor()))
+        .allSatisfy(c -> assertThat(c.logLoss()).isGreaterThanOrEqualTo(chosen.logLoss()));
+    assertThat(outcome.outOfFold()).hasSize(texts.size());
+    int right = 0;
+    for (int i = 0; i < texts.size(); i++) {
+      right += outcome.outOfFold()[i] == (labels.get(i).equals("animal") ? 0 : 1) ? 1 : 0;
+    }
+    assertThat((double) right / texts.size()).isCloseTo(chosen.macroF1(), within(0.1));
   }
 
   @Test
