@@ -196,8 +196,10 @@ public final class CandidateRetraining implements ChallengerTraining {
     if (features.needsEmbedding()) {
       String network = champion.getEmbeddingModelId();
       float[][] all = embeddings.get(network);
-      embedded = all == null ? embed(network, mine) : new float[rows.length][];
-      if (all != null) {
+      if (all == null) {
+        embedded = embed(network, mine); // a network no longer among the candidates
+      } else {
+        embedded = new float[rows.length][];
         for (int j = 0; j < rows.length; j++) {
           embedded[j] = all[rows[j]];
         }

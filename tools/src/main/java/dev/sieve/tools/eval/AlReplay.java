@@ -134,7 +134,7 @@ final class AlReplay {
           Locale.ROOT,
           "\r%-12s seed %d: %d labels in %d passes, macro-F1 %.4f (v%d, %d not published), %.1f s;"
               + " asked by %s,"
-              + " %d near-duplicates skipped; labels per class %s; retrainings chose %s%n",
+              + " %d near-duplicates skipped; labels per class %s; published versions chose %s%n",
           strategy.name(),
           seed,
           count,
@@ -179,14 +179,14 @@ final class AlReplay {
     private void retrain() {
       int[] labels = Arrays.copyOf(order, count);
       Optional<AlLearner.Trained> trained = learner.train(labels);
-      if (trained.isPresent() && !publishes(trained.get(), labels)) {
-        notPublished++;
-      } else if (trained.isPresent()) {
+      if (trained.isPresent() && publishes(trained.get(), labels)) {
         version++;
         championLabels = count;
         scores = trained.get().trainProbabilities();
         macroF1 = macroF1(trained.get().testPredicted());
         chosen.merge(trained.get().chosen(), 1, Integer::sum);
+      } else if (trained.isPresent()) {
+        notPublished++;
       }
       points.add(new LearningCurve.Point(count, macroF1));
       progress.printf(
