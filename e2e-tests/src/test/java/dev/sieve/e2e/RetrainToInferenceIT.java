@@ -43,11 +43,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and its predictions carry version 2.
  *
  * <p>Version 1 is the demo's zero-shot topic head, which trained on no label, so the challenger is
- * compared with it on every label received. Measured with the real model: trained on the first
- * 100, 110 or 120 labelled messages (whichever have arrived when the trigger fires), the
- * challenger's cross-validated macro-F1 was 0.848 / 0.881 / 0.855 against version 1's 0.693 / 0.686
- * / 0.689 (2026-12-06 with the candidate networks: 0.906 against 0.699 on 100 labels), so it is
- * published (margin 0.01) with a gain of 0.15 or more.
+ * compared with it on every label received. Measured with the real model: trained on the first 100,
+ * 110 or 120 labelled messages (whichever have arrived when the trigger fires), the challenger's
+ * cross-validated macro-F1 was 0.848 / 0.881 / 0.855 against version 1's 0.693 / 0.686 / 0.689
+ * (2026-12-06 with the candidate networks: 0.906 against 0.699 on 100 labels), so it is published
+ * (margin 0.01) with a gain of 0.15 or more.
  */
 class RetrainToInferenceIT {
 
