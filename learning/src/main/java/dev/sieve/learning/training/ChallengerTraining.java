@@ -6,7 +6,9 @@ import java.io.Serializable;
 /**
  * One retraining of a classifier against its champion, as the Flink job sees it: the labelled set
  * in, either a signed version to publish or the reason not to out. A small interface so the job's
- * trigger logic is tested with a plain-Java fake ({@link SignedRetraining} is the real one).
+ * trigger logic is tested with a plain-Java fake. The job runs {@code CandidateRetraining}; {@link
+ * SignedRetraining} (one SGD head on the champion's network) is the lighter one retrain-trigger's
+ * integration tests run.
  */
 public interface ChallengerTraining extends Serializable {
 
@@ -17,8 +19,8 @@ public interface ChallengerTraining extends Serializable {
   record Result(ModelVersion published, String decision) {}
 
   /**
-   * Trains a challenger on {@code set} (in the label order the version will declare) and compares
-   * it with {@code champion} on the same folds.
+   * Trains a challenger on {@code set} (in the label order the version will declare) and decides
+   * whether it replaces {@code champion} ({@link PublishDecision}).
    *
    * @param trigger why the training runs ({@code new-labels}, {@code drift}, {@code manual}…)
    * @param nowMs the version's creation time

@@ -9,14 +9,21 @@ import dev.sieve.schemas.ModelVersion;
 import java.util.List;
 
 /**
- * The real {@link ChallengerTraining}: {@link Retrainer} (grid × 5 stratified folds, champion
- * scored by its own ONNX head on the same folds, publish decision with the configured margin) and,
- * when it publishes, {@link TrainedVersions}: version = champion + 1, parent = champion, the
- * champion's embedding network, metrics, reason and training time, signed (Ed25519, the whole
- * version) with the publisher's private key. It carries only where the key is ({@link
- * SigningKeySource}: a file or an environment variable) and reads it on first use, on the task
- * manager; the key is never printed. A champion at {@code Integer.MAX_VALUE} has no next version:
- * the training fails with that reason and the champion keeps serving.
+ * A light {@link ChallengerTraining}, the one retrain-trigger's integration tests run (the job runs
+ * {@code CandidateRetraining}): {@link Retrainer} (the SGD grid × 5 stratified folds on the
+ * champion's network, champion scored by its own ONNX head on the same folds, publish decision with
+ * the configured margin) and, when it publishes, {@link TrainedVersions}: version = champion + 1,
+ * parent = champion, the champion's embedding network, metrics, reason and training time, signed
+ * (Ed25519, the whole version) with the publisher's private key. It carries only where the key is
+ * ({@link SigningKeySource}: a file or an environment variable) and reads it on first use, on the
+ * task manager; the key is never printed. A champion at {@code Integer.MAX_VALUE} has no next
+ * version: the training fails with that reason and the champion keeps serving.
+ *
+ * <p>Its decision is not the job's: the champion is scored on the folds of every label, its own
+ * training labels included, which favours it ({@link PublishDecision#onNewLabels} is what {@code
+ * CandidateRetraining} decides on); the job's own decision is tested by {@code
+ * CandidateRetrainingTest}, {@code PublishDecisionTest} and e2e-tests' {@code
+ * RetrainToInferenceIT}.
  */
 public final class SignedRetraining implements ChallengerTraining {
 
