@@ -69,12 +69,24 @@ public final class CandidateSelection {
    */
   public static final List<Double> DEFAULT_C_GRID = List.of(1.0, 10.0);
 
+  /**
+   * The scales a hybrid head's solver sees its lexical half at (the embedding half stays at 1): a
+   * scale {@code a} makes the L2 penalty on the lexical weights {@code 1/a²} times the embedding's.
+   * Hand-picked, measured (docs/measurements/eval-candidates.md): on 400 labels of
+   * tweeteval_emotion the hybrid at scale 1 scored 0.646 on the test split, below the network alone
+   * (0.719) — its thousands of lexical weights fit the few labels — and 0.718 at 0.5; on the whole
+   * train split 0.5 was better on emotion and offensive and worse on sms_spam, so both are
+   * candidates.
+   */
+  public static final List<Double> DEFAULT_LEXICAL_SCALES = List.of(1.0, 0.5);
+
   /** Fraction of training rows on which the ONNX head must pick LIBLINEAR's class. */
   static final double MIN_ARGMAX_AGREEMENT = 0.999;
 
   /** Settings of a selection; {@link #defaults()} is what {@code sieve eval} runs. */
   public record Settings(
       List<Double> cGrid,
+      List<Double> lexicalScales,
       int vocabularySize,
       int minDf,
       double minThroughput,
@@ -87,6 +99,9 @@ public final class CandidateSelection {
       if (cGrid.isEmpty() || cGrid.stream().anyMatch(c -> !(c > 0))) {
         throw new IllegalArgumentException("the C grid must hold positive values");
       }
+      if (lexicalScales.isEmpty() || lexicalScales.stream().anyMatch(a -> !(a > 0 && a <= 1))) {
+        throw new IllegalArgumentException("the lexical scales must lie in (0, 1]");
+      }
       if (minThroughput < 0) {
         throw new IllegalArgumentException("minThroughput must be >= 0");
       }
@@ -94,12 +109,14 @@ public final class CandidateSelection {
         throw new IllegalArgumentException("parallelism must be >= 1");
       }
       cGrid = List.copyOf(new TreeSet<>(cGrid));
+      lexicalScales = List.copyOf(new TreeSet<>(lexicalScales).descendingSet());
       Objects.requireNonNull(costs, "costs");
     }
 
     public static Settings defaults() {
       return new Settings(
           DEFAULT_C_GRID,
+          DEFAULT_LEXICAL_SCALES,
           LexicalVocabulary.DEFAULT_BUCKETS,
           LexicalVocabulary.DEFAULT_MIN_DF,
           0,
@@ -110,17 +127,39 @@ public final class CandidateSelection {
     }
 
     public Settings withMinThroughput(double value) {
-      return new Settings(cGrid, vocabularySize, minDf, value, costs, folds, seed, parallelism);
+      return new Settings(
+          cGrid, lexicalScales, vocabularySize, minDf, value, costs, folds, seed, parallelism);
     }
 
     public Settings withCosts(ExtractorCosts value) {
       return new Settings(
-          cGrid, vocabularySize, minDf, minThroughput, value, folds, seed, parallelism);
+          cGrid,
+          lexicalScales,
+          vocabularySize,
+          minDf,
+          minThroughput,
+          value,
+          folds,
+          seed,
+          parallelism);
     }
 
     public Settings withCGrid(List<Double> value) {
       return new Settings(
-          value, vocabularySize, minDf, minThroughput, costs, folds, seed, parallelism);
+          value,
+          lexicalScales,
+          vocabularySize,
+          minDf,
+          minThroughput,
+          costs,
+          folds,
+          seed,
+          parallelism);
+    }
+
+    public Settings withLexicalScales(List<Double> value) {
+      return new Settings(
+          cGrid, value, vocabularySize, minDf, minThroughput, costs, folds, seed, parallelism);
     }
   }
 
@@ -165,6 +204,7 @@ public final class CandidateSelection {
       String name,
       String extractor,
       double c,
+      double lexicalScale,
       double macroF1,
       double logLoss,
       double eventsPerSecondPerCore,
@@ -279,20 +319,25 @@ public final class CandidateSelection {
     List<Double> grid = settings.cGrid();
     List<Callable<float[][][]>> tasks = new ArrayList<>();
     for (String extractor : extractors) {
+      List<Double> scales = scales(extractor);
       for (int f = 0; f < folds.count(); f++) {
         int fold = f;
         tasks.add(
             () -> {
-              SparseRows rows = rows(extractor, input, lexicalByFold[fold], lexicalDim[fold]);
               int[] train = folds.train(fold);
               int[] test = folds.test(fold);
-              Problem problem = LogisticRegression.problem(rows, y, train);
-              float[][][] predicted = new float[grid.size()][test.length][];
-              for (int g = 0; g < grid.size(); g++) {
-                Model model = LogisticRegression.train(problem, labels.size(), grid.get(g), true);
-                for (int j = 0; j < test.length; j++) {
-                  predicted[g][j] =
-                      LogisticRegression.probabilities(model, rows.nodes(test[j]), labels.size());
+              // one prediction per (scale, C), scales outer
+              float[][][] predicted = new float[scales.size() * grid.size()][test.length][];
+              for (int s = 0; s < scales.size(); s++) {
+                SparseRows rows =
+                    rows(extractor, input, lexicalByFold[fold], lexicalDim[fold], scales.get(s));
+                Problem problem = LogisticRegression.problem(rows, y, train);
+                for (int g = 0; g < grid.size(); g++) {
+                  Model model = LogisticRegression.train(problem, labels.size(), grid.get(g), true);
+                  for (int j = 0; j < test.length; j++) {
+                    predicted[s * grid.size() + g][j] =
+                        LogisticRegression.probabilities(model, rows.nodes(test[j]), labels.size());
+                  }
                 }
               }
               if (progress != null) {
@@ -313,21 +358,27 @@ public final class CandidateSelection {
 
     List<Candidate> table = new ArrayList<>();
     List<CrossValidation.Result> cvs = new ArrayList<>();
+    List<float[][][]> byRow = new ArrayList<>(); // per table row, its predictions per fold
     int best = -1;
     for (int e = 0; e < extractors.size(); e++) {
       String extractor = extractors.get(e);
+      List<Double> scales = scales(extractor);
       double cost = settings.costs().eventsPerSecondPerCore(extractor);
       boolean fits = settings.minThroughput() <= 0 || cost >= settings.minThroughput();
       int first = table.size();
       int lowestLoss = -1;
       double lowest = Double.POSITIVE_INFINITY;
-      for (int g = 0; g < grid.size(); g++) {
+      for (int k = 0; k < scales.size() * grid.size(); k++) {
+        double scale = scales.get(k / grid.size());
+        double c = grid.get(k % grid.size());
         List<Metrics> perFold = new ArrayList<>();
         List<float[]> pooled = new ArrayList<>();
         List<Integer> pooledTruth = new ArrayList<>();
+        float[][][] predictions = new float[folds.count()][][];
         for (int f = 0; f < folds.count(); f++) {
           int[] test = folds.test(f);
-          float[][] p = results.get(e * folds.count() + f)[g];
+          float[][] p = results.get(e * folds.count() + f)[k];
+          predictions[f] = p;
           int[] truth = new int[test.length];
           int[] predicted = new int[test.length];
           for (int j = 0; j < test.length; j++) {
@@ -345,23 +396,25 @@ public final class CandidateSelection {
                 labels.size());
         if (logLoss < lowest) {
           lowest = logLoss;
-          lowestLoss = g;
+          lowestLoss = k;
         }
         CrossValidation.Result result =
             new CrossValidation.Result(Metrics.pooled(perFold), List.copyOf(perFold));
         cvs.add(result);
+        byRow.add(predictions);
         table.add(
             new Candidate(
-                extractor + "/lr-c" + formatC(grid.get(g)),
+                name(extractor, c, scale),
                 extractor,
-                grid.get(g),
+                c,
+                scale,
                 result.macroF1(),
                 logLoss,
                 cost,
                 fits,
                 false));
       }
-      // C by log-loss within the extractor, then the extractor by macro-F1.
+      // C and scale by log-loss within the extractor, then the extractor by macro-F1.
       int index = first + lowestLoss;
       if (fits && (best < 0 || table.get(index).macroF1() > table.get(best).macroF1())) {
         best = index;
@@ -379,7 +432,7 @@ public final class CandidateSelection {
     int[] outOfFold = new int[n];
     for (int f = 0; f < folds.count(); f++) {
       int[] test = folds.test(f);
-      float[][] p = results.get((best / grid.size()) * folds.count() + f)[best % grid.size()];
+      float[][] p = byRow.get(best)[f];
       for (int j = 0; j < test.length; j++) {
         outOfFold[test[j]] = Head.argmax(p[j]);
       }
@@ -390,6 +443,7 @@ public final class CandidateSelection {
             winner.name(),
             winner.extractor(),
             winner.c(),
+            winner.lexicalScale(),
             winner.macroF1(),
             winner.logLoss(),
             winner.eventsPerSecondPerCore(),
@@ -424,12 +478,13 @@ public final class CandidateSelection {
             extractor,
             input,
             featuriser == null ? null : sparseAll(featuriser, terms),
-            featuriser == null ? 0 : featuriser.dimension());
+            featuriser == null ? 0 : featuriser.dimension(),
+            winner.lexicalScale());
     int[] all = new int[n];
     java.util.Arrays.setAll(all, i -> i);
     Problem problem = LogisticRegression.problem(rows, y, all);
     Model model = LogisticRegression.train(problem, labels.size(), winner.c(), true);
-    LinearHead head = LogisticRegression.head(model, labels, rows.dimension());
+    LinearHead head = LogisticRegression.head(model, labels, rows);
     byte[] onnx = OnnxHeads.linearSoftmax(head.weights(), head.bias());
     checkOnnx(onnx, model, rows, labels);
     long ms = (System.nanoTime() - start) / 1_000_000;
@@ -448,19 +503,38 @@ public final class CandidateSelection {
         ms);
   }
 
+  /** {@code <extractor>/lr-c<C>}, and {@code -lex<scale>} when the lexical half is scaled. */
+  static String name(String extractor, double c, double lexicalScale) {
+    return extractor
+        + "/lr-c"
+        + formatC(c)
+        + (lexicalScale == 1.0 ? "" : "-lex" + formatC(lexicalScale));
+  }
+
+  /** The lexical scales tried for an extractor: only a hybrid has two halves to weigh. */
+  private List<Double> scales(String extractor) {
+    return extractor.startsWith(ExtractorCosts.LEXICAL + "+")
+        ? settings.lexicalScales()
+        : List.of(1.0);
+  }
+
   static String formatC(double c) {
     return c == Math.rint(c) ? String.valueOf((long) c) : String.valueOf(c).replaceAll("0+$", "");
   }
 
   private static SparseRows rows(
-      String extractor, Input input, LexicalFeaturiser.Sparse[] lexical, int lexicalDim) {
+      String extractor,
+      Input input,
+      LexicalFeaturiser.Sparse[] lexical,
+      int lexicalDim,
+      double lexicalScale) {
     if (extractor.equals(ExtractorCosts.LEXICAL)) {
       return new SparseRows(lexicalDim, lexical, lexicalDim, null);
     }
     if (extractor.startsWith(ExtractorCosts.LEXICAL + "+")) {
       float[][] e =
           input.embeddings().get(extractor.substring(ExtractorCosts.LEXICAL.length() + 1));
-      return new SparseRows(lexicalDim + e[0].length, lexical, lexicalDim, e);
+      return new SparseRows(lexicalDim + e[0].length, lexical, lexicalDim, e, lexicalScale);
     }
     float[][] e = input.embeddings().get(extractor);
     return new SparseRows(e[0].length, null, 0, e);

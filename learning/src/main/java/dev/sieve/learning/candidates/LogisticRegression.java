@@ -114,6 +114,25 @@ final class LogisticRegression {
     return p;
   }
 
+  /**
+   * The model trained on {@code rows} as a head over the rows as served: the weights of the lexical
+   * part times the {@link SparseRows#lexicalScale} the solver saw it at, so that {@code W·x} of the
+   * unscaled row equals LIBLINEAR's decision value.
+   */
+  static LinearHead head(Model model, List<String> labels, SparseRows rows) {
+    LinearHead head = head(model, labels, rows.dimension());
+    if (rows.lexical() == null || rows.lexicalScale() == 1.0) {
+      return head;
+    }
+    float[][] w = head.weights();
+    for (float[] row : w) {
+      for (int j = 0; j < rows.lexicalDim(); j++) {
+        row[j] *= (float) rows.lexicalScale();
+      }
+    }
+    return new LinearHead(labels, w, head.bias());
+  }
+
   /** The model as {@code softmax(Wx + b)} in {@code labels} order, for ONNX export. */
   static LinearHead head(Model model, List<String> labels, int dimension) {
     int k = labels.size();

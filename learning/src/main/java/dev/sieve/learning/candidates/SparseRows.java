@@ -5,16 +5,36 @@ import dev.sieve.model.LexicalFeaturiser;
 /**
  * Feature rows without their zeros: a lexical part (sparse TF-IDF over the fold's vocabulary)
  * and/or a dense part (a network's embedding) placed after it, as {@code HeadFeatures} concatenates
- * them at serving time.
+ * them at serving time. The solver sees the lexical part times {@code lexicalScale} ({@link
+ * #nodes}); {@link #dense} is the row as served, unscaled, and {@link
+ * LogisticRegression#head(de.bwaldvogel.liblinear.Model, java.util.List, SparseRows)} folds the
+ * scale into the weights.
  */
 record SparseRows(
-    int dimension, LexicalFeaturiser.Sparse[] lexical, int lexicalDim, float[][] dense) {
+    int dimension,
+    LexicalFeaturiser.Sparse[] lexical,
+    int lexicalDim,
+    float[][] dense,
+    double lexicalScale) {
+
+  SparseRows {
+    if (!(lexicalScale > 0)) {
+      throw new IllegalArgumentException("lexicalScale must be > 0: " + lexicalScale);
+    }
+  }
+
+  SparseRows(int dimension, LexicalFeaturiser.Sparse[] lexical, int lexicalDim, float[][] dense) {
+    this(dimension, lexical, lexicalDim, dense, 1.0);
+  }
 
   int size() {
     return lexical != null ? lexical.length : dense.length;
   }
 
-  /** Row {@code i} as liblinear nodes (1-based indices), followed by the bias node. */
+  /**
+   * Row {@code i} as liblinear nodes (1-based indices; the lexical part times {@code
+   * lexicalScale}), followed by the bias node.
+   */
   de.bwaldvogel.liblinear.Feature[] nodes(int i) {
     int nl = lexical == null ? 0 : lexical[i].indices().length;
     int nd = dense == null ? 0 : dense[i].length;
@@ -23,7 +43,7 @@ record SparseRows(
     for (int j = 0; j < nl; j++) {
       out[m++] =
           new de.bwaldvogel.liblinear.FeatureNode(
-              lexical[i].indices()[j] + 1, lexical[i].values()[j]);
+              lexical[i].indices()[j] + 1, lexicalScale * lexical[i].values()[j]);
     }
     int offset = lexical == null ? 0 : lexicalDim;
     for (int j = 0; j < nd; j++) {
@@ -33,7 +53,7 @@ record SparseRows(
     return out;
   }
 
-  /** Row {@code i} as the dense vector a head reads. */
+  /** Row {@code i} as the dense vector a head reads (unscaled, as served). */
   float[] dense(int i) {
     float[] row = new float[dimension];
     if (lexical != null) {

@@ -163,11 +163,18 @@ class CandidateSelectionTest {
     float[] zebra = embedder.embed(List.of("there was a zebra outside this morning"))[0];
     String text = "there was a zebra outside this morning";
     assertThat(predict(outcome, List.of(outcome.row(text, zebra)))).isEqualTo("animal");
-    // the table: every extractor x C, one chosen, each row as a version stores it
-    assertThat(outcome.table()).hasSize(3 * CandidateSelection.DEFAULT_C_GRID.size());
+    // the table: every extractor x C (the hybrid also x lexical scale), one chosen, each row as
+    // a version stores it
+    assertThat(outcome.table())
+        .hasSize(
+            (2 + CandidateSelection.DEFAULT_LEXICAL_SCALES.size())
+                * CandidateSelection.DEFAULT_C_GRID.size());
     assertThat(outcome.table()).filteredOn(CandidateSelection.Candidate::chosen).hasSize(1);
     assertThat(outcome.scores()).extracting(s -> s.getName()).contains(NET + "/lr-c10");
-    assertThat(outcome.render()).contains("lexical+" + NET + "/lr-c1 ").contains("chosen");
+    assertThat(outcome.render())
+        .contains("lexical+" + NET + "/lr-c1 ")
+        .contains("lexical+" + NET + "/lr-c1-lex0.5 ")
+        .contains("chosen");
     // C by log-loss within the winning extractor; every row's out-of-fold prediction is given
     CandidateSelection.Candidate chosen = outcome.chosen();
     assertThat(outcome.table())
