@@ -35,15 +35,16 @@ import java.util.concurrent.Future;
  * {@link LexicalFeaturiser} fitted on the texts), each network whose embeddings the caller passes,
  * and {@code lexical+<network>} (both concatenated, each L2-normalised) — times every C of the grid
  * of an L2-regularised, class-balanced {@link LogisticRegression}, named {@code
- * <extractor>/lr-c<C>}. Every candidate is scored on the same stratified folds ({@link Folds}, the
- * seed and k of {@link CrossValidation}); the lexical vocabulary is refitted on each fold's
- * training part, so no fold sees its test texts. Within each extractor the C with the lowest
- * class-balanced log-loss on the folds is kept ({@link CrossValidation#balancedLogLoss} of the
- * served head's probabilities; smaller C on a tie); then the kept candidate with the best pooled
- * macro-F1 wins among those whose extractor's measured cost ({@link ExtractorCosts}, events/s per
- * core) is at least {@code minThroughput} (0: no budget; an extractor never measured fits no
- * budget); on a tie the earlier extractor wins (lexical, then networks in the caller's order, then
- * hybrids).
+ * <extractor>/lr-c<C>}; a hybrid also times every scale of its lexical half ({@link
+ * Settings#lexicalScales}, {@code -lex<scale>} in the name when not 1). Every candidate is scored
+ * on the same stratified folds ({@link Folds}, the seed and k of {@link CrossValidation}); the
+ * lexical vocabulary is refitted on each fold's training part, so no fold sees its test texts.
+ * Within each extractor the C and scale with the lowest class-balanced log-loss on the folds are
+ * kept ({@link CrossValidation#balancedLogLoss} of the served head's probabilities; on a tie the
+ * larger scale, then the smaller C); then the kept candidate with the best pooled macro-F1 wins
+ * among those whose extractor's measured cost ({@link ExtractorCosts}, events/s per core) is at
+ * least {@code minThroughput} (0: no budget; an extractor never measured fits no budget); on a tie
+ * the earlier extractor wins (lexical, then networks in the caller's order, then hybrids).
  *
  * <p>Why C by log-loss: on labels that uncertainty sampling chose (the texts nearest the boundary)
  * the weaker regularisation wins the folds' macro-F1 and gives over-confident heads, which then ask
@@ -72,11 +73,11 @@ public final class CandidateSelection {
   /**
    * The scales a hybrid head's solver sees its lexical half at (the embedding half stays at 1): a
    * scale {@code a} makes the L2 penalty on the lexical weights {@code 1/a²} times the embedding's.
-   * Hand-picked, measured (docs/measurements/eval-candidates.md): on 400 labels of
-   * tweeteval_emotion the hybrid at scale 1 scored 0.646 on the test split, below the network alone
-   * (0.719) — its thousands of lexical weights fit the few labels — and 0.718 at 0.5; on the whole
-   * train split 0.5 was better on emotion and offensive and worse on sms_spam, so both are
-   * candidates.
+   * Hand-picked, measured (docs/measurements/eval-candidates.md): on 400 random labels of
+   * tweeteval_emotion the hybrid at scale 1 scored 0.646 macro-F1 on the test split, below its
+   * network alone (0.719) — its thousands of lexical weights fit the few labels — and 0.718 at 0.5;
+   * on the whole train split 0.5 was better on emotion and offensive and worse on sms_spam, so both
+   * are candidates. The exported head folds the scale into its weights: serving is unchanged.
    */
   public static final List<Double> DEFAULT_LEXICAL_SCALES = List.of(1.0, 0.5);
 
@@ -253,7 +254,7 @@ public final class CandidateSelection {
       out.append(
           String.format(
               Locale.ROOT,
-              "%-40s %9s %11s %14s %9s %s%n",
+              "%-44s %11s %11s %14s %9s %s%n",
               "CANDIDATE",
               "CV-MACRO-F1",
               "CV-LOG-LOSS",
@@ -264,7 +265,7 @@ public final class CandidateSelection {
         out.append(
             String.format(
                 Locale.ROOT,
-                "%-40s %11.4f %11.4f %14s %9s %s%n",
+                "%-44s %11.4f %11.4f %14s %9s %s%n",
                 c.name(),
                 c.macroF1(),
                 c.logLoss(),

@@ -60,7 +60,10 @@ class CandidateRetrainingTest {
     ModelVersion v = result.published();
     assertThat(v).as(result.decision()).isNotNull();
     assertThat(v.getVersion()).isEqualTo(1);
-    assertThat(v.getCandidates()).hasSize(3 * CandidateSelection.DEFAULT_C_GRID.size());
+    assertThat(v.getCandidates())
+        .hasSize(
+            (2 + CandidateSelection.DEFAULT_LEXICAL_SCALES.size())
+                * CandidateSelection.DEFAULT_C_GRID.size());
     List<CandidateScore> chosen =
         v.getCandidates().stream().filter(CandidateScore::getChosen).toList();
     assertThat(chosen).hasSize(1);
