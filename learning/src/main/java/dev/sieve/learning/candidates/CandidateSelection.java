@@ -83,9 +83,10 @@ public final class CandidateSelection {
 
   /**
    * The largest difference allowed between a class probability of the exported ONNX head and
-   * LIBLINEAR's on a training row. Not an argmax agreement: a row on the decision boundary can flip
-   * between LIBLINEAR's double and ONNX Runtime's float arithmetic (one of 840 rows did, in an
-   * eval-al replay), while an export that is wrong moves probabilities by far more than this.
+   * LIBLINEAR's on a training row. It was an argmax agreement on 99.9 % of the rows, which below
+   * 1,000 rows allows no disagreement, while a row on the decision boundary can flip between
+   * LIBLINEAR's double and ONNX Runtime's float arithmetic (an eval-al replay stopped on 839 of 840
+   * rows agreeing); an export that is wrong moves probabilities by far more than this.
    */
   static final double MAX_PROBABILITY_DIFFERENCE = 1e-3;
 
