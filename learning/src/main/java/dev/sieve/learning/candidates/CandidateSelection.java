@@ -163,11 +163,6 @@ public final class CandidateSelection {
           seed,
           parallelism);
     }
-
-    public Settings withLexicalScales(List<Double> value) {
-      return new Settings(
-          cGrid, value, vocabularySize, minDf, minThroughput, costs, folds, seed, parallelism);
-    }
   }
 
   /**
