@@ -237,6 +237,7 @@ public final class EvalAlCommand implements Callable<Integer> {
             data, training, new AlReplay.Plan(step, seedLabels, cap, publishRule), progress);
     List<LearningCurve> curves = new ArrayList<>();
     List<CurveSummary> summaries = new ArrayList<>();
+    List<List<LearningCurve>> byStrategy = new ArrayList<>();
     List<Double> wallSeconds = new ArrayList<>();
     for (AlStrategy strategy : chosen) {
       long t0 = System.nanoTime();
@@ -246,6 +247,7 @@ public final class EvalAlCommand implements Callable<Integer> {
       }
       wallSeconds.add((System.nanoTime() - t0) / 1e9);
       curves.addAll(mine);
+      byStrategy.add(mine);
       summaries.add(CurveSummary.of(strategy.name(), mine, target));
     }
 
@@ -284,6 +286,7 @@ public final class EvalAlCommand implements Callable<Integer> {
                 "strategy",
                 "labels_to_95pct",
                 "vs_random",
+                "vs_random_90pct",
                 "per_seed_median_[range]",
                 "final_macro_f1",
                 "mean_macro_f1",
@@ -296,15 +299,23 @@ public final class EvalAlCommand implements Callable<Integer> {
             true,
             true,
             true,
+            true,
             true);
-    CurveSummary random =
-        summaries.stream().filter(x -> x.strategy().equals("random")).findFirst().orElse(null);
+    int randomIndex =
+        IntStream.range(0, summaries.size())
+            .filter(s -> summaries.get(s).strategy().equals("random"))
+            .findFirst()
+            .orElse(-1);
+    CurveSummary random = randomIndex < 0 ? null : summaries.get(randomIndex);
     for (int s = 0; s < summaries.size(); s++) {
       CurveSummary summary = summaries.get(s);
       table.row(
           summary.strategy(),
           summary.labelsToTargetText(),
           summary.ratioText(random),
+          randomIndex < 0
+              ? "-"
+              : SeedBootstrap.ratioInterval(byStrategy.get(s), byStrategy.get(randomIndex), target),
           summary.perSeedText(),
           String.format(Locale.ROOT, "%.4f", summary.finalMacroF1()),
           String.format(Locale.ROOT, "%.4f", summary.meanMacroF1()),
