@@ -290,9 +290,11 @@ public final class EvalAlCommand implements Callable<Integer> {
                 "per_seed_median_[range]",
                 "final_macro_f1",
                 "mean_macro_f1",
+                "mean_vs_random_90pct",
                 "seeds_at_95pct",
                 "wall_s"),
             false,
+            true,
             true,
             true,
             true,
@@ -319,6 +321,10 @@ public final class EvalAlCommand implements Callable<Integer> {
           summary.perSeedText(),
           String.format(Locale.ROOT, "%.4f", summary.finalMacroF1()),
           String.format(Locale.ROOT, "%.4f", summary.meanMacroF1()),
+          randomIndex < 0
+              ? "-"
+              : SeedBootstrap.meanDifferenceInterval(
+                  byStrategy.get(s), byStrategy.get(randomIndex)),
           summary.seedsReachingTarget() + "/" + summary.seeds(),
           String.format(Locale.ROOT, "%.1f", wallSeconds.get(s)));
     }

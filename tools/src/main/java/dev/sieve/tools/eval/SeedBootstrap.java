@@ -14,6 +14,10 @@ import java.util.Random;
  * ratio. When the median curves are flat near the target, the first label count to touch it moves a
  * lot from one draw to the next, and the interval says so where the ratio alone cannot.
  *
+ * <p>The same resampling bounds the difference of {@code mean_macro_f1} (the area under the median
+ * curve per label count), which does not hinge on one label count and so separates strategies with
+ * fewer seeds.
+ *
  * <p>A strategy whose resampled median never reaches the target counts as needing infinitely many
  * labels (ratio 0 when only the reference never does; the draw is left out when neither does). The
  * draws are seeded, so the same curves print the same interval.
@@ -55,6 +59,22 @@ final class SeedBootstrap {
     return sorted;
   }
 
+  /**
+   * The 5th-95th percentile range of {@code mine}'s mean macro-F1 over the median curve minus
+   * {@code reference}'s, as "lo..hi" with signs.
+   */
+  static String meanDifferenceInterval(List<LearningCurve> mine, List<LearningCurve> reference) {
+    Random random = new Random(SEED);
+    double[] differences = new double[DRAWS];
+    for (int d = 0; d < DRAWS; d++) {
+      differences[d] =
+          meanMacroF1(resample(mine, random)) - meanMacroF1(resample(reference, random));
+    }
+    Arrays.sort(differences);
+    return String.format(
+        Locale.ROOT, "%+.4f..%+.4f", percentile(differences, 0.05), percentile(differences, 0.95));
+  }
+
   /** The nearest-rank percentile of sorted values. */
   static double percentile(double[] sorted, double p) {
     return sorted[(int) Math.floor(p * (sorted.length - 1))];
@@ -71,6 +91,10 @@ final class SeedBootstrap {
   private static double labelsToTarget(List<LearningCurve> curves, double target) {
     var reached = CurveSummary.of("draw", curves, target).labelsToTarget();
     return reached.isPresent() ? reached.getAsInt() : Double.POSITIVE_INFINITY;
+  }
+
+  private static double meanMacroF1(List<LearningCurve> curves) {
+    return CurveSummary.of("draw", curves, Double.POSITIVE_INFINITY).meanMacroF1();
   }
 
   private static String text(double ratio) {

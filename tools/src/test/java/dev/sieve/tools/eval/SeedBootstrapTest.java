@@ -62,6 +62,37 @@ class SeedBootstrapTest {
   }
 
   @Test
+  void theMeanOverTheCurveSeparatesWhatTheFirstTouchCannot() {
+    // Every active seed is 0.02 above every random seed at every label count after 0, but the
+    // target lies on the plateau both reach at 40 labels: the ratio cannot tell them apart, the
+    // difference of the areas under the curves can.
+    List<LearningCurve> active = new ArrayList<>();
+    List<LearningCurve> random = new ArrayList<>();
+    for (int seed = 1; seed <= 10; seed++) {
+      double noise = 0.001 * seed;
+      active.add(plateau(seed, 0.62 + noise, 0.93 + noise));
+      random.add(plateau(seed, 0.60 + noise, 0.91 + noise));
+    }
+
+    assertThat(SeedBootstrap.ratioInterval(active, random, 0.9)).isEqualTo("1.00-1.00");
+    String[] bounds = SeedBootstrap.meanDifferenceInterval(active, random).split("\\.\\.");
+    assertThat(Double.parseDouble(bounds[0])).isPositive();
+    assertThat(Double.parseDouble(bounds[1])).isLessThan(0.03);
+    assertThat(SeedBootstrap.meanDifferenceInterval(random, active)).startsWith("-");
+  }
+
+  /** 0.5 at 0 labels, {@code early} at 20, then {@code late} from 40 to 100. */
+  private static LearningCurve plateau(long seed, double early, double late) {
+    List<LearningCurve.Point> points = new ArrayList<>();
+    points.add(new LearningCurve.Point(0, 0.5));
+    points.add(new LearningCurve.Point(20, early));
+    for (int labels = 40; labels <= 100; labels += 20) {
+      points.add(new LearningCurve.Point(labels, late));
+    }
+    return new LearningCurve("s", seed, points);
+  }
+
+  @Test
   void percentileIsTheNearestRank() {
     double[] sorted = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
 
