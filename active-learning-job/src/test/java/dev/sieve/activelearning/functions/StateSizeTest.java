@@ -64,10 +64,16 @@ class StateSizeTest {
   }
 
   @Test
-  void perClassifierStateIsAFewKilobytes() throws IOException {
+  void perClassifierStateWithoutClustersIsAFewKilobytes() throws IOException {
     SelectorState selector = new SelectorState();
     DriftState drift = new DriftState();
-    LabelSelector labelSelector = new LabelSelector(SelectionConfig.defaults());
+    LabelSelector labelSelector =
+        new LabelSelector(
+            SelectionConfig.defaults()
+                .withDiversity(
+                    Diversity.NONE,
+                    SelectionConfig.DEFAULT_CLUSTERS,
+                    SelectionConfig.DEFAULT_DIVERSITY_WEIGHT));
     DriftMonitor monitor = new DriftMonitor(DriftConfig.defaults());
     RingEmbeddingMemory memory = new RingEmbeddingMemory(10);
     Random random = new Random(2);
@@ -99,13 +105,11 @@ class StateSizeTest {
   }
 
   @Test
-  void theStreamsClustersAddTheirCentroidsToTheSelectorState() throws IOException {
+  void theDefaultStreamClustersAddTheirCentroidsToTheSelectorState() throws IOException {
     int k = SelectionConfig.DEFAULT_CLUSTERS;
     SelectorState selector = new SelectorState();
-    LabelSelector labelSelector =
-        new LabelSelector(
-            SelectionConfig.defaults()
-                .withDiversity(Diversity.BALANCE, k, SelectionConfig.DEFAULT_DIVERSITY_WEIGHT));
+    assertThat(SelectionConfig.defaults().diversity()).isEqualTo(Diversity.BALANCE);
+    LabelSelector labelSelector = new LabelSelector(SelectionConfig.defaults());
     RingEmbeddingMemory memory = new RingEmbeddingMemory(10);
     Random random = new Random(3);
     String[] classes = {"ham", "spam"};
