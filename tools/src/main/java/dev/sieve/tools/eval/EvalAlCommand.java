@@ -67,6 +67,14 @@ public final class EvalAlCommand implements Callable<Integer> {
   int seeds;
 
   @Option(
+      names = "--first-seed",
+      defaultValue = "1",
+      description =
+          "The first seed (default: ${DEFAULT-VALUE}): seeds first..first+seeds-1, e.g. 11 to check"
+              + " on fresh seeds a choice made on seeds 1-10.")
+  long firstSeed;
+
+  @Option(
       names = "--step",
       defaultValue = "20",
       description = "Labels between two retrainings (default: ${DEFAULT-VALUE}).")
@@ -171,9 +179,9 @@ public final class EvalAlCommand implements Callable<Integer> {
   }
 
   private int run(PrintWriter out, PrintStream progress) throws Exception {
-    if (seeds < 1 || step < 1 || maxLabels < 1 || seedLabels < 0) {
+    if (seeds < 1 || firstSeed < 1 || step < 1 || maxLabels < 1 || seedLabels < 0) {
       throw new IllegalArgumentException(
-          "--seeds, --step and --max-labels must be >= 1 and --seed-labels >= 0");
+          "--seeds, --first-seed, --step and --max-labels must be >= 1 and --seed-labels >= 0");
     }
     SelectionConfig active = activeConfig();
     List<AlStrategy> chosen = new ArrayList<>();
@@ -242,7 +250,7 @@ public final class EvalAlCommand implements Callable<Integer> {
     for (AlStrategy strategy : chosen) {
       long t0 = System.nanoTime();
       List<LearningCurve> mine = new ArrayList<>();
-      for (long seed = 1; seed <= seeds; seed++) {
+      for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
         mine.add(replay.run(strategy, seed));
       }
       wallSeconds.add((System.nanoTime() - t0) / 1e9);
@@ -258,8 +266,8 @@ public final class EvalAlCommand implements Callable<Integer> {
 
     out.printf(
         Locale.ROOT,
-        "dataset %s (%s; learner %s%s; publish %s): %d train, %d test, classes %s; %d seed(s), a retraining"
-            + " every %d labels, up to %d labels, budget %.3f of the stream%n",
+        "dataset %s (%s; learner %s%s; publish %s): %d train, %d test, classes %s; %d seed(s) (%d-%d), a"
+            + " retraining every %d labels, up to %d labels, budget %.3f of the stream%n",
         data.name(),
         embedding,
         learner,
@@ -271,6 +279,8 @@ public final class EvalAlCommand implements Callable<Integer> {
         data.testY().length,
         data.labels(),
         seeds,
+        firstSeed,
+        firstSeed + seeds - 1,
         step,
         cap,
         active.budgetFraction());
