@@ -14,9 +14,10 @@ import java.util.Locale;
  *   <li><b>random</b>: a hash of the content id picks {@code budget x randomShare} of the events
  *       uniformly at random, marked as such; their labels estimate accuracy without the bias of
  *       uncertainty sampling, so they skip every other rule;
- *   <li><b>coverage</b>: until every class has {@code coldStartLabels} labels, an event predicted
- *       as an under-covered class is asked first (capped at three times that per class, so a model
- *       that confuses two classes cannot spend the budget on one);
+ *   <li><b>coverage</b>: until every class has {@code coldStartLabels} labels, an event that scores
+ *       among the top of the window for an under-covered class (the budget's share of it) is asked
+ *       first, as that class (capped at three times that per class, so a model that confuses two
+ *       classes cannot spend the budget on one);
  *   <li><b>uncertainty</b> x (1 + <b>rare-class boost</b>): classes with few labels count more;
  *       with an uncertainty jitter, also x a factor eta ~ N(1, jitter) drawn from the content id
  *       (randomized uncertainty, after Zliobaite et al. 2014: the threshold is in effect divided by
@@ -110,12 +111,14 @@ public final class LabelSelector {
 
     int predicted = argMax(scores);
     int n = config.coldStartLabels();
-    if (n > 0
-        && coldStart(state)
-        && state.labelled[predicted] < n
-        && state.asked[predicted] < 3L * n) {
-      double coverage = 1 + (double) (n - state.labelled[predicted]) / n;
-      return askUnlessDuplicate(state, predicted, embedding, memory, COVERAGE, coverage);
+    if (n > 0 && coldStart(state)) {
+      int covered = coverageClass(state, scores, fraction);
+      if (covered >= 0) {
+        double coverage = 1 + (double) (n - state.labelled[covered]) / n;
+        return askUnlessDuplicate(state, covered, embedding, memory, COVERAGE, coverage);
+      }
+    } else if (state.coverageWindow.length > 0) {
+      state.coverageWindow = new double[0]; // every class covered: no need to keep it in state
     }
 
     double uncertainty = config.measure().score(scores);
@@ -190,7 +193,54 @@ public final class LabelSelector {
       state.modelVersion = modelVersion;
       state.windowSize = 0;
       state.windowNext = 0;
+      state.coverageSize = 0;
+      state.coverageNext = 0;
     }
+  }
+
+  /**
+   * The under-covered class (fewer than {@code coldStartLabels} labels, fewer than three times that
+   * asked) for which this event scores among the top {@code share} of the window, the one with the
+   * fewest labels if several; -1 if none, or while the window is short.
+   *
+   * <p>Ranking each class by its own score, rather than asking whatever the model predicts as an
+   * under-covered class, matters because the model of a cold start is version 0, a poor judge of
+   * where the boundary lies but a fair one of which texts are most like a class. Measured on the
+   * train splits of the shared datasets: version 0 predicts spam for 52 % of sms_spam's texts at 22
+   * % precision, while the top 5 % by spam score are 62 % spam; optimism (9 % of tweeteval_emotion)
+   * 25 % against 44 %. A class version 0 never predicts is still covered.
+   */
+  private int coverageClass(SelectorState state, double[] scores, double share) {
+    int k = scores.length;
+    int window = config.window();
+    if (state.coverageWindow.length != k * window) {
+      state.coverageWindow = new double[k * window];
+      state.coverageSize = 0;
+      state.coverageNext = 0;
+    }
+    int n = config.coldStartLabels();
+    int covered = -1;
+    if (state.coverageSize >= Math.min(MIN_WINDOW, window)) {
+      double[] column = new double[state.coverageSize];
+      for (int c = 0; c < k; c++) {
+        if (state.labelled[c] >= n || state.asked[c] >= 3L * n) {
+          continue;
+        }
+        if (covered >= 0 && state.labelled[c] >= state.labelled[covered]) {
+          continue;
+        }
+        for (int i = 0; i < column.length; i++) {
+          column[i] = state.coverageWindow[i * k + c];
+        }
+        if (scores[c] >= quantile(column, 1 - share)) {
+          covered = c;
+        }
+      }
+    }
+    System.arraycopy(scores, 0, state.coverageWindow, state.coverageNext * k, k);
+    state.coverageNext = (state.coverageNext + 1) % window;
+    state.coverageSize = Math.min(state.coverageSize + 1, window);
+    return covered;
   }
 
   private void refill(SelectorState state, double fraction, long nowMs) {
@@ -279,10 +329,14 @@ public final class LabelSelector {
     if (state.windowSize < Math.min(MIN_WINDOW, state.window.length)) {
       return Double.POSITIVE_INFINITY;
     }
-    double[] sorted = Arrays.copyOf(state.window, state.windowSize);
-    Arrays.sort(sorted);
-    int index = (int) Math.floor((1 - share) * sorted.length);
-    return sorted[Math.min(sorted.length - 1, Math.max(0, index))];
+    return quantile(Arrays.copyOf(state.window, state.windowSize), 1 - share);
+  }
+
+  /** The value at quantile {@code q} of {@code values} (sorted in place). */
+  private static double quantile(double[] values, double q) {
+    Arrays.sort(values);
+    int index = (int) Math.floor(q * values.length);
+    return values[Math.min(values.length - 1, Math.max(0, index))];
   }
 
   private static void remember(SelectorState state, double priority) {

@@ -18,7 +18,7 @@ public final class SelectorState {
   /** Labels received per class. */
   public long[] labelled = new long[0];
 
-  /** Requests sent per predicted class (for cold-start coverage). */
+  /** Requests sent per class (predicted, or covered while cold; for cold-start coverage). */
   public long[] asked = new long[0];
 
   public long seen;
@@ -40,6 +40,16 @@ public final class SelectorState {
 
   public int windowSize;
   public int windowNext;
+
+  /**
+   * While some class lacks its cold-start labels: the class scores of recent events, one event's
+   * scores after the other (a ring of {@code window} events), from which coverage takes each
+   * class's threshold. Emptied once every class is covered.
+   */
+  public double[] coverageWindow = new double[0];
+
+  public int coverageSize;
+  public int coverageNext;
 
   /** The drift boost lasts until {@link #seen} reaches this. */
   public long boostUntilSeen;
