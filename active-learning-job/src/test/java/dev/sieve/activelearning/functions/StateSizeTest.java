@@ -94,11 +94,25 @@ class StateSizeTest {
       monitor.observe(drift, 1, classes, scores, e);
     }
 
+    // No labels yet: cold-start coverage keeps the scores of the last window of events.
+    int coldBytes = size(Types.POJO(SelectorState.class), selector);
+    for (int i = 0; i < labelSelector.config().coldStartLabels(); i++) {
+      for (String c : classes) {
+        labelSelector.onLabel(selector, c, new float[DIM], memory);
+      }
+    }
+    labelSelector.offer(
+        selector, "warm", classes, new double[] {0.5, 0.5}, 1, new float[DIM], memory, 1_000);
     int selectorBytes = size(Types.POJO(SelectorState.class), selector);
     int driftBytes = size(Types.POJO(DriftState.class), drift);
 
-    System.out.printf("STATE selector_bytes=%d drift_bytes=%d%n", selectorBytes, driftBytes);
+    System.out.printf(
+        "STATE selector_bytes=%d (%d during cold start) drift_bytes=%d%n",
+        selectorBytes, coldBytes, driftBytes);
     assertThat(selectorBytes).isLessThan(4_096);
+    int coverageWindow = 4 * classes.length * SelectionConfig.defaults().window();
+    assertThat(coldBytes)
+        .isBetween(selectorBytes + coverageWindow, selectorBytes + coverageWindow + 64);
     // Monitoring (reference and window sums of the centroid detector both filled).
     assertThat(drift.centroid.phase).isEqualTo(DetectorState.Phase.MONITORING);
     assertThat(driftBytes).isBetween(2 * 8 * DIM, 2 * 8 * DIM + 1_024);

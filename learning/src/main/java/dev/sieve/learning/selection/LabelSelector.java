@@ -118,7 +118,7 @@ public final class LabelSelector {
         return askUnlessDuplicate(state, covered, embedding, memory, COVERAGE, coverage);
       }
     } else if (state.coverageWindow.length > 0) {
-      state.coverageWindow = new double[0]; // every class covered: no need to keep it in state
+      state.coverageWindow = new float[0]; // every class covered: no need to keep it in state
     }
 
     double uncertainty = config.measure().score(scores);
@@ -214,14 +214,14 @@ public final class LabelSelector {
     int k = scores.length;
     int window = config.window();
     if (state.coverageWindow.length != k * window) {
-      state.coverageWindow = new double[k * window];
+      state.coverageWindow = new float[k * window];
       state.coverageSize = 0;
       state.coverageNext = 0;
     }
     int n = config.coldStartLabels();
     int covered = -1;
     if (state.coverageSize >= Math.min(MIN_WINDOW, window)) {
-      double[] column = new double[state.coverageSize];
+      float[] column = new float[state.coverageSize];
       for (int c = 0; c < k; c++) {
         if (state.labelled[c] >= n || state.asked[c] >= 3L * n) {
           continue;
@@ -232,12 +232,14 @@ public final class LabelSelector {
         for (int i = 0; i < column.length; i++) {
           column[i] = state.coverageWindow[i * k + c];
         }
-        if (scores[c] >= quantile(column, 1 - share)) {
+        if ((float) scores[c] >= quantile(column, 1 - share)) {
           covered = c;
         }
       }
     }
-    System.arraycopy(scores, 0, state.coverageWindow, state.coverageNext * k, k);
+    for (int c = 0; c < k; c++) {
+      state.coverageWindow[state.coverageNext * k + c] = (float) scores[c];
+    }
     state.coverageNext = (state.coverageNext + 1) % window;
     state.coverageSize = Math.min(state.coverageSize + 1, window);
     return covered;
@@ -335,8 +337,16 @@ public final class LabelSelector {
   /** The value at quantile {@code q} of {@code values} (sorted in place). */
   private static double quantile(double[] values, double q) {
     Arrays.sort(values);
-    int index = (int) Math.floor(q * values.length);
-    return values[Math.min(values.length - 1, Math.max(0, index))];
+    return values[quantileIndex(values.length, q)];
+  }
+
+  private static float quantile(float[] values, double q) {
+    Arrays.sort(values);
+    return values[quantileIndex(values.length, q)];
+  }
+
+  private static int quantileIndex(int length, double q) {
+    return Math.min(length - 1, Math.max(0, (int) Math.floor(q * length)));
   }
 
   private static void remember(SelectorState state, double priority) {

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * @param rareClassBoost how much a predicted class with few labels raises a candidate's priority:
  *     priority = uncertainty x (1 + boost x (1 - labels of the class / labels of the largest
  *     class))
- * @param coldStartLabels until every class has this many labels, candidates predicted as an
- *     under-covered class are asked first (strategy "coverage")
+ * @param coldStartLabels until every class has this many labels, candidates that score among the
+ *     top of the window for an under-covered class are asked first (strategy "coverage")
  * @param window number of recent priorities from which the asking threshold is taken (the threshold
  *     is the quantile that lets through about the budget's share)
  * @param driftBoostFactor the budget is multiplied by this for a while after a drift alert

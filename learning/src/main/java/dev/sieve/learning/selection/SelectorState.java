@@ -43,10 +43,10 @@ public final class SelectorState {
 
   /**
    * While some class lacks its cold-start labels: the class scores of recent events, one event's
-   * scores after the other (a ring of {@code window} events), from which coverage takes each
-   * class's threshold. Emptied once every class is covered.
+   * scores after the other (a ring of {@code window} events; floats, as ranking needs no more),
+   * from which coverage takes each class's threshold. Emptied once every class is covered.
    */
-  public double[] coverageWindow = new double[0];
+  public float[] coverageWindow = new float[0];
 
   public int coverageSize;
   public int coverageNext;

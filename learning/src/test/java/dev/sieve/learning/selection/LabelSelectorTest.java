@@ -221,7 +221,7 @@ class LabelSelectorTest {
   }
 
   @Test
-  void coldStartCoversEveryPredictedClassThenUncertaintyTakesOver() {
+  void coldStartCoversEveryClassThenUncertaintyTakesOver() {
     var selector = new LabelSelector(config().withRandomShare(0));
     var state = new SelectorState();
     var memory = new RingEmbeddingMemory(1_000);
@@ -256,6 +256,43 @@ class LabelSelectorTest {
             state, "x", CLASSES, new double[] {0.5, 0.5}, 1, randomUnit(random), memory, 0);
     assertThat(d.asked()).isTrue();
     assertThat(d.strategy()).isEqualTo("margin");
+    // The coverage window is not kept once every class is covered.
+    assertThat(state.coverageWindow).isEmpty();
+  }
+
+  @Test
+  void coverageAsksTheTextsMostLikeAClassTheModelNeverPredicts() {
+    var selector = new LabelSelector(config().withRandomShare(0));
+    var state = new SelectorState();
+    var memory = new RingEmbeddingMemory(1_000);
+    var random = new Random(12);
+    // A version 0 that says ham for everything: spam scores spread over 0.05-0.45.
+    List<Double> spamScoresAsked = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      double spam = 0.05 + 0.4 * random.nextDouble();
+      Decision d =
+          selector.offer(
+              state,
+              "id-" + i,
+              CLASSES,
+              new double[] {1 - spam, spam},
+              0,
+              randomUnit(random),
+              memory,
+              0);
+      if (d.asked() && d.strategy().equals(LabelSelector.COVERAGE)) {
+        spamScoresAsked.add(spam);
+      }
+    }
+    // Both classes are covered, each by the texts scoring highest for it (the top 5 % of the
+    // window: spam above about 0.43, ham's own score above about 0.93), none from the middle.
+    long asSpam = spamScoresAsked.stream().filter(p -> p > 0.38).count();
+    long asHam = spamScoresAsked.stream().filter(p -> p < 0.12).count();
+    assertThat(asSpam).isBetween(10L, 30L);
+    assertThat(asHam).isBetween(10L, 30L);
+    assertThat(asSpam + asHam).isEqualTo(spamScoresAsked.size());
+    // Counted as asked about spam (so its cap applies), though the model predicted ham.
+    assertThat(state.asked[1]).isEqualTo(asSpam);
   }
 
   @Test
