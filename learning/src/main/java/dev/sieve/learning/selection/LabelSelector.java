@@ -206,9 +206,9 @@ public final class LabelSelector {
    * <p>Ranking each class by its own score, rather than asking whatever the model predicts as an
    * under-covered class, matters because the model of a cold start is version 0, a poor judge of
    * where the boundary lies but a fair one of which texts are most like a class. Measured on the
-   * train splits of the shared datasets: version 0 predicts spam for 52 % of sms_spam's texts at 22
-   * % precision, while the top 5 % by spam score are 62 % spam; optimism (9 % of tweeteval_emotion)
-   * 25 % against 44 %. A class version 0 never predicts is still covered.
+   * train splits of the shared datasets: of the sms_spam texts version 0 predicts as spam (half of
+   * them), 22 % are; of its top 5 % by spam score, 62 %; optimism (9 % of tweeteval_emotion) 25 %
+   * against 44 %. A class version 0 never predicts is still covered.
    */
   private int coverageClass(SelectorState state, double[] scores, double share) {
     int k = scores.length;
