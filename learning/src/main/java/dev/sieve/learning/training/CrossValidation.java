@@ -217,6 +217,67 @@ public final class CrossValidation {
     return present == 0 ? 0 : total / present;
   }
 
+  /**
+   * {@link #balancedLogLoss} of the probabilities rescaled by the one temperature that minimises it
+   * ({@code softmax(ln p / T)}, Guo et al., <i>On calibration of modern neural networks</i>, ICML
+   * 2017): how well the probabilities separate the classes, whatever their scale. Raw log-loss
+   * rewards the surer of two heads; on a few dozen labels every head is unsure and the one with
+   * more features is the least unsure on the folds, whether or not it is better on new data.
+   */
+  public static double calibratedBalancedLogLoss(
+      int[] truth, float[][] probabilities, int classCount) {
+    double[][] logits = new double[probabilities.length][classCount];
+    for (int i = 0; i < probabilities.length; i++) {
+      for (int c = 0; c < classCount; c++) {
+        logits[i][c] = Math.log(Math.max(Float.MIN_NORMAL, probabilities[i][c]));
+      }
+    }
+    // the loss is convex in 1/T, so unimodal in ln(1/T): golden-section search over [-5, 5]
+    double lo = -5;
+    double hi = 5;
+    double g = (Math.sqrt(5) - 1) / 2;
+    double a = hi - g * (hi - lo);
+    double b = lo + g * (hi - lo);
+    double fa = scaledLogLoss(truth, logits, classCount, Math.exp(a));
+    double fb = scaledLogLoss(truth, logits, classCount, Math.exp(b));
+    for (int step = 0; step < 40; step++) {
+      if (fa <= fb) {
+        hi = b;
+        b = a;
+        fb = fa;
+        a = hi - g * (hi - lo);
+        fa = scaledLogLoss(truth, logits, classCount, Math.exp(a));
+      } else {
+        lo = a;
+        a = b;
+        fa = fb;
+        b = lo + g * (hi - lo);
+        fb = scaledLogLoss(truth, logits, classCount, Math.exp(b));
+      }
+    }
+    return Math.min(Math.min(fa, fb), scaledLogLoss(truth, logits, classCount, 1.0));
+  }
+
+  private static double scaledLogLoss(int[] truth, double[][] logits, int classCount, double beta) {
+    float[][] p = new float[logits.length][classCount];
+    for (int i = 0; i < logits.length; i++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (double z : logits[i]) {
+        max = Math.max(max, beta * z);
+      }
+      double sum = 0;
+      double[] e = new double[classCount];
+      for (int c = 0; c < classCount; c++) {
+        e[c] = Math.exp(beta * logits[i][c] - max);
+        sum += e[c];
+      }
+      for (int c = 0; c < classCount; c++) {
+        p[i][c] = (float) (e[c] / sum);
+      }
+    }
+    return balancedLogLoss(truth, p, classCount);
+  }
+
   private static int[] argmax(float[][] p) {
     int[] out = new int[p.length];
     for (int i = 0; i < p.length; i++) {

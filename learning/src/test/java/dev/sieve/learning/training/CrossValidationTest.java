@@ -90,6 +90,37 @@ class CrossValidationTest {
   }
 
   @Test
+  void calibratedLogLossJudgesHowWellTheClassesAreSeparatedNotHowSure() {
+    // A: always right, never sure (0.6). B: sure (0.9) and wrong on one row in ten.
+    int[] truth = new int[20];
+    float[][] unsure = new float[20][];
+    float[][] sure = new float[20][];
+    for (int i = 0; i < 20; i++) {
+      truth[i] = i % 2;
+      unsure[i] = truth[i] == 0 ? new float[] {0.6f, 0.4f} : new float[] {0.4f, 0.6f};
+      boolean wrong = i < 2; // one row of each class
+      sure[i] = truth[i] == 0 ^ wrong ? new float[] {0.9f, 0.1f} : new float[] {0.1f, 0.9f};
+    }
+    // raw log-loss prefers the sure head: -ln 0.6 = 0.51 against 0.9 x 0.105 + 0.1 x 2.303 = 0.33
+    assertThat(CrossValidation.balancedLogLoss(truth, sure, 2))
+        .isLessThan(CrossValidation.balancedLogLoss(truth, unsure, 2));
+    // at its best temperature the always-right head is near 0; the sure one stays at its 0.33
+    // (0.9 is already its calibrated confidence)
+    assertThat(CrossValidation.calibratedBalancedLogLoss(truth, unsure, 2)).isLessThan(0.01);
+    assertThat(CrossValidation.calibratedBalancedLogLoss(truth, sure, 2))
+        .isCloseTo(CrossValidation.balancedLogLoss(truth, sure, 2), within(1e-3));
+    // the same ranking at another scale gives the same calibrated loss
+    float[][] sharper = new float[20][];
+    for (int i = 0; i < 20; i++) {
+      double z = 3 * Math.log(sure[i][1] / sure[i][0]);
+      float p1 = (float) (1 / (1 + Math.exp(-z)));
+      sharper[i] = new float[] {1 - p1, p1};
+    }
+    assertThat(CrossValidation.calibratedBalancedLogLoss(truth, sharper, 2))
+        .isCloseTo(CrossValidation.calibratedBalancedLogLoss(truth, sure, 2), within(1e-3));
+  }
+
+  @Test
   void selectionKeepsTheGridPointWithTheLowestLogLossOfItsFolds() {
     // Noisy labels: the two learning rates of the grid disagree on how confident to be.
     LabelledSet noisy = SyntheticSets.corrupt(SET, 0.3, 7);
