@@ -6,7 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.junit.jupiter.api.Test;
 
 class BrokerWatchTest {
@@ -66,6 +70,55 @@ class BrokerWatchTest {
     assertThat(lines).hasSize(3);
     assertThat(lines.get(2)).contains("unreachable since 12:04:05");
   }
+
+  @Test
+  void aConnectionBeingOpenedToABrokerThatIsDownIsNotTheBrokerBack() {
+    watch.observe(client(1, 40)); // connected, answered 40 times
+    watch.observe(client(0, 40));
+    advance(Duration.ofSeconds(1));
+    watch.observe(client(0, 40));
+    assertThat(watch.away()).isTrue();
+    // The client retries: Kafka counts the connection being opened before it is refused.
+    advance(Duration.ofSeconds(1));
+    assertThat(watch.observe(client(1, 40))).isTrue();
+    watch.observe(client(0, 40));
+    advance(Duration.ofSeconds(5));
+    assertThat(watch.observe(client(1, 41))).isFalse(); // the broker answered: back
+
+    assertThat(lines)
+        .containsExactly(
+            "waiting for the Kafka broker at 127.0.0.1:9092 (unreachable since 12:03:04) ...",
+            "the Kafka broker at 127.0.0.1:9092 is back after 7 s; resuming");
+  }
+
+  @Test
+  void aClientTheBrokerHasNotAnsweredYetIsStartingNotCutOff() {
+    for (int i = 0; i < 10; i++) {
+      assertThat(watch.observe(client(0, 0))).isFalse();
+      advance(Duration.ofSeconds(1));
+    }
+    assertThat(watch.lost()).isFalse();
+    assertThat(lines).isEmpty();
+  }
+
+  /** A Kafka client's metrics as a watch reads them, with a per-broker copy that must not count. */
+  private static Map<MetricName, Metric> client(int connections, double responses) {
+    Map<MetricName, Metric> metrics = new HashMap<>();
+    for (var m :
+        List.of(
+            new Fixed(name("connection-count", "consumer-metrics"), (double) connections),
+            new Fixed(name("response-total", "consumer-metrics"), responses),
+            new Fixed(name("response-total", "consumer-node-metrics"), responses + 7))) {
+      metrics.put(m.metricName(), m);
+    }
+    return metrics;
+  }
+
+  private static MetricName name(String name, String group) {
+    return new MetricName(name, group, "", Map.of("client-id", "c"));
+  }
+
+  private record Fixed(MetricName metricName, Object metricValue) implements Metric {}
 
   private void advance(Duration d) {
     nanos += d.toNanos();

@@ -218,17 +218,14 @@ public final class ProduceCommand implements Callable<Integer> {
             });
     private final Run run;
     private final BrokerWatch broker;
-    private boolean connectedOnce;
 
     Watcher(Run run, BrokerWatch broker) {
       this.run = run;
       this.broker = broker;
       timer.scheduleWithFixedDelay(
           () -> {
-            boolean connected = BrokerWatch.connections(run.producer.metrics()) > 0;
-            connectedOnce |= connected;
-            if (connectedOnce && (run.pending() || broker.away())) {
-              broker.observe(connected);
+            if (run.pending() || broker.away()) {
+              broker.observe(run.producer.metrics());
             }
           },
           WATCH_EVERY.toMillis(),
@@ -245,8 +242,8 @@ public final class ProduceCommand implements Callable<Integer> {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      if (broker.away() && BrokerWatch.connections(run.producer.metrics()) > 0) {
-        broker.observe(true);
+      if (broker.away()) {
+        broker.observe(run.producer.metrics());
       }
     }
   }

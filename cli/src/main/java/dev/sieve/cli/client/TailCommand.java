@@ -104,18 +104,12 @@ public final class TailCommand implements Callable<Integer> {
       Decoder decoder = new Decoder(target, clients.codec(target.type()));
       // The consumer reconnects by itself (and waits quietly meanwhile); this only says so.
       BrokerWatch broker = new BrokerWatch(clients.bootstrapServers(), err::println);
-      boolean connectedOnce = false;
       long seen = 0;
       try (StopSignal stop = new StopSignal(consumer::wakeup)) {
         try {
           while (!stop.stopped() && (max == null || seen < max)) {
             ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
-            boolean connected =
-                !polled.isEmpty() || BrokerWatch.connections(consumer.metrics()) > 0;
-            connectedOnce |= connected;
-            if (connectedOnce) {
-              broker.observe(connected);
-            }
+            broker.observe(consumer.metrics());
             Iterator<ConsumerRecord<byte[], byte[]>> records = polled.iterator();
             while (records.hasNext() && (max == null || seen < max)) {
               seen += show(records.next(), target, decoder, out, err);

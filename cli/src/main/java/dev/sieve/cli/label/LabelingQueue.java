@@ -119,7 +119,6 @@ public final class LabelingQueue implements AutoCloseable {
   private final Consumer<String> problems;
   private final BrokerWatch broker;
   private boolean committing;
-  private boolean connectedOnce;
   private long invalid;
   private volatile boolean wakeupRequested;
   private BooleanSupplier quitWhileWaiting = () -> false;
@@ -327,12 +326,10 @@ public final class LabelingQueue implements AutoCloseable {
 
   /**
    * Whether the broker counts as away: the consumer has had no connection for half a second after
-   * it had one (a consumer that has not connected yet is starting, not cut off).
+   * the broker answered it (a consumer that has had no answer yet is starting, not cut off).
    */
   private boolean brokerAway() {
-    boolean connected = BrokerWatch.connections(consumer.metrics()) > 0;
-    connectedOnce |= connected;
-    return connectedOnce && broker.observe(connected);
+    return broker.observe(consumer.metrics());
   }
 
   /**
@@ -351,7 +348,6 @@ public final class LabelingQueue implements AutoCloseable {
           new KafkaShareConsumer<>(
               consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       consumerClosed = false;
-      connectedOnce = false;
       if (wakeupRequested) {
         consumer.wakeup(); // woken while there was no consumer: the next poll ends
       }
