@@ -23,9 +23,9 @@ import org.apache.kafka.common.MetricName;
  * <p>Read from a client's metrics ({@link #observe(Map)}), "a connection" means one the broker has
  * answered on. Kafka's {@code connection-count} also counts a connection still being opened, and a
  * client retrying a broker that is down has one for a few milliseconds at every attempt (3-12 ms,
- * measured on loopback; longer on a loaded machine): taken at face value, one such moment would
- * announce the broker back, and the next moment a second outage. So after a loss only a new
- * response ({@code response-total}) counts as the broker back.
+ * measured on loopback on a quiet machine): taken at face value, one such moment would announce the
+ * broker back, and the next moment a second outage. So after a loss only a new response ({@code
+ * response-total}) counts as the broker back.
  */
 public final class BrokerWatch {
 
