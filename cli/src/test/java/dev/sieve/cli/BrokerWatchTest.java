@@ -101,7 +101,9 @@ class BrokerWatchTest {
     assertThat(lines).isEmpty();
   }
 
-  /** A Kafka client's metrics as a watch reads them, with a per-broker copy that must not count. */
+  /**
+   * A Kafka client's metrics as a watch reads them, with a per-broker copy as a real client has.
+   */
   private static Map<MetricName, Metric> client(int connections, double responses) {
     Map<MetricName, Metric> metrics = new HashMap<>();
     for (var m :
