@@ -4,12 +4,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sieve.embedded.FreePorts;
 import dev.sieve.embedded.TempDirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,6 +56,8 @@ final class StandaloneCluster implements AutoCloseable {
 
   private final Path dir;
   private final int restPort;
+  private final int rpcPort;
+  private final int blobPort;
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<Process> processes = new ArrayList<>();
   private final Thread shutdownHook;
@@ -66,9 +67,11 @@ final class StandaloneCluster implements AutoCloseable {
   private List<String> taskManagerCommand;
   private boolean closed;
 
-  private StandaloneCluster(Path dir, int restPort) {
+  private StandaloneCluster(Path dir, int[] ports) {
     this.dir = dir;
-    this.restPort = restPort;
+    this.restPort = ports[0];
+    this.rpcPort = ports[1];
+    this.blobPort = ports[2];
     this.shutdownHook = new Thread(this::stopProcesses, "standalone-cluster-stopper");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -89,7 +92,7 @@ final class StandaloneCluster implements AutoCloseable {
       List<String> jvmOptions,
       int slots) {
     Path dir = TempDirs.create("sieve-standalone-cluster-");
-    StandaloneCluster cluster = new StandaloneCluster(dir, freePort());
+    StandaloneCluster cluster = new StandaloneCluster(dir, FreePorts.fill(0, 0, 0));
     try {
       cluster.launch(flinkJars, libJars, configuration, jvmOptions, slots);
       return cluster;
@@ -111,12 +114,12 @@ final class StandaloneCluster implements AutoCloseable {
     Path log = dir.resolve("log");
     Map<String, String> config = new LinkedHashMap<>(configuration);
     config.put("jobmanager.rpc.address", LOOPBACK);
-    config.put("jobmanager.rpc.port", Integer.toString(freePort()));
+    config.put("jobmanager.rpc.port", Integer.toString(rpcPort));
     config.put("jobmanager.bind-host", LOOPBACK);
     config.put("rest.address", LOOPBACK);
     config.put("rest.bind-address", LOOPBACK);
     config.put("rest.port", Integer.toString(restPort));
-    config.put("blob.server.port", Integer.toString(freePort()));
+    config.put("blob.server.port", Integer.toString(blobPort));
     config.put("taskmanager.bind-host", LOOPBACK);
     config.put("taskmanager.host", LOOPBACK);
     config.put("taskmanager.numberOfTaskSlots", Integer.toString(slots));
@@ -425,14 +428,5 @@ final class StandaloneCluster implements AutoCloseable {
 
   private static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  /** A TCP port that was free on 127.0.0.1 a moment ago (another process may take it first). */
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on " + LOOPBACK, e);
-    }
   }
 }

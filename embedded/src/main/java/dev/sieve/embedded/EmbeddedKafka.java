@@ -162,7 +162,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       KafkaTls tls = KafkaTls.generate(dir.resolve("tls"));
       String adminPassword = KafkaTls.randomPassword();
-      Properties props = serverProperties(dir.resolve(LOG_DIR), FreePorts.next(), FreePorts.next());
+      int[] ports = FreePorts.fill(0, 0);
+      Properties props = serverProperties(dir.resolve(LOG_DIR), ports[0], ports[1]);
       secure(props, tls, adminPassword);
       format(
           dir,
@@ -428,11 +429,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** As {@link #formatted(Path)} on the given ports, 0 meaning a free one. */
   private static Properties formatted(Path dir, int brokerPort, int controllerPort) {
-    Properties props =
-        serverProperties(
-            dir.resolve(LOG_DIR),
-            brokerPort == 0 ? FreePorts.next() : brokerPort,
-            controllerPort == 0 ? FreePorts.next() : controllerPort);
+    int[] ports = FreePorts.fill(brokerPort, controllerPort);
+    Properties props = serverProperties(dir.resolve(LOG_DIR), ports[0], ports[1]);
     format(dir, props);
     return props;
   }
@@ -691,7 +689,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       exitCode = StorageTool.execute(formatArguments(configFile, more), printStream);
     } catch (Exception e) {
       throw new IllegalStateException(
-          "Formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8), e);
+          "Formatting Kafka storage failed: " + e + "\n" + output.toString(StandardCharsets.UTF_8),
+          e);
     }
     if (exitCode != 0) {
       throw new IllegalStateException(
