@@ -29,8 +29,8 @@ public final class FreePorts {
    * The given ports with each 0 replaced by a TCP port that was free on 127.0.0.1 a moment ago, all
    * of them different. Every socket that found a port stays open until all are found: ports found
    * one after the other can repeat, since the kernel may hand out a port it has just taken back
-   * (two in a row were the same 30 times in 200,000 tries on our machines), and a Kafka broker
-   * whose two listeners share a port does not start.
+   * (measured: two in a row were the same 30 times in 200,000 tries), and a Kafka broker whose two
+   * listeners share a port does not start.
    */
   public static int[] fill(int... ports) {
     int[] filled = ports.clone();
