@@ -21,11 +21,21 @@ import org.apache.kafka.common.MetricName;
  * reconnect in between is not an outage), and as back at the first observation with one.
  *
  * <p>Read from a client's metrics ({@link #observe(Map)}), "a connection" means one the broker has
- * answered on. Kafka's {@code connection-count} also counts a connection still being opened, and a
- * client retrying a broker that is down has one for a few milliseconds at every attempt (3-12 ms,
- * measured on loopback on a quiet machine): taken at face value, one such moment would announce the
- * broker back, and the next moment a second outage. So after a loss only a new response ({@code
- * response-total}) counts as the broker back.
+ * answered on. Two counters of Kafka's client would each announce a broker back that is not, and
+ * the next moment a second outage:
+ *
+ * <ul>
+ *   <li>{@code connection-count} also counts a connection still being opened: a client retrying a
+ *       broker that is down has one for a few milliseconds at every attempt (3-12 ms, measured on
+ *       loopback on a quiet machine; longer when the client's network thread waits for a core).
+ *   <li>{@code response-total} can still rise after the connection is gone: a connection the broker
+ *       closed with responses in its buffer leaves the count at once, and the client reads the rest
+ *       over its next polls (Kafka's {@code Selector} keeps it as a closing channel).
+ * </ul>
+ *
+ * So after a loss the broker counts as back only once the client has opened a new connection
+ * ({@code connection-creation-total} counts a connection when it is established, not when it is
+ * tried) and had a response since its previous observation.
  */
 public final class BrokerWatch {
 
@@ -46,7 +56,8 @@ public final class BrokerWatch {
   private long lostAtNanos = -1;
   private Instant lostAt;
   private boolean away;
-  private double responsesAtLoss;
+  private double openedAtLoss;
+  private double responsesBefore;
 
   /**
    * @param lines receives the two lines of an outage (stderr, or the labeler's problem lines)
@@ -107,8 +118,9 @@ public final class BrokerWatch {
 
   /**
    * Records what a client's own metrics say about its link to the broker, read without any network
-   * call: connected while it has a connection, and after a loss once the broker has answered again.
-   * A client that has never had an answer is starting, not cut off: nothing is recorded.
+   * call: connected while it has a connection, and after a loss once it has a new connection the
+   * broker has answered on (see the class comment). A client that has never had an answer is
+   * starting, not cut off: nothing is recorded.
    *
    * @return true while the broker counts as away
    */
@@ -117,11 +129,16 @@ public final class BrokerWatch {
     if (responses == 0) {
       return away;
     }
+    double opened = sum(metrics, "connection-creation-total");
+    boolean hasConnection = sum(metrics, "connection-count") > 0;
     boolean connected =
-        sum(metrics, "connection-count") > 0 && (lostAtNanos < 0 || responses > responsesAtLoss);
+        lostAtNanos < 0
+            ? hasConnection
+            : hasConnection && opened > openedAtLoss && responses > responsesBefore;
     if (!connected && lostAtNanos < 0) {
-      responsesAtLoss = responses;
+      openedAtLoss = opened;
     }
+    responsesBefore = responses;
     return observe(connected);
   }
 

@@ -73,17 +73,17 @@ class BrokerWatchTest {
 
   @Test
   void aConnectionBeingOpenedToABrokerThatIsDownIsNotTheBrokerBack() {
-    watch.observe(client(1, 40)); // connected, answered 40 times
-    watch.observe(client(0, 40));
+    watch.observe(client(1, 1, 40)); // connected once, answered 40 times
+    watch.observe(client(0, 1, 40));
     advance(Duration.ofSeconds(1));
-    watch.observe(client(0, 40));
+    watch.observe(client(0, 1, 40));
     assertThat(watch.away()).isTrue();
     // The client retries: Kafka counts the connection being opened before it is refused.
     advance(Duration.ofSeconds(1));
-    assertThat(watch.observe(client(1, 40))).isTrue();
-    watch.observe(client(0, 40));
+    assertThat(watch.observe(client(1, 1, 40))).isTrue();
+    watch.observe(client(0, 1, 40));
     advance(Duration.ofSeconds(5));
-    assertThat(watch.observe(client(1, 41))).isFalse(); // the broker answered: back
+    assertThat(watch.observe(client(1, 2, 41))).isFalse(); // a new connection, answered: back
 
     assertThat(lines)
         .containsExactly(
@@ -92,9 +92,32 @@ class BrokerWatchTest {
   }
 
   @Test
+  void aResponseReadAfterTheConnectionClosedIsNotTheBrokerBack() {
+    watch.observe(client(1, 1, 40));
+    watch.observe(client(0, 1, 40)); // the broker closed the connection
+    advance(Duration.ofSeconds(1));
+    watch.observe(client(0, 1, 41)); // a response left in its buffer, read after the close
+    assertThat(watch.away()).isTrue();
+    advance(Duration.ofSeconds(1));
+    // A retry being opened while that response is counted: still away, one outage.
+    assertThat(watch.observe(client(1, 1, 41))).isTrue();
+    advance(Duration.ofSeconds(1));
+    assertThat(watch.observe(client(0, 1, 42))).isTrue();
+    assertThat(watch.observe(client(1, 1, 42))).isTrue();
+    advance(Duration.ofSeconds(5));
+    assertThat(watch.observe(client(1, 2, 42))).isTrue(); // connected, not answered yet
+    assertThat(watch.observe(client(1, 2, 43))).isFalse(); // answered on it: back
+
+    assertThat(lines)
+        .containsExactly(
+            "waiting for the Kafka broker at 127.0.0.1:9092 (unreachable since 12:03:04) ...",
+            "the Kafka broker at 127.0.0.1:9092 is back after 8 s; resuming");
+  }
+
+  @Test
   void aClientTheBrokerHasNotAnsweredYetIsStartingNotCutOff() {
     for (int i = 0; i < 10; i++) {
-      assertThat(watch.observe(client(0, 0))).isFalse();
+      assertThat(watch.observe(client(0, 0, 0))).isFalse();
       advance(Duration.ofSeconds(1));
     }
     assertThat(watch.lost()).isFalse();
@@ -102,13 +125,15 @@ class BrokerWatchTest {
   }
 
   /**
-   * A Kafka client's metrics as a watch reads them, with a per-broker copy as a real client has.
+   * A Kafka client's metrics as a watch reads them: connections open or being opened, connections
+   * ever established, responses; with a per-broker copy as a real client has.
    */
-  private static Map<MetricName, Metric> client(int connections, double responses) {
+  private static Map<MetricName, Metric> client(int connections, double opened, double responses) {
     Map<MetricName, Metric> metrics = new HashMap<>();
     for (var m :
         List.of(
             new Fixed(name("connection-count", "consumer-metrics"), (double) connections),
+            new Fixed(name("connection-creation-total", "consumer-metrics"), opened),
             new Fixed(name("response-total", "consumer-metrics"), responses),
             new Fixed(name("response-total", "consumer-node-metrics"), responses + 7))) {
       metrics.put(m.metricName(), m);
