@@ -2,9 +2,13 @@ package dev.sieve.cli;
 
 import dev.sieve.core.registry.SchemaRegistryException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -16,6 +20,8 @@ import picocli.CommandLine.Spec;
  * {@link Callable} and hand their body to {@link #reportingFailures}, which behaves the same.
  */
 public abstract class ClientCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClientCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -44,16 +50,25 @@ public abstract class ClientCommand implements Callable<Integer> {
     try {
       return body.run(out, err);
     } catch (Exception e) {
-      err.println(
-          "sieve "
-              + spec.qualifiedName(" ").replaceFirst("^sieve ", "")
-              + ": "
-              + describe(e, bootstrapServers(spec)));
-      return 1;
+      return reportFailure(spec, e);
     } finally {
       out.flush();
       err.flush();
     }
+  }
+
+  /**
+   * Prints {@code sieve <command>: <what is wrong>} on the command's err and returns exit code 1;
+   * the stack trace goes to the log file only. {@link CommandGroups} also hands it the failures of
+   * commands that do not use {@link #reportingFailures}, so no command shows a user a stack trace.
+   */
+  public static int reportFailure(CommandSpec spec, Exception e) {
+    String command = spec.qualifiedName(" ").replaceFirst("^sieve ", "");
+    LOG.info("sieve {} failed", command, e);
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("sieve " + command + ": " + describe(e, bootstrapServers(spec)));
+    err.flush();
+    return 1;
   }
 
   /** One line: the message of the innermost useful cause (also used by sub-package commands). */
@@ -78,6 +93,13 @@ public abstract class ClientCommand implements Callable<Integer> {
     String message = t.getMessage();
     if ((t instanceof CliException || t instanceof IllegalArgumentException) && message != null) {
       return message.replace('\n', ' ');
+    }
+    // The JDK's file exceptions carry only the path: say what the operating system said about it.
+    if (t instanceof NoSuchFileException f && f.getReason() == null) {
+      return f.getFile() + ": no such file or directory";
+    }
+    if (t instanceof AccessDeniedException f && f.getReason() == null) {
+      return f.getFile() + ": permission denied";
     }
     String line = t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     if (t instanceof org.apache.kafka.common.errors.AuthorizationException) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Help;
  * Builds one {@code sieve} command line from groups of subcommands and lists them in {@code --help}
  * under a heading per group ("Run locally", "Operate", "Measure"). The operator CLI has one group;
  * the launcher of the whole repository adds the others, so every command keeps its name and flags
- * whichever jar runs it.
+ * whichever jar runs it. A command that fails prints one line, never a stack trace ({@link
+ * ClientCommand#reportFailure}).
  */
 public final class CommandGroups {
 
@@ -32,6 +33,9 @@ public final class CommandGroups {
       }
     }
     cl.addSubcommand(CommandLine.HelpCommand.class);
+    // after every subcommand is added: picocli gives the handler to those it has at this moment
+    cl.setExecutionExceptionHandler(
+        (e, failed, parsed) -> ClientCommand.reportFailure(failed.getCommandSpec(), e));
     cl.getHelpSectionMap()
         .put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, this::render);
     return cl;

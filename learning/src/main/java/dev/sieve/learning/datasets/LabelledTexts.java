@@ -1,5 +1,6 @@
 package dev.sieve.learning.datasets;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -20,7 +21,14 @@ public record LabelledTexts(String name, List<Row> rows) {
   /** One labelled text. */
   public record Row(String id, String text, String label, String split) {}
 
+  /**
+   * Reads the whole file; a line that is not a JSON object with the four fields fails the read with
+   * the file and line in the message.
+   */
   public static LabelledTexts read(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + ": is a directory, not a JSONL file");
+    }
     ObjectMapper json = new ObjectMapper();
     List<Row> rows = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -30,7 +38,16 @@ public record LabelledTexts(String name, List<Row> rows) {
         if (line.isBlank()) {
           continue;
         }
-        JsonNode node = json.readTree(line);
+        JsonNode node;
+        try {
+          node = json.readTree(line);
+        } catch (JsonProcessingException e) {
+          throw new IOException(
+              file + ":" + lineNo + ": not JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (!node.isObject()) {
+          throw new IOException(file + ":" + lineNo + ": not a JSON object");
+        }
         for (String field : List.of("id", "text", "label", "split")) {
           if (!node.hasNonNull(field)) {
             throw new IOException(file + ":" + lineNo + ": missing field '" + field + "'");
