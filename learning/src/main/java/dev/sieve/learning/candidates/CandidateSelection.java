@@ -302,6 +302,12 @@ public final class CandidateSelection {
     this.settings = settings;
   }
 
+  /** Whether {@code extractor}'s measured cost fits {@code --min-throughput} (0: no budget). */
+  private boolean withinBudget(String extractor) {
+    return settings.minThroughput() <= 0
+        || settings.costs().eventsPerSecondPerCore(extractor) >= settings.minThroughput();
+  }
+
   /** Runs the selection; progress lines go to {@code progress} (nullable). */
   public Outcome select(Input input, PrintStream progress) {
     long start = System.nanoTime();
@@ -321,6 +327,15 @@ public final class CandidateSelection {
     extractors.addAll(input.embeddings().keySet());
     for (String network : input.embeddings().keySet()) {
       extractors.add(ExtractorCosts.LEXICAL + "+" + network);
+    }
+    // A budget no extractor meets fails here, not after minutes of cross-validation.
+    if (extractors.stream().noneMatch(this::withinBudget)) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "no candidate extractor sustains %.0f events/s per core (measured %s)",
+              settings.minThroughput(),
+              settings.costs().measuredOn()));
     }
 
     // The lexical rows of every text under each fold's vocabulary (fitted on its training part).
@@ -382,7 +397,7 @@ public final class CandidateSelection {
       String extractor = extractors.get(e);
       List<Double> scales = scales(extractor);
       double cost = settings.costs().eventsPerSecondPerCore(extractor);
-      boolean fits = settings.minThroughput() <= 0 || cost >= settings.minThroughput();
+      boolean fits = withinBudget(extractor);
       int first = table.size();
       int lowestLoss = -1;
       double lowest = Double.POSITIVE_INFINITY;
@@ -442,15 +457,7 @@ public final class CandidateSelection {
         kept.add(first + lowestLoss);
       }
     }
-    if (kept.isEmpty()) {
-      throw new IllegalArgumentException(
-          String.format(
-              Locale.ROOT,
-              "no candidate extractor sustains %.0f events/s per core (measured %s)",
-              settings.minThroughput(),
-              settings.costs().measuredOn()));
-    }
-    int best = kept.get(0);
+    int best = kept.get(0); // one extractor at least is within the budget (checked above)
     for (int i : kept) {
       if (table.get(i).calibratedLogLoss() < table.get(best).calibratedLogLoss()) {
         best = i;

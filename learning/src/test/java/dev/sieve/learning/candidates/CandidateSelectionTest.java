@@ -10,6 +10,8 @@ import dev.sieve.model.EmbedderOptions;
 import dev.sieve.model.EmbeddingModel;
 import dev.sieve.model.ExtractorCosts;
 import dev.sieve.model.LexicalFeaturiser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -222,9 +224,11 @@ class CandidateSelectionTest {
         .filteredOn(c -> c.extractor().equals("lexical"))
         .allSatisfy(c -> assertThat(c.withinBudget()).isTrue());
 
-    assertThatThrownBy(() -> select(texts, labels, 1_000_000))
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    assertThatThrownBy(() -> select(texts, labels, 1_000_000, new PrintStream(progress, true)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no candidate extractor sustains 1000000 events/s");
+    assertThat(progress.toString()).as("refused before any fold is trained").isEmpty();
   }
 
   @Test
@@ -235,6 +239,12 @@ class CandidateSelectionTest {
 
   private static CandidateSelection.Outcome select(
       List<String> texts, List<String> labels, double minThroughput) throws Exception {
+    return select(texts, labels, minThroughput, null);
+  }
+
+  private static CandidateSelection.Outcome select(
+      List<String> texts, List<String> labels, double minThroughput, PrintStream progress)
+      throws Exception {
     float[][] embeddings = embedder.embed(texts);
     Properties costs = new Properties();
     costs.setProperty("lexical", "20000");
@@ -245,7 +255,8 @@ class CandidateSelectionTest {
             .withMinThroughput(minThroughput);
     return new CandidateSelection(settings)
         .select(
-            new CandidateSelection.Input(texts, labels, List.of(), Map.of(NET, embeddings)), null);
+            new CandidateSelection.Input(texts, labels, List.of(), Map.of(NET, embeddings)),
+            progress);
   }
 
   private static double best(CandidateSelection.Outcome outcome, String extractor) {

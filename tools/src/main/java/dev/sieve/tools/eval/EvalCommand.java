@@ -68,6 +68,12 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (limitTrain < 0) {
+      throw new IllegalArgumentException("--limit-train must be >= 0 (0: every train row)");
+    }
+    if (minThroughput < 0) {
+      throw new IllegalArgumentException("--min-throughput must be >= 0 (0: no budget)");
+    }
     if (embedding != null) {
       if (candidates) {
         throw new IllegalArgumentException("--candidates and --embedding exclude each other");
